@@ -1,0 +1,165 @@
+//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`),
+//! 2 bad input (message names the field). A panic (101) is a bug.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kickoff::export::{report, scenario_file, tfvars};
+use kickoff::model::{self, bom, PriceBook, Scenario};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(name = "kickoff", version, about = "Capacity and cost planner for live sports commentary on AWS")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PlanFormat {
+    Text,
+    Json,
+    Markdown,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PriceFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a scenario as JSON (a template to edit).
+    Scenario {
+        /// The default scenario (5,000 peak fans).
+        #[arg(long, required = true)]
+        defaults: bool,
+        /// The seed's failing setup on the same demand, instead.
+        #[arg(long)]
+        seed: bool,
+    },
+    /// Plan a scenario: sizing, monthly cost, SLO verdicts, warnings.
+    Plan {
+        /// Scenario JSON, or a tfvars written by `kickoff tfvars`; defaults if omitted.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: PlanFormat,
+    },
+    /// Price an explicit bill of materials (JSON), like the AWS Pricing Calculator.
+    Price {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: PriceFormat,
+    },
+    /// Write the planner-owned Terraform variables for a scenario.
+    Tfvars {
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Re-plan from the scenario embedded in FILE; exit 1 with a diff if FILE differs.
+    CheckTfvars { file: PathBuf },
+}
+
+/// A failure to report: message and exit code.
+struct Failure(String, i32);
+
+fn bad_input(msg: impl Into<String>) -> Failure {
+    Failure(msg.into(), 2)
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    let meta = std::fs::metadata(path).map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+    if meta.len() > scenario_file::MAX_IMPORT_BYTES as u64 {
+        return Err(bad_input(format!("{}: {} bytes; the limit is {}", path.display(), meta.len(), scenario_file::MAX_IMPORT_BYTES)));
+    }
+    std::fs::read_to_string(path).map_err(|e| bad_input(format!("{}: {e}", path.display())))
+}
+
+fn load_scenario(path: Option<&Path>) -> Result<Scenario, Failure> {
+    match path {
+        None => Ok(Scenario::default()),
+        Some(p) => scenario_file::import(&read(p)?).map_err(|e| bad_input(format!("{}: {e}", p.display()))),
+    }
+}
+
+fn plan_of(s: &Scenario) -> Result<model::Plan, Failure> {
+    model::plan(s, &PriceBook::embedded()).map_err(|errs| {
+        let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
+        bad_input(format!("invalid scenario ({} error(s)):\n{}", errs.len(), lines.join("\n")))
+    })
+}
+
+fn execute(cli: Cli) -> Result<String, Failure> {
+    match cli.command {
+        Command::Scenario { seed, .. } => {
+            let s = if seed { Scenario::default().seed_setup() } else { Scenario::default() };
+            Ok(serde_json::to_string_pretty(&s).expect("scenario serialises") + "\n")
+        }
+        Command::Plan { scenario, format } => {
+            let p = plan_of(&load_scenario(scenario.as_deref())?)?;
+            Ok(match format {
+                PlanFormat::Text => report::text(&p),
+                PlanFormat::Json => report::json(&p) + "\n",
+                PlanFormat::Markdown => report::markdown(&p),
+                PlanFormat::Csv => report::csv(&p),
+            })
+        }
+        Command::Price { file, format } => {
+            let bill = bom::from_json(&read(&file)?).map_err(|e| bad_input(format!("{}: {e}", file.display())))?;
+            let priced = bom::price(&bill, &PriceBook::embedded()).map_err(|e| bad_input(format!("{}: {e}", file.display())))?;
+            Ok(match format {
+                PriceFormat::Text => bom::text(&priced),
+                PriceFormat::Json => serde_json::to_string_pretty(&priced).expect("priced bill serialises") + "\n",
+            })
+        }
+        Command::Tfvars { scenario, output } => {
+            let s = load_scenario(scenario.as_deref())?;
+            let text = tfvars::render(&s, &plan_of(&s)?);
+            match output {
+                None => Ok(text),
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+                    Ok(String::new())
+                }
+            }
+        }
+        Command::CheckTfvars { file } => {
+            let current = read(&file)?;
+            let s = scenario_file::from_tfvars(&current).map_err(|e| bad_input(format!("{}: {e}", file.display())))?;
+            let expected = tfvars::render(&s, &plan_of(&s)?);
+            if expected == current {
+                Ok(format!("{}: up to date\n", file.display()))
+            } else {
+                let diff = similar::TextDiff::from_lines(&current, &expected)
+                    .unified_diff()
+                    .header(&format!("{} (committed)", file.display()), "regenerated by kickoff tfvars")
+                    .to_string();
+                Err(Failure(format!("{}: drift; regenerate with `kickoff tfvars --scenario {} --output {}`\n{diff}", file.display(), file.display(), file.display()), 1))
+            }
+        }
+    }
+}
+
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match execute(cli) {
+        Ok(out) => {
+            print!("{out}");
+            0
+        }
+        Err(Failure(msg, code)) => {
+            eprintln!("kickoff: {msg}");
+            code
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Exports: tfvars for `terraform/`, scenario files, and reports.
+
+pub mod report;
+pub mod scenario_file;
+pub mod tfvars;

@@ -1,0 +1,6 @@
+//! Kickoff: capacity and cost planning for a live sports commentary platform
+//! on AWS. The model is plain Rust (no browser types) so the same code runs
+//! in the browser planner and in the `kickoff` CLI.
+
+pub mod export;
+pub mod model;

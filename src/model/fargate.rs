@@ -1,0 +1,210 @@
+//! ECS Fargate sizing for the commentary API: task size, and the task counts
+//! that carry the peak, the quiet hours and the pre-kickoff window.
+
+use super::autoscale::SimRun;
+use super::catalog::fargate_memory_options_gb;
+use super::cost::{LineItem, Service, ServiceCost};
+use super::demand::Demand;
+use super::prices::PriceBook;
+use super::scenario::{Arch, Environment, Scenario};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FargateSizing {
+    pub task_vcpu: f64,
+    pub task_memory_gb: f64,
+    pub arch: Arch,
+    /// Requests/s one task serves at 100 % CPU.
+    pub task_capacity_rps: f64,
+    /// Single-threaded Node processes per task (one per whole vCPU, at least one).
+    pub servers_per_task: u32,
+    pub peak_origin_rps: f64,
+    /// Tasks that carry the design peak at the target utilisation.
+    pub peak_tasks: u32,
+    /// Autoscaling floor outside kickoff windows.
+    pub min_tasks: u32,
+    /// Autoscaling ceiling.
+    pub max_tasks: u32,
+    /// Scheduled minimum during kickoff windows (= `min_tasks` when pre-scaling is off).
+    pub prescale_tasks: u32,
+    pub on_demand_base_tasks: u32,
+    pub spot_share: f64,
+    /// ALBRequestCountPerTarget target, requests per task per minute.
+    pub target_requests_per_task_per_minute: f64,
+    pub target_cpu_percent: f64,
+    pub connections_per_task_at_peak: f64,
+    pub memory_needed_gb: f64,
+    pub binding_constraint: String,
+}
+
+/// Tasks needed for `rps` at the target utilisation.
+fn tasks_for(rps: f64, capacity: f64, util: f64) -> u32 {
+    (rps / (capacity * util)).ceil().max(1.0) as u32
+}
+
+/// Size the service for `peak` (the busiest step of the match day) and `off`
+/// (quiet hours).
+pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
+    let app = &s.app;
+    let task_capacity_rps = app.rps_per_vcpu * app.task_vcpu;
+    let floor = match s.platform.environment {
+        Environment::Prod => s.platform.az_count,
+        Environment::Staging => 1,
+    };
+    let cpu_tasks = tasks_for(peak.origin_rps, task_capacity_rps, app.target_utilization);
+
+    // Memory: the process plus its share of open connections, 25 % spare.
+    let base_gb = app.process_base_memory_mb / 1_000.0;
+    let conn_gb_total = peak.origin_connections * app.connection_memory_kb / 1e6;
+    let options = fargate_memory_options_gb(app.task_vcpu);
+    let largest = options.last().copied().unwrap_or(0.5);
+    let usable_per_task = (largest / 1.25 - base_gb).max(0.01);
+    let mem_tasks = (conn_gb_total / usable_per_task).ceil().max(1.0) as u32;
+
+    let mut peak_tasks = cpu_tasks.max(mem_tasks).max(floor);
+    let mut why = format!(
+        "CPU: {:.0} req/s at peak ÷ ({:.0} req/s per task × {:.0} % target) = {} task(s)",
+        peak.origin_rps,
+        task_capacity_rps,
+        app.target_utilization * 100.0,
+        cpu_tasks
+    );
+    if mem_tasks > cpu_tasks && mem_tasks >= floor {
+        why = format!(
+            "memory: {:.0} open connections × {} KB need {} task(s) of at most {} GB",
+            peak.origin_connections, app.connection_memory_kb, mem_tasks, largest
+        );
+    } else if floor > cpu_tasks.max(mem_tasks) {
+        why = format!("{why}; raised to {floor} by the one-task-per-AZ floor");
+    }
+
+    let min_auto = tasks_for(off.origin_rps, task_capacity_rps, app.target_utilization).max(floor);
+    let min_tasks = s.overrides.min_tasks.unwrap_or(min_auto);
+    let max_auto = ((f64::from(peak_tasks) * s.scaling.max_tasks_over_peak).ceil() as u32).max(min_tasks);
+    let max_tasks = s.overrides.max_tasks.unwrap_or(max_auto).max(min_tasks);
+    if max_tasks < peak_tasks {
+        why = format!("pinned: overrides allow at most {max_tasks} task(s), the peak needs {peak_tasks}");
+        peak_tasks = max_tasks;
+    }
+    let prescale_tasks = if s.scaling.prescale_enabled { peak_tasks.max(min_tasks) } else { min_tasks };
+
+    let connections_per_task_at_peak = peak.origin_connections / f64::from(peak_tasks);
+    let memory_needed_gb = (base_gb + connections_per_task_at_peak * app.connection_memory_kb / 1e6) * 1.25;
+    let task_memory_gb = s.overrides.task_memory_gb.unwrap_or_else(|| {
+        options.iter().copied().find(|&gb| gb >= memory_needed_gb).unwrap_or(largest)
+    });
+
+    FargateSizing {
+        task_vcpu: app.task_vcpu,
+        task_memory_gb,
+        arch: app.arch,
+        task_capacity_rps,
+        servers_per_task: (app.task_vcpu.floor() as u32).max(1),
+        peak_origin_rps: peak.origin_rps,
+        peak_tasks,
+        min_tasks,
+        max_tasks,
+        prescale_tasks,
+        on_demand_base_tasks: app.on_demand_base_tasks.min(min_tasks),
+        spot_share: app.spot_share,
+        target_requests_per_task_per_minute: (task_capacity_rps * app.target_utilization * 60.0).round(),
+        target_cpu_percent: (app.target_utilization * 100.0).round(),
+        connections_per_task_at_peak,
+        memory_needed_gb,
+        binding_constraint: why,
+    }
+}
+
+/// Task-hours a month: the floor outside match windows plus the simulated
+/// match day, `match_days_per_month` times. Returns (on-demand, Spot).
+pub fn task_hours(s: &Scenario, f: &FargateSizing, day: &SimRun) -> (f64, f64) {
+    let days = f64::from(s.audience.match_days_per_month);
+    let window_h = day.steps.len() as f64 * s.scaling.sim_step_s / 3600.0;
+    let quiet_h = (s.coefficients.hours_per_month - days * window_h).max(0.0);
+    let quiet_total = f64::from(f.min_tasks) * quiet_h;
+    let quiet_spot = f64::from(f.min_tasks.saturating_sub(f.on_demand_base_tasks)) * f.spot_share * quiet_h;
+    let total = quiet_total + day.task_hours * days;
+    let spot = quiet_spot + day.spot_task_hours * days;
+    (total - spot, spot)
+}
+
+pub fn cost(s: &Scenario, book: &PriceBook, f: &FargateSizing, day: &SimRun) -> ServiceCost {
+    let (on_demand_h, spot_h) = task_hours(s, f, day);
+    let arch = match f.arch {
+        Arch::Arm64 => "arm",
+        Arch::X86_64 => "x86",
+    };
+    let vcpu_id = format!("fargate.{arch}.vcpu_hour");
+    let gb_id = format!("fargate.{arch}.gb_hour");
+    let spot_factor = 1.0 - book.get("fargate.spot_discount");
+    let mut items = vec![
+        LineItem::new(book, Service::Fargate, "On-demand vCPU", on_demand_h * f.task_vcpu, "vCPU-hours", &vcpu_id, 1.0),
+        LineItem::new(book, Service::Fargate, "On-demand memory", on_demand_h * f.task_memory_gb, "GB-hours", &gb_id, 1.0),
+    ];
+    if spot_h > 0.0 {
+        items.push(LineItem::new(book, Service::Fargate, "Spot vCPU (on-demand price × (1 − Spot discount))", spot_h * f.task_vcpu, "vCPU-hours", &vcpu_id, spot_factor));
+        items.push(LineItem::new(book, Service::Fargate, "Spot memory (on-demand price × (1 − Spot discount))", spot_h * f.task_memory_gb, "GB-hours", &gb_id, spot_factor));
+    }
+    let arch_name = match f.arch {
+        Arch::Arm64 => "arm64",
+        Arch::X86_64 => "x86_64",
+    };
+    ServiceCost::new(
+        Service::Fargate,
+        format!("{}–{} tasks of {} vCPU / {} GB ({arch_name})", f.min_tasks, f.max_tasks, f.task_vcpu, f.task_memory_gb),
+        format!("peak {} tasks, {} before kickoff", f.peak_tasks, f.prescale_tasks),
+        f.binding_constraint.clone(),
+        items,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::demand;
+
+    #[test]
+    fn cpu_sets_the_count_above_the_floor() {
+        let s = Scenario::default();
+        let peak = Demand { origin_rps: 3_000.0, ..Demand::default() };
+        let f = size(&s, &peak, &demand::off_peak(&s));
+        assert_eq!(f.peak_tasks, 5); // 3000 / (1000 × 0.6)
+        assert_eq!(f.min_tasks, 2);
+        assert_eq!(f.max_tasks, 10);
+        assert_eq!(f.prescale_tasks, 5);
+        assert_eq!(f.task_memory_gb, 2.0);
+        assert_eq!(f.target_requests_per_task_per_minute, 36_000.0);
+        assert!(f.binding_constraint.starts_with("CPU"));
+    }
+
+    #[test]
+    fn floor_is_one_task_per_az_in_prod() {
+        let s = Scenario::default();
+        let peak = Demand { origin_rps: 10.0, ..Demand::default() };
+        let f = size(&s, &peak, &Demand::default());
+        assert_eq!(f.peak_tasks, 2);
+        assert!(f.binding_constraint.contains("per-AZ floor"));
+    }
+
+    #[test]
+    fn sse_connections_can_bind_on_memory() {
+        let mut s = Scenario::default();
+        s.app.task_vcpu = 0.25;
+        s.app.connection_memory_kb = 100.0;
+        let peak = Demand { origin_rps: 10.0, origin_connections: 100_000.0, ..Demand::default() };
+        let f = size(&s, &peak, &Demand::default());
+        // 10 GB of connections, at most 2 GB tasks (1.6 GB usable minus 0.3 base).
+        assert_eq!(f.peak_tasks, 8);
+        assert!(f.binding_constraint.starts_with("memory"));
+    }
+
+    #[test]
+    fn overrides_pin_counts() {
+        let s = Scenario::default().seed_setup();
+        let peak = Demand { origin_rps: 3_000.0, ..Demand::default() };
+        let f = size(&s, &peak, &Demand::default());
+        assert_eq!((f.min_tasks, f.max_tasks, f.peak_tasks), (1, 1, 1));
+        assert_eq!(f.task_memory_gb, 0.5);
+        assert!(f.binding_constraint.starts_with("pinned"));
+    }
+}

@@ -1,0 +1,27 @@
+//! The capacity and cost model: pure functions from a [`Scenario`] to a [`Plan`].
+
+pub mod alb;
+pub mod bom;
+pub mod autoscale;
+pub mod cache;
+pub mod catalog;
+pub mod cdn;
+pub mod cost;
+pub mod demand;
+pub mod fargate;
+pub mod network;
+pub mod observability;
+pub mod plan;
+pub mod prices;
+pub mod profile;
+pub mod queueing;
+pub mod rds;
+pub mod scenario;
+pub mod slo;
+pub mod storage;
+pub mod validate;
+
+pub use plan::{plan, Plan};
+pub use prices::PriceBook;
+pub use scenario::Scenario;
+pub use validate::FieldError;

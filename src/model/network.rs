@@ -1,0 +1,98 @@
+//! Networking: how private tasks reach AWS APIs (NAT gateways, interface
+//! endpoints or public IPs), the ALB's public addresses, and traffic between AZs.
+
+use super::cost::{LineItem, Service, ServiceCost};
+use super::demand::Month;
+use super::prices::PriceBook;
+use super::scenario::{Egress, Scenario};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkSizing {
+    pub egress: Egress,
+    pub nat_gateways: u32,
+    pub interface_endpoints: u32,
+    /// GB a month through NAT or endpoints (logs, API calls, image manifests).
+    pub processed_gb: f64,
+    pub cross_az_gb: f64,
+}
+
+pub fn egress_name(e: Egress) -> &'static str {
+    match e {
+        Egress::NatPerAz => "nat_per_az",
+        Egress::SingleNat => "single_nat",
+        Egress::VpcEndpoints => "vpc_endpoints",
+        Egress::PublicSubnets => "public_subnets",
+    }
+}
+
+/// `task_hours`: Fargate task-hours a month; `log_gb`: logs shipped a month.
+pub fn plan(s: &Scenario, book: &PriceBook, month: &Month, task_hours: f64, log_gb: f64) -> (NetworkSizing, ServiceCost) {
+    let c = &s.coefficients;
+    let hours = c.hours_per_month;
+    let azs = f64::from(s.platform.az_count);
+    let processed_gb = log_gb + task_hours * c.egress_gb_per_task_hour;
+    let mut items = vec![LineItem::new(book, Service::Networking, format!("ALB public IPv4 addresses ({} AZs)", s.platform.az_count), azs * hours, "IP-hours", "vpc.public_ipv4_hour", 1.0)];
+    let (nats, endpoints) = match s.platform.egress {
+        Egress::NatPerAz => (s.platform.az_count, 0),
+        Egress::SingleNat => (1, 0),
+        Egress::VpcEndpoints => (0, c.interface_endpoints),
+        Egress::PublicSubnets => (0, 0),
+    };
+    if nats > 0 {
+        let n = f64::from(nats);
+        items.push(LineItem::new(book, Service::Networking, format!("{nats} NAT gateway(s)"), n * hours, "NAT-hours", "vpc.nat_hour", 1.0));
+        items.push(LineItem::new(book, Service::Networking, "NAT public IPv4 addresses", n * hours, "IP-hours", "vpc.public_ipv4_hour", 1.0));
+        items.push(LineItem::new(book, Service::Networking, "NAT data processed", processed_gb, "GB", "vpc.nat_gb", 1.0));
+    }
+    if endpoints > 0 {
+        items.push(LineItem::new(book, Service::Networking, format!("{endpoints} interface endpoints × {} AZs", s.platform.az_count), f64::from(endpoints) * azs * hours, "endpoint-hours", "vpc.endpoint_hour", 1.0));
+        items.push(LineItem::new(book, Service::Networking, "Interface endpoint data processed", processed_gb, "GB", "vpc.endpoint_gb", 1.0));
+    }
+    if s.platform.egress == Egress::PublicSubnets {
+        items.push(LineItem::new(book, Service::Networking, "Task public IPv4 addresses", task_hours, "IP-hours", "vpc.public_ipv4_hour", 1.0));
+    }
+    // Tasks talk to Redis and MySQL; a share of that crosses AZs.
+    let cache_bytes = month.redis_ops * s.delivery.payload_kb * 1e3;
+    let db_bytes = (month.db_reads + month.db_writes) * 2e3;
+    let cross_az_gb = (cache_bytes + db_bytes) / 1e9 * c.cross_az_share;
+    items.push(LineItem::new(book, Service::Networking, "Cross-AZ traffic to Redis and MySQL", cross_az_gb, "GB", "vpc.cross_az_gb", 1.0));
+    let what = match s.platform.egress {
+        Egress::NatPerAz => format!("{nats} NAT gateways (one per AZ)"),
+        Egress::SingleNat => "1 NAT gateway (single AZ of egress)".to_string(),
+        Egress::VpcEndpoints => format!("{endpoints} interface endpoints + S3 gateway endpoint, no NAT"),
+        Egress::PublicSubnets => "tasks in public subnets with public IPs, no NAT".to_string(),
+    };
+    let cost = ServiceCost::new(
+        Service::Networking,
+        what,
+        format!("{} AZs", s.platform.az_count),
+        "egress choice (fixed hourly cost) and AZ count".into(),
+        items,
+    );
+    (NetworkSizing { egress: s.platform.egress, nat_gateways: nats, interface_endpoints: endpoints, processed_gb, cross_az_gb }, cost)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd(e: Egress) -> f64 {
+        let mut s = Scenario::default();
+        s.platform.egress = e;
+        plan(&s, &PriceBook::embedded(), &Month::default(), 2_000.0, 10.0).1.monthly_usd
+    }
+
+    #[test]
+    fn egress_choices_rank_as_expected_at_two_azs() {
+        // 2 NAT: 2 × 730 × (0.045 + 0.005) = 73 + data; endpoints: 5 × 2 × 730 × 0.01 = 73 + data.
+        let nat = usd(Egress::NatPerAz);
+        let single = usd(Egress::SingleNat);
+        let endpoints = usd(Egress::VpcEndpoints);
+        let public = usd(Egress::PublicSubnets);
+        assert!(public < single && single < nat, "{public} {single} {nat}");
+        assert!(endpoints < nat);
+        let ips = 2.0 * 730.0 * 0.005;
+        assert!((public - ips - 2_000.0 * 0.005).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,259 @@
+//! `plan()`: scenario in, plan out. Pure: no I/O, no globals.
+
+use super::alb::{self, AlbSizing};
+use super::autoscale::{self, SimRun};
+use super::cache::{self, CacheSizing};
+use super::cdn::{self, CdnSizing};
+use super::cost::ServiceCost;
+use super::demand::{self, Demand, Month};
+use super::fargate::{self, FargateSizing};
+use super::network::{self, NetworkSizing};
+use super::observability;
+use super::prices::{Price, PriceBook};
+use super::profile;
+use super::rds::{self, RdsSizing};
+use super::scenario::{DeliveryMode, Environment, Scenario};
+use super::slo::{self, SloVerdict, CLOUDFRONT_ORIGIN_READ_TIMEOUT_S};
+use super::storage::{self, StorageSizing};
+use super::validate::{validate, FieldError};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Demand at the busiest step, in quiet hours, and over a month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DemandSummary {
+    pub peak: Demand,
+    pub off_peak: Demand,
+    pub month: Month,
+}
+
+/// The match day simulated with and without scheduled pre-scaling.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatchDaySim {
+    pub with_prescale: SimRun,
+    pub without_prescale: SimRun,
+}
+
+/// A cross-service trap the plan found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: String,
+    pub message: String,
+}
+
+/// A coefficient or modelling choice the numbers rest on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumption {
+    pub name: String,
+    pub value: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub total_monthly_usd: f64,
+    pub cost_per_1000_fans_usd: f64,
+    pub services: Vec<ServiceCost>,
+    pub slo: Vec<SloVerdict>,
+    pub warnings: Vec<Warning>,
+    pub demand: DemandSummary,
+    pub fargate: FargateSizing,
+    pub alb: AlbSizing,
+    pub rds: RdsSizing,
+    pub cache: Option<CacheSizing>,
+    pub cdn: CdnSizing,
+    pub storage: StorageSizing,
+    pub network: NetworkSizing,
+    pub match_day: MatchDaySim,
+    pub assumptions: Vec<Assumption>,
+    pub prices_used: Vec<Price>,
+}
+
+impl Plan {
+    /// The run the deployed configuration follows (pre-scaled when enabled).
+    pub fn chosen_run(&self) -> &SimRun {
+        if self.fargate.prescale_tasks > self.fargate.min_tasks {
+            &self.match_day.with_prescale
+        } else {
+            &self.match_day.without_prescale
+        }
+    }
+
+    pub fn slo_pass(&self) -> bool {
+        self.slo.iter().all(|v| v.pass)
+    }
+}
+
+/// Plan `s` with prices from `book` (and the scenario's price overrides).
+///
+/// # Errors
+/// Every broken validation rule, each naming its field.
+///
+/// # Example
+/// ```
+/// use kickoff::model::{plan, PriceBook, Scenario};
+/// let p = plan(&Scenario::default(), &PriceBook::embedded()).unwrap();
+/// assert!(p.total_monthly_usd > 0.0);
+/// assert!(p.slo.iter().any(|v| v.name == "kickoff_error_rate"));
+/// ```
+pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
+    validate(s, book)?;
+    let book = book.with_overrides(&s.price_overrides).map_err(|ids| {
+        ids.into_iter()
+            .map(|id| FieldError { field: format!("price_overrides.{id}"), value: id, rule: "not a price id in the price book".into() })
+            .collect::<Vec<_>>()
+    })?;
+    let book = &book;
+
+    let points = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
+    let day: Vec<Demand> = points.iter().map(|p| demand::at_point(s, p)).collect();
+    let peak = day.iter().copied().fold(Demand::default(), |a, d| if d.origin_rps > a.origin_rps { d } else { a });
+    // Peak per dimension, for tiers that do not scale with origin requests.
+    let peak_db = day.iter().copied().fold(Demand::default(), |a, d| {
+        if d.db_reads_per_s + d.db_writes_per_s > a.db_reads_per_s + a.db_writes_per_s { d } else { a }
+    });
+    let peak_cache = day.iter().copied().fold(Demand::default(), |a, d| if d.redis_ops_per_s > a.redis_ops_per_s { d } else { a });
+    let off = demand::off_peak(s);
+    let month = demand::month(s, &day, s.scaling.sim_step_s);
+
+    let f = fargate::size(s, &peak, &off);
+    let with_prescale = autoscale::simulate(s, &f, &points, &day, true);
+    let without_prescale = autoscale::simulate(s, &f, &points, &day, false);
+    let chosen = if f.prescale_tasks > f.min_tasks { &with_prescale } else { &without_prescale };
+
+    let fargate_cost = fargate::cost(s, book, &f, chosen);
+    let (alb_sizing, alb_cost) = alb::plan(s, book, &peak, &day, &off, &month);
+    let (rds_sizing, rds_cost) = rds::plan(s, book, &peak_db, f.max_tasks);
+    let cache_plan = cache::plan(s, book, &peak_cache);
+    let (cdn_sizing, cdn_cost) = cdn::plan(s, book, &month);
+    let (storage_sizing, s3_cost) = storage::plan(s, book, &month);
+    let (od_h, spot_h) = fargate::task_hours(s, &f, chosen);
+    let log_gb = observability::log_gb(s, &month);
+    let (net_sizing, net_cost) = network::plan(s, book, &month, od_h + spot_h, log_gb);
+    let mon_cost = observability::monitoring(s, book, &month);
+    let dns_cost = observability::dns(s, book);
+
+    let (cache_sizing, cache_cost) = match cache_plan {
+        Some((sz, c)) => (Some(sz), Some(c)),
+        None => (None, None),
+    };
+    let mut services: Vec<ServiceCost> = [Some(fargate_cost), Some(alb_cost), Some(rds_cost), cache_cost, Some(cdn_cost), Some(s3_cost), Some(net_cost), Some(mon_cost), Some(dns_cost)]
+        .into_iter()
+        .flatten()
+        .collect();
+    services.sort_by_key(|c| c.service);
+    let total: f64 = services.iter().map(|c| c.monthly_usd).sum();
+
+    let slo = slo::verdicts(s, &f, &rds_sizing, chosen, total);
+    let warnings = warnings(s, &f, &rds_sizing, cache_sizing.as_ref(), &storage_sizing);
+    let used: BTreeSet<&str> = services.iter().flat_map(|c| c.items.iter().map(|i| i.price_id.as_str())).collect();
+    let prices_used = used.iter().filter_map(|id| book.entry(id).cloned()).collect();
+
+    Ok(Plan {
+        total_monthly_usd: total,
+        cost_per_1000_fans_usd: total / f64::from(s.peak_concurrent_fans) * 1000.0,
+        services,
+        slo,
+        warnings,
+        demand: DemandSummary { peak, off_peak: off, month },
+        fargate: f,
+        alb: alb_sizing,
+        rds: rds_sizing,
+        cache: cache_sizing,
+        cdn: cdn_sizing,
+        storage: storage_sizing,
+        network: net_sizing,
+        match_day: MatchDaySim { with_prescale, without_prescale },
+        assumptions: assumptions(s),
+        prices_used,
+    })
+}
+
+fn warn(out: &mut Vec<Warning>, code: &str, message: String) {
+    out.push(Warning { code: code.into(), message });
+}
+
+fn warnings(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, cache: Option<&CacheSizing>, st: &StorageSizing) -> Vec<Warning> {
+    let mut w = Vec::new();
+    if rds.needs_proxy {
+        warn(&mut w, "db_connections", format!(
+            "{} tasks × {} pool = {} connections exceed {:.0} % of max_connections ({}) on {}: add RDS Proxy or shrink the pool",
+            f.max_tasks, s.app.db_pool_per_task, rds.connections_at_max_tasks, s.coefficients.db_connection_headroom * 100.0, rds.max_connections, rds.instance_class
+        ));
+    }
+    let (idle, _, _) = alb::settings(s);
+    if s.delivery.mode == DeliveryMode::Sse {
+        let hb = s.delivery.sse_heartbeat_s;
+        if hb >= CLOUDFRONT_ORIGIN_READ_TIMEOUT_S || hb >= f64::from(idle) {
+            warn(&mut w, "heartbeat_timeout", format!(
+                "SSE heartbeat {hb} s is not below CloudFront's origin read timeout ({CLOUDFRONT_ORIGIN_READ_TIMEOUT_S} s) and the ALB idle timeout ({idle} s): streams will be cut"
+            ));
+        }
+    }
+    if s.delivery.cdn_live_ttl_s >= s.slo.freshness_p95_s {
+        warn(&mut w, "ttl_vs_freshness", format!(
+            "CDN TTL {} s alone uses the whole freshness budget of {} s",
+            s.delivery.cdn_live_ttl_s, s.slo.freshness_p95_s
+        ));
+    }
+    for t in &st.losing_transitions {
+        warn(&mut w, "lifecycle_loses_money", format!("Lifecycle transition costs more than it saves: {t}"));
+    }
+    if super::catalog::db_class(&rds.instance_class).is_some_and(|c| c.is_burstable() && rds.writer_cpu_share > c.cpu_baseline) {
+        warn(&mut w, "burstable_db", format!(
+            "{} runs at {:.0} % CPU during matches, above its burst baseline: it will run out of credits",
+            rds.instance_class, rds.writer_cpu_share * 100.0
+        ));
+    }
+    if let Some(c) = cache {
+        if c.burstable && c.ops_share > cache::T4G_BASELINE {
+            warn(&mut w, "burstable_cache", format!("{} at {:.0} % of an engine thread during matches: above its burst baseline", c.node_type, c.ops_share * 100.0));
+        }
+    }
+    if s.platform.environment == Environment::Prod {
+        let mut single = Vec::new();
+        if !s.data.multi_az {
+            single.push("RDS without a standby");
+        }
+        if cache.is_none_or(|c| c.replicas == 0) {
+            single.push(if cache.is_none() { "no cache tier" } else { "cache without a replica" });
+        }
+        if f.min_tasks < 2 {
+            single.push("a single API task");
+        }
+        if s.platform.egress == super::scenario::Egress::SingleNat {
+            single.push("one NAT gateway");
+        }
+        if !single.is_empty() {
+            warn(&mut w, "single_az", format!("Single points of failure in prod: {}", single.join(", ")));
+        }
+    }
+    if s.app.spot_share > 0.0 && f.on_demand_base_tasks < 2 && s.platform.environment == Environment::Prod {
+        warn(&mut w, "spot_without_base", "Spot tasks without two on-demand base tasks: a Spot reclaim can take the service down".into());
+    }
+    if s.platform.cdn_pricing != super::scenario::CdnPricing::PayAsYouGo {
+        warn(&mut w, "flat_rate_allowance", "Flat-rate CloudFront plans throttle above their allowance; check the plan's request and transfer allowance against the month's demand".into());
+    }
+    if s.platform.cdn_price_class != super::scenario::PriceClass::PriceClass100 {
+        warn(&mut w, "price_class", "Only North America/Europe edge prices are modelled; other regions cost more".into());
+    }
+    w
+}
+
+fn assumptions(s: &Scenario) -> Vec<Assumption> {
+    let a = |name: &str, value: String, source: &str| Assumption { name: name.into(), value, source: source.into() };
+    vec![
+        a("Requests per vCPU (app.rps_per_vcpu)", format!("{} req/s", s.app.rps_per_vcpu), "Inference below published Express figures; replace with a load test (docs/load-testing.md)"),
+        a("Task start (scaling.task_start_s)", format!("{} s", s.scaling.task_start_s), "Image pull and Node start; measure from ECS events"),
+        a("Connection memory (app.connection_memory_kb)", format!("{} KB", s.app.connection_memory_kb), "Measurements range 25–100 KB per Node connection"),
+        a("MySQL queries per vCPU (coefficients.db_queries_per_vcpu)", format!("{}", s.coefficients.db_queries_per_vcpu), "Simple indexed reads at 70 % CPU; rule of thumb"),
+        a("Cache ops per engine thread (coefficients.cache_ops_per_vcpu)", format!("{}", s.coefficients.cache_ops_per_vcpu), "Conservative for small GET/SET on Redis/Valkey"),
+        a("max_connections (coefficients.db_bytes_per_connection)", format!("memory / {}", s.coefficients.db_bytes_per_connection), "RDS MySQL parameter group default formula"),
+        a("Autoscaling reaction", format!("{} × {} s datapoints, {} s metric delay, {} s cooldown", s.scaling.scale_out_datapoints, s.scaling.metric_period_s, s.scaling.metric_delay_s, s.scaling.scale_out_cooldown_s), "ECS target tracking (AWS docs): 3 of 3 datapoints to scale out, 15 of 15 to scale in"),
+        a("Queueing", "M/M/c across tasks (Poisson arrivals, exponential service)".into(), "Least-outstanding-requests routing approximates one shared queue; see docs/model-validation.md"),
+        a("Month", format!("{} h", s.coefficients.hours_per_month), "AWS Pricing Calculator convention"),
+        a("Fargate Spot price", "on-demand × (1 − fargate.spot_discount)".into(), "AWS says up to 70 % off; the current rate varies"),
+        a("Edge prices", "North America and Europe".into(), "CloudFront PriceClass_100 regions"),
+        a("Not priced", "Container Insights metrics, Secrets Manager secrets, KMS keys, ECR storage, data transfer for deploys".into(), "Each is a few dollars a month at this scale"),
+    ]
+}

@@ -1,0 +1,138 @@
+//! The price book: every AWS price the plan uses, with unit, source, date and
+//! confidence, read from an embedded data file (`prices_us_east_1.json`).
+//!
+//! Prices are looked up by id (`fargate.arm.vcpu_hour`). A scenario may
+//! override any of them (`price_overrides`); an unknown id is a validation
+//! error, never silently ignored.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const EMBEDDED: &str = include_str!("prices_us_east_1.json");
+
+/// One price with its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Price {
+    pub id: String,
+    pub value: f64,
+    pub unit: String,
+    pub source: String,
+    /// Month the price was read, `YYYY-MM`.
+    pub date: String,
+    /// H (AWS page), M (one secondary source), L (unverified), or
+    /// `override` when the scenario replaced it.
+    pub confidence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriceBook {
+    pub region: String,
+    pub currency: String,
+    /// Day the book was assembled.
+    pub retrieved: String,
+    pub prices: Vec<Price>,
+    #[serde(skip)]
+    index: BTreeMap<String, usize>,
+}
+
+impl PriceBook {
+    /// The us-east-1 book compiled into the binary.
+    ///
+    /// # Panics
+    /// Only if the embedded file is malformed, which `tests` catch at build time.
+    pub fn embedded() -> PriceBook {
+        let mut book: PriceBook =
+            serde_json::from_str(EMBEDDED).expect("embedded price book is valid JSON");
+        book.reindex();
+        book
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .prices
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// The full entry for `id`.
+    pub fn entry(&self, id: &str) -> Option<&Price> {
+        self.index.get(id).map(|&i| &self.prices[i])
+    }
+
+    /// The value of `id`.
+    ///
+    /// # Panics
+    /// If `id` is not in the book. Ids are compile-time constants of the
+    /// model, checked by `every_id_the_model_uses_exists`; user-supplied ids
+    /// go through [`PriceBook::with_overrides`], which returns an error instead.
+    pub fn get(&self, id: &str) -> f64 {
+        match self.entry(id) {
+            Some(p) => p.value,
+            None => panic!("price id {id} missing from the price book"),
+        }
+    }
+
+    /// A copy with the scenario's overrides applied. Unknown ids come back as
+    /// the error list.
+    pub fn with_overrides(&self, overrides: &BTreeMap<String, f64>) -> Result<PriceBook, Vec<String>> {
+        let unknown: Vec<String> = overrides
+            .keys()
+            .filter(|id| !self.contains(id))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
+        let mut book = self.clone();
+        for p in &mut book.prices {
+            if let Some(&v) = overrides.get(&p.id) {
+                p.value = v;
+                p.confidence = "override".into();
+                p.source = "scenario price_overrides".into();
+            }
+        }
+        Ok(book)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_has_provenance() {
+        let book = PriceBook::embedded();
+        assert!(book.prices.len() > 50);
+        for p in &book.prices {
+            assert!(p.value.is_finite() && p.value >= 0.0, "{}", p.id);
+            assert!(p.source.starts_with("https://aws.amazon.com/"), "{}", p.id);
+            assert_eq!(p.date.len(), 7, "{} date {}", p.id, p.date);
+            assert!(["H", "M", "L"].contains(&p.confidence.as_str()), "{}", p.id);
+            assert!(!p.unit.is_empty());
+        }
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        let book = PriceBook::embedded();
+        assert_eq!(book.index.len(), book.prices.len());
+    }
+
+    #[test]
+    fn overrides_replace_values_and_reject_unknown_ids() {
+        let book = PriceBook::embedded();
+        let mut o = BTreeMap::new();
+        o.insert("alb.hour".to_string(), 0.03);
+        let b2 = book.with_overrides(&o).unwrap();
+        assert_eq!(b2.get("alb.hour"), 0.03);
+        assert_eq!(b2.entry("alb.hour").unwrap().confidence, "override");
+        o.insert("alb.hourz".to_string(), 1.0);
+        assert_eq!(book.with_overrides(&o).unwrap_err(), vec!["alb.hourz".to_string()]);
+    }
+}

@@ -1,0 +1,235 @@
+//! RDS for MySQL: instance class, standby, read replicas, gp3 storage and the
+//! connection budget the API's pools must fit in.
+
+use super::catalog::{db_class, DbClass, DB_CLASSES};
+use super::cost::{LineItem, Service, ServiceCost};
+use super::demand::Demand;
+use super::prices::PriceBook;
+use super::scenario::{ReplicaPolicy, Scenario};
+use serde::Serialize;
+
+/// GiB → GB.
+const GIB: f64 = 1.073_741_824;
+/// gp3 IOPS included below / from 400 GB.
+const GP3_IOPS_SMALL: f64 = 3_000.0;
+const GP3_IOPS_LARGE: f64 = 12_000.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RdsSizing {
+    pub instance_class: String,
+    pub vcpu: f64,
+    pub memory_gib: f64,
+    pub multi_az: bool,
+    pub read_replicas: u32,
+    pub allocated_storage_gb: u32,
+    /// Provisioned IOPS; 0 = the included gp3 baseline.
+    pub provisioned_iops: u32,
+    pub iops_needed: f64,
+    pub max_connections: u32,
+    /// Pool connections the writer sees at max tasks.
+    pub connections_at_max_tasks: u32,
+    pub peak_reads_per_s: f64,
+    pub peak_writes_per_s: f64,
+    /// Writer CPU share at peak (reads it keeps plus writes).
+    pub writer_cpu_share: f64,
+    pub buffer_pool_gb: f64,
+    pub binding_constraint: String,
+    pub needs_proxy: bool,
+}
+
+/// `max_connections` from the parameter-group formula.
+pub fn max_connections(class: &DbClass, bytes_per_connection: f64) -> u32 {
+    (class.memory_gib * GIB * 1e9 / bytes_per_connection).floor() as u32
+}
+
+struct Fit {
+    class: DbClass,
+    replicas: u32,
+    hourly: f64,
+    cpu_ok: bool,
+    mem_ok: bool,
+    conn_ok: bool,
+    burst_ok: bool,
+}
+
+fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, conns: u32) -> Fit {
+    let c = &s.coefficients;
+    let cap = class.vcpu * c.db_queries_per_vcpu;
+    let replicas = match s.overrides.db_read_replicas {
+        Some(n) => n,
+        None => match s.data.read_replicas {
+            ReplicaPolicy::Fixed(n) => n,
+            ReplicaPolicy::Auto => ((reads - (cap - writes).max(0.0)).max(0.0) / cap).ceil() as u32,
+        },
+    };
+    let writer_load = writes + (reads / f64::from(replicas + 1)).min(reads);
+    let price = book.get(&class.price_id());
+    let standby = if s.data.multi_az { book.get("rds.multi_az_factor") } else { 1.0 };
+    Fit {
+        class,
+        replicas,
+        hourly: price * (standby + f64::from(replicas)),
+        cpu_ok: writes <= cap && writer_load <= cap && replicas <= 15,
+        mem_ok: class.memory_gib * GIB * c.db_buffer_pool_share >= s.data.working_set_gb,
+        conn_ok: f64::from(conns) <= f64::from(max_connections(&class, c.db_bytes_per_connection)) * c.db_connection_headroom,
+        burst_ok: !class.is_burstable() || writer_load / cap <= class.cpu_baseline,
+    }
+}
+
+/// Size the database for the peak of `day`, with `max_tasks` pools of connections.
+pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (RdsSizing, ServiceCost) {
+    let reads = peak.db_reads_per_s;
+    let writes = peak.db_writes_per_s;
+    let conns = max_tasks * s.app.db_pool_per_task;
+    let fits: Vec<Fit> = DB_CLASSES.iter().map(|&c| fit(s, book, c, reads, writes, conns)).collect();
+    let cheapest = |ok: &dyn Fn(&Fit) -> bool| {
+        fits.iter().filter(|f| ok(f)).min_by(|a, b| a.hourly.total_cmp(&b.hourly))
+    };
+    let all = |f: &Fit| f.cpu_ok && f.mem_ok && f.conn_ok && f.burst_ok;
+    let chosen = match &s.overrides.db_instance_class {
+        Some(name) => fit(s, book, db_class(name).unwrap_or(DB_CLASSES[0]), reads, writes, conns),
+        None => {
+            let f = cheapest(&all)
+                .or_else(|| cheapest(&|f| f.cpu_ok && f.mem_ok && f.burst_ok))
+                .unwrap_or(&fits[fits.len() - 1]);
+            fit(s, book, f.class, reads, writes, conns)
+        }
+    };
+    let binding = if s.overrides.db_instance_class.is_some() {
+        format!("pinned by override to {}", chosen.class.name)
+    } else {
+        // The constraint whose cheapest satisfying class costs the most.
+        let by: [(&str, &dyn Fn(&Fit) -> bool); 4] = [
+            ("CPU", &|f| f.cpu_ok),
+            ("memory (working set in the buffer pool)", &|f| f.mem_ok),
+            ("connections (max tasks × pool)", &|f| f.conn_ok),
+            ("burst credits (sustained match load on t4g)", &|f| f.burst_ok),
+        ];
+        let mut best = ("the smallest class in the catalog", 0.0);
+        for (name, ok) in by {
+            if let Some(f) = cheapest(ok) {
+                if f.hourly > best.1 && f.class.name != fits[0].class.name {
+                    best = (name, f.hourly);
+                }
+            }
+        }
+        best.0.to_string()
+    };
+    let max_conn = max_connections(&chosen.class, s.coefficients.db_bytes_per_connection);
+
+    let d = &s.data;
+    let storage_gb = (d.db_data_gb + d.db_growth_gb_per_month * 12.0).ceil().max(20.0);
+    let iops_needed = writes * 2.0 + reads * 0.05;
+    let (storage_gb, provisioned_iops) = if iops_needed <= GP3_IOPS_SMALL {
+        (storage_gb, 0.0)
+    } else if storage_gb >= 400.0 || iops_needed <= GP3_IOPS_LARGE {
+        (storage_gb.max(400.0), if iops_needed > GP3_IOPS_LARGE { iops_needed.ceil() } else { 0.0 })
+    } else {
+        (400.0, iops_needed.ceil())
+    };
+    let writer_cpu_share = (writes + reads / f64::from(chosen.replicas + 1)) / (chosen.class.vcpu * s.coefficients.db_queries_per_vcpu);
+
+    let hours = s.coefficients.hours_per_month;
+    let standby = if d.multi_az { book.get("rds.multi_az_factor") } else { 1.0 };
+    let pid = chosen.class.price_id();
+    let mut items = vec![LineItem::new(
+        book,
+        Service::Rds,
+        format!("Writer {}{}", chosen.class.name, if d.multi_az { " Multi-AZ (×2)" } else { "" }),
+        hours * standby,
+        "instance-hours",
+        &pid,
+        1.0,
+    )];
+    if chosen.replicas > 0 {
+        items.push(LineItem::new(book, Service::Rds, format!("{} read replica(s) {}", chosen.replicas, chosen.class.name), hours * f64::from(chosen.replicas), "instance-hours", &pid, 1.0));
+    }
+    let storage_copies = standby + f64::from(chosen.replicas);
+    items.push(LineItem::new(book, Service::Rds, "gp3 storage (writer, standby, replicas)", storage_gb * storage_copies, "GB-months", "rds.gp3_gb_month", 1.0));
+    if provisioned_iops > 0.0 {
+        let included = if storage_gb >= 400.0 { GP3_IOPS_LARGE } else { GP3_IOPS_SMALL };
+        items.push(LineItem::new(book, Service::Rds, "gp3 IOPS above the included baseline", (provisioned_iops - included).max(0.0) * storage_copies, "IOPS-months", "rds.gp3_iops_month", 1.0));
+    }
+    let backup_gb = d.db_data_gb * (1.0 + s.coefficients.db_daily_change_share * f64::from(s.storage.rds_backup_retention_days));
+    let billed_backup = (backup_gb - storage_gb).max(0.0);
+    items.push(LineItem::new(book, Service::Rds, "Automated backup storage above 100 % of provisioned", billed_backup, "GB-months", "rds.backup_gb_month", 1.0));
+
+    let cost = ServiceCost::new(
+        Service::Rds,
+        format!(
+            "MySQL 8.0 {}{}, {} read replica(s), {} GB gp3",
+            chosen.class.name,
+            if d.multi_az { " Multi-AZ" } else { " single-AZ" },
+            chosen.replicas,
+            storage_gb
+        ),
+        format!("1 writer + {} replica(s)", chosen.replicas),
+        binding.clone(),
+        items,
+    );
+    let sizing = RdsSizing {
+        instance_class: chosen.class.name.to_string(),
+        vcpu: chosen.class.vcpu,
+        memory_gib: chosen.class.memory_gib,
+        multi_az: d.multi_az,
+        read_replicas: chosen.replicas,
+        allocated_storage_gb: storage_gb as u32,
+        provisioned_iops: provisioned_iops as u32,
+        iops_needed,
+        max_connections: max_conn,
+        connections_at_max_tasks: conns,
+        peak_reads_per_s: reads,
+        peak_writes_per_s: writes,
+        writer_cpu_share,
+        buffer_pool_gb: chosen.class.memory_gib * GIB * s.coefficients.db_buffer_pool_share,
+        binding_constraint: binding,
+        needs_proxy: !chosen.conn_ok,
+    };
+    (sizing, cost)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peak(reads: f64, writes: f64) -> Demand {
+        Demand { db_reads_per_s: reads, db_writes_per_s: writes, ..Demand::default() }
+    }
+
+    #[test]
+    fn max_connections_follows_the_formula() {
+        // 4 GiB / 12,582,880 ≈ 341 (AWS's nominal figure).
+        assert_eq!(max_connections(&db_class("db.t4g.medium").unwrap(), 12_582_880.0), 341);
+    }
+
+    #[test]
+    fn working_set_drives_a_light_load() {
+        let s = Scenario::default();
+        let (r, cost) = plan(&s, &PriceBook::embedded(), &peak(20.0, 1.0), 4);
+        // 2 GB working set needs 2.67 GB of memory → db.t4g.medium (4 GiB).
+        assert_eq!(r.instance_class, "db.t4g.medium");
+        assert!(r.binding_constraint.starts_with("memory"), "{}", r.binding_constraint);
+        assert_eq!(r.read_replicas, 0);
+        assert_eq!(r.allocated_storage_gb, 44);
+        // Writer: 730 h × 2 × $0.065.
+        assert!((cost.items[0].monthly_usd - 94.9).abs() < 1e-9);
+    }
+
+    #[test]
+    fn heavy_reads_add_replicas_or_a_bigger_class() {
+        let s = Scenario::default();
+        let (r, _) = plan(&s, &PriceBook::embedded(), &peak(40_000.0, 50.0), 4);
+        let capacity = r.vcpu * 1_500.0 * f64::from(r.read_replicas + 1);
+        assert!(capacity >= 40_050.0, "{r:?}");
+        assert!(!r.instance_class.starts_with("db.t4g"));
+    }
+
+    #[test]
+    fn too_many_pools_recommend_a_proxy() {
+        let mut s = Scenario::default();
+        s.app.db_pool_per_task = 100;
+        let (r, _) = plan(&s, &PriceBook::embedded(), &peak(10.0, 1.0), 200);
+        assert!(r.needs_proxy);
+        assert_eq!(r.connections_at_max_tasks, 20_000);
+    }
+}
