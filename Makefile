@@ -1,0 +1,101 @@
+# Kickoff: every check a laptop and CI run. `make test` runs them all;
+# `make serve` builds and serves the planner. Tool installs are idempotent
+# and version-checked (see `tools`).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+TRUNK_VERSION := 0.21.14
+WASM_BINDGEN_VERSION := 0.2.130
+CHECKOV_VERSION := 3.3.30
+PUBLIC_URL ?= /planner/
+ENVIRONMENTS := prod staging
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+export TRUNK_SKIP_VERSION_CHECK := true
+export CARGO_TERM_COLOR := never
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
+        lint test-native bench tfvars check-tfvars tf-check tf-evidence checkov lint-workflows
+
+help:
+	@echo "make serve   build and serve the planner on http://127.0.0.1:8080"
+	@echo "make test    every check: lint, native tests, tfvars drift, terraform, checkov, workflows"
+
+## Everything CI runs.
+test: lint test-native check-tfvars tf-check checkov lint-workflows
+
+## Tools --------------------------------------------------------------------
+
+tools: tools-rust tools-web tools-browser tools-lint
+
+tools-rust:
+	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+
+tools-web: tools-rust node-tools
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] || cargo install --locked trunk --version $(TRUNK_VERSION)
+	@# wasm-bindgen-cli's own lock pins a crate missing from the registry: no --locked.
+	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+
+tools-browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v brotli >/dev/null; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver brotli; fi
+
+tools-lint: node-tools
+	@[ "$$(checkov --version 2>/dev/null)" = "$(CHECKOV_VERSION)" ] || pip install --quiet "checkov==$(CHECKOV_VERSION)"
+
+node-tools: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## Rust ---------------------------------------------------------------------
+
+lint: tools-rust
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+
+test-native:
+	cargo test
+
+bench:
+	cargo bench --bench plan
+
+## tfvars: the contract between the planner and terraform/ -------------------
+
+# Regenerate terraform/environments/*.tfvars from the scenarios beside them.
+tfvars:
+	@for env in $(ENVIRONMENTS); do \
+	  cargo run --quiet -- tfvars --scenario terraform/environments/$$env.scenario.json --output terraform/environments/$$env.tfvars; \
+	  echo "wrote terraform/environments/$$env.tfvars"; done
+
+# Fail if a committed tfvars no longer matches what the planner produces from
+# its embedded scenario, or from the scenario file beside it.
+check-tfvars:
+	@for f in terraform/environments/*.tfvars; do cargo run --quiet -- check-tfvars "$$f"; done
+	@for env in $(ENVIRONMENTS); do 	  cargo run --quiet -- tfvars --scenario terraform/environments/$$env.scenario.json 	    | diff -u terraform/environments/$$env.tfvars - 	    || { echo "terraform/environments/$$env.scenario.json changed: run 'make tfvars'"; exit 1; }; done
+
+## Terraform ----------------------------------------------------------------
+
+tf-check:
+	bash .ci/terraform.sh fmt
+	bash .ci/terraform.sh validate
+	bash .ci/terraform.sh test
+	@for env in $(ENVIRONMENTS); do bash .ci/terraform.sh plan $$env; done
+
+# Refresh docs/evidence/terraform-plan-prod.txt.
+tf-evidence:
+	bash .ci/terraform.sh evidence
+
+checkov: tools-lint
+	bash .ci/terraform.sh checkov
+
+## Workflows ----------------------------------------------------------------
+
+lint-workflows: node-tools
+	bash .ci/lint-workflows.sh
