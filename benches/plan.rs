@@ -25,9 +25,17 @@ fn benches(c: &mut Criterion) {
 
     let pts = profile::series(&s.match_day, demand::off_peak_share(&s), s.scaling.sim_step_s);
     let ds: Vec<_> = pts.iter().map(|p| demand::at_point(&s, p)).collect();
-    let peak = ds.iter().copied().fold(demand::Demand::default(), |a, d| if d.origin_rps > a.origin_rps { d } else { a });
+    let peak = ds.iter().copied().fold(demand::Demand::default(), |a, d| {
+        if d.origin_rps > a.origin_rps {
+            d
+        } else {
+            a
+        }
+    });
     let f = fargate::size(&s, &peak, &demand::off_peak(&s));
-    c.bench_function("match_day_simulation", |b| b.iter(|| autoscale::simulate(black_box(&s), &f, &pts, &ds, true)));
+    c.bench_function("match_day_simulation", |b| {
+        b.iter(|| autoscale::simulate(black_box(&s), &f, &pts, &ds, true))
+    });
 }
 
 criterion_group!(plan_benches, benches);

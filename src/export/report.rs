@@ -10,18 +10,27 @@ fn money(usd: f64) -> String {
     let digits = (total_cents / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
     }
-    format!("{}${grouped}.{:02}", if usd < 0.0 { "-" } else { "" }, total_cents % 100)
+    format!(
+        "{}${grouped}.{:02}",
+        if usd < 0.0 { "-" } else { "" },
+        total_cents % 100
+    )
 }
 
 /// Terminal text.
 pub fn text(p: &Plan) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Monthly total: {}  ({} per 1,000 peak fans)", money(p.total_monthly_usd), money(p.cost_per_1000_fans_usd));
+    let _ = writeln!(
+        o,
+        "Monthly total: {}  ({} per 1,000 peak fans)",
+        money(p.total_monthly_usd),
+        money(p.cost_per_1000_fans_usd)
+    );
     let _ = writeln!(o, "\nServices");
     for s in &p.services {
         let _ = writeln!(o, "  {:<27} {:>12}  {}", s.service.name(), money(s.monthly_usd), s.what);
@@ -29,7 +38,15 @@ pub fn text(p: &Plan) -> String {
     }
     let _ = writeln!(o, "\nSLOs");
     for v in &p.slo {
-        let _ = writeln!(o, "  [{}] {:<22} {} (target {}): {}", if v.pass { "pass" } else { "FAIL" }, v.name, v.measured, v.target, v.detail);
+        let _ = writeln!(
+            o,
+            "  [{}] {:<22} {} (target {}): {}",
+            if v.pass { "pass" } else { "FAIL" },
+            v.name,
+            v.measured,
+            v.target,
+            v.detail
+        );
     }
     if !p.warnings.is_empty() {
         let _ = writeln!(o, "\nWarnings");
@@ -43,7 +60,11 @@ pub fn text(p: &Plan) -> String {
 /// A founder-readable summary.
 pub fn markdown(p: &Plan) -> String {
     let mut o = String::new();
-    let verdict = if p.slo_pass() { "meets every SLO" } else { "misses at least one SLO" };
+    let verdict = if p.slo_pass() {
+        "meets every SLO"
+    } else {
+        "misses at least one SLO"
+    };
     let _ = writeln!(o, "# Kickoff capacity plan\n");
     let _ = writeln!(
         o,
@@ -51,14 +72,34 @@ pub fn markdown(p: &Plan) -> String {
         money(p.total_monthly_usd),
         money(p.cost_per_1000_fans_usd)
     );
-    let _ = writeln!(o, "| Service | What runs | Why this size | Monthly |\n|---|---|---|---:|");
+    let _ = writeln!(
+        o,
+        "| Service | What runs | Why this size | Monthly |\n|---|---|---|---:|"
+    );
     for s in &p.services {
-        let _ = writeln!(o, "| {} | {} | {} | {} |", s.service.name(), s.what, s.binding_constraint, money(s.monthly_usd));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            s.service.name(),
+            s.what,
+            s.binding_constraint,
+            money(s.monthly_usd)
+        );
     }
     let _ = writeln!(o, "| **Total** | | | **{}** |\n", money(p.total_monthly_usd));
-    let _ = writeln!(o, "## Service levels\n\n| SLO | Target | Plan | Verdict |\n|---|---|---|---|");
+    let _ = writeln!(
+        o,
+        "## Service levels\n\n| SLO | Target | Plan | Verdict |\n|---|---|---|---|"
+    );
     for v in &p.slo {
-        let _ = writeln!(o, "| {} | {} | {} | {} |", v.name, v.target, v.measured, if v.pass { "pass" } else { "**FAIL**" });
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            v.name,
+            v.target,
+            v.measured,
+            if v.pass { "pass" } else { "**FAIL**" }
+        );
     }
     if !p.warnings.is_empty() {
         let _ = writeln!(o, "\n## Warnings\n");
@@ -76,11 +117,25 @@ pub fn markdown(p: &Plan) -> String {
 /// Line items as CSV, one row per priced quantity, with the price's source date.
 pub fn csv(p: &Plan) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    let header = ["service", "description", "quantity", "unit", "unit_price_usd", "monthly_usd", "price_id", "price_date"];
+    let header = [
+        "service",
+        "description",
+        "quantity",
+        "unit",
+        "unit_price_usd",
+        "monthly_usd",
+        "price_id",
+        "price_date",
+    ];
     w.write_record(header).expect("csv to memory");
     for s in &p.services {
         for i in &s.items {
-            let date = p.prices_used.iter().find(|pr| pr.id == i.price_id).map(|pr| pr.date.as_str()).unwrap_or("");
+            let date = p
+                .prices_used
+                .iter()
+                .find(|pr| pr.id == i.price_id)
+                .map(|pr| pr.date.as_str())
+                .unwrap_or("");
             w.write_record([
                 s.service.name(),
                 &i.description,
@@ -94,7 +149,17 @@ pub fn csv(p: &Plan) -> String {
             .expect("csv to memory");
         }
     }
-    w.write_record(["Total", "", "", "", "", &format!("{:.2}", cents(p.total_monthly_usd)), "", ""]).expect("csv to memory");
+    w.write_record([
+        "Total",
+        "",
+        "",
+        "",
+        "",
+        &format!("{:.2}", cents(p.total_monthly_usd)),
+        "",
+        "",
+    ])
+    .expect("csv to memory");
     String::from_utf8(w.into_inner().expect("flush to memory")).expect("csv is UTF-8")
 }
 

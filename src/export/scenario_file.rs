@@ -30,7 +30,10 @@ impl fmt::Display for ImportError {
 impl std::error::Error for ImportError {}
 
 fn err(message: impl Into<String>) -> ImportError {
-    ImportError { field: None, message: message.into() }
+    ImportError {
+        field: None,
+        message: message.into(),
+    }
 }
 
 fn check_size(len: usize) -> Result<(), ImportError> {
@@ -66,18 +69,24 @@ pub fn from_json(text: &str) -> Result<Scenario, ImportError> {
 pub fn from_tfvars(text: &str) -> Result<Scenario, ImportError> {
     check_size(text.len())?;
     hcl::parse(text).map_err(|e| err(format!("not a valid tfvars (HCL) file: {e}")))?;
-    let start = text
-        .find(SCENARIO_BEGIN)
-        .ok_or_else(|| err(format!("no embedded scenario: the file has no `{SCENARIO_BEGIN}` line (was it written by `kickoff tfvars`?)")))?;
+    let start = text.find(SCENARIO_BEGIN).ok_or_else(|| {
+        err(format!(
+            "no embedded scenario: the file has no `{SCENARIO_BEGIN}` line (was it written by `kickoff tfvars`?)"
+        ))
+    })?;
     let rest = &text[start + SCENARIO_BEGIN.len()..];
-    let end = rest.find(SCENARIO_END).ok_or_else(|| err(format!("embedded scenario is not closed by `{SCENARIO_END}`")))?;
+    let end = rest
+        .find(SCENARIO_END)
+        .ok_or_else(|| err(format!("embedded scenario is not closed by `{SCENARIO_END}`")))?;
     let mut json = String::new();
     for line in rest[..end].lines() {
         let line = line.trim_start();
         if line.is_empty() {
             continue;
         }
-        let body = line.strip_prefix('#').ok_or_else(|| err("embedded scenario lines must start with `#`"))?;
+        let body = line
+            .strip_prefix('#')
+            .ok_or_else(|| err("embedded scenario lines must start with `#`"))?;
         json.push_str(body.strip_prefix(' ').unwrap_or(body));
         json.push('\n');
     }

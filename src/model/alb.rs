@@ -68,22 +68,49 @@ pub fn settings(s: &Scenario) -> (u32, u32, u32) {
     let hb = s.delivery.sse_heartbeat_s;
     match s.delivery.mode {
         DeliveryMode::Polling => (60, (s.app.request_timeout_s.ceil() as u32 + 5).max(10), 30),
-        DeliveryMode::Sse => (((hb * 2.0).ceil() as u32).max(60), ((hb * 2.0).ceil() as u32).max(30), 30),
+        DeliveryMode::Sse => (
+            ((hb * 2.0).ceil() as u32).max(60),
+            ((hb * 2.0).ceil() as u32).max(30),
+            30,
+        ),
     }
 }
 
-pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, day: &[Demand], off: &Demand, month: &Month) -> (AlbSizing, ServiceCost) {
+pub fn plan(
+    s: &Scenario,
+    book: &PriceBook,
+    peak: &Demand,
+    day: &[Demand],
+    off: &Demand,
+    month: &Month,
+) -> (AlbSizing, ServiceCost) {
     let rules = s.coefficients.alb_rules;
     let step_h = s.scaling.sim_step_s / 3600.0;
     let lcu_day: f64 = day.iter().map(|d| Lcu::of(d, rules).billed() * step_h).sum();
-    let lcu_hours = lcu_day * f64::from(s.audience.match_days_per_month)
-        + Lcu::of(off, rules).billed() * month.off_peak_hours;
+    let lcu_hours =
+        lcu_day * f64::from(s.audience.match_days_per_month) + Lcu::of(off, rules).billed() * month.off_peak_hours;
     let peak_lcu = Lcu::of(peak, rules);
     let (idle, dereg, slow) = settings(s);
     let hours = s.coefficients.hours_per_month;
     let items = vec![
-        LineItem::new(book, Service::Alb, "Load balancer hours", hours, "hours", "alb.hour", 1.0),
-        LineItem::new(book, Service::Alb, "LCU-hours (largest dimension each step)", lcu_hours, "LCU-hours", "alb.lcu_hour", 1.0),
+        LineItem::new(
+            book,
+            Service::Alb,
+            "Load balancer hours",
+            hours,
+            "hours",
+            "alb.hour",
+            1.0,
+        ),
+        LineItem::new(
+            book,
+            Service::Alb,
+            "LCU-hours (largest dimension each step)",
+            lcu_hours,
+            "LCU-hours",
+            "alb.lcu_hour",
+            1.0,
+        ),
     ];
     let cost = ServiceCost::new(
         Service::Alb,

@@ -94,7 +94,11 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
         if period_end.is_nan() {
             period_end = t + sc.metric_period_s;
         }
-        let min_now = if prescale && t >= up_at && t < down_at { f.prescale_tasks } else { f.min_tasks };
+        let min_now = if prescale && t >= up_at && t < down_at {
+            f.prescale_tasks
+        } else {
+            f.min_tasks
+        };
 
         // Autoscaling decisions on the datapoints visible now.
         if sc.autoscaling_enabled {
@@ -180,7 +184,11 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
         });
 
         // Feed the metric period; close it into a datapoint.
-        let cpu = if capacity_rps > 0.0 { (d.origin_rps / capacity_rps).min(1.0) } else { 1.0 };
+        let cpu = if capacity_rps > 0.0 {
+            (d.origin_rps / capacity_rps).min(1.0)
+        } else {
+            1.0
+        };
         let req = d.origin_rps / f64::from(running.max(1));
         period_sum += (cpu / target_cpu).max(req / target_req_per_s);
         period_n += 1;
@@ -206,7 +214,10 @@ mod tests {
     fn setup(s: &Scenario) -> (FargateSizing, Vec<Point>, Vec<Demand>) {
         let pts = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
         let ds: Vec<Demand> = pts.iter().map(|p| demand::at_point(s, p)).collect();
-        let peak = ds.iter().copied().fold(Demand::default(), |a, d| if d.origin_rps > a.origin_rps { d } else { a });
+        let peak = ds.iter().copied().fold(
+            Demand::default(),
+            |a, d| if d.origin_rps > a.origin_rps { d } else { a },
+        );
         let f = fargate::size(s, &peak, &demand::off_peak(s));
         (f, pts, ds)
     }
@@ -241,13 +252,31 @@ mod tests {
         s.scaling.prescale_enabled = false;
         let step = s.scaling.sim_step_s;
         let pts: Vec<Point> = (0..120)
-            .map(|i| Point { t_s: f64::from(i) * step - 300.0, share: 0.0, arrival_share_per_s: 0.0, burst: false })
+            .map(|i| Point {
+                t_s: f64::from(i) * step - 300.0,
+                share: 0.0,
+                arrival_share_per_s: 0.0,
+                burst: false,
+            })
             .collect();
         let ds: Vec<Demand> = pts
             .iter()
-            .map(|p| Demand { origin_rps: if p.t_s >= 0.0 { 5_000.0 } else { 100.0 }, ..Demand::default() })
+            .map(|p| Demand {
+                origin_rps: if p.t_s >= 0.0 { 5_000.0 } else { 100.0 },
+                ..Demand::default()
+            })
             .collect();
-        let f = fargate::size(&s, &Demand { origin_rps: 5_000.0, ..Demand::default() }, &Demand { origin_rps: 100.0, ..Demand::default() });
+        let f = fargate::size(
+            &s,
+            &Demand {
+                origin_rps: 5_000.0,
+                ..Demand::default()
+            },
+            &Demand {
+                origin_rps: 100.0,
+                ..Demand::default()
+            },
+        );
         let run = simulate(&s, &f, &pts, &ds, false);
         let first_growth = run.steps.iter().find(|st| st.running_tasks > f.min_tasks).unwrap();
         // Datapoints for [0, 60), [60, 120), [120, 180) close at 60, 120 and

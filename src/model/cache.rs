@@ -44,19 +44,25 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand) -> Option<(CacheSizin
     // The engine executes commands on one thread: one vCPU's worth of ops.
     let ops_cap = c.cache_ops_per_vcpu;
     let ops = peak.redis_ops_per_s;
-    let fits = |n: &CacheNode| {
-        n.memory_gib * GIB >= need_gb && ops <= ops_cap * if n.burstable { T4G_BASELINE } else { 1.0 }
-    };
+    let fits =
+        |n: &CacheNode| n.memory_gib * GIB >= need_gb && ops <= ops_cap * if n.burstable { T4G_BASELINE } else { 1.0 };
     let (node, binding): (CacheNode, String) = match s.overrides.cache_node_type.as_deref().and_then(cache_node) {
         Some(n) => (n, format!("pinned by override to {}", n.name)),
         None => {
-            let node = CACHE_NODES.iter().copied().find(|n| fits(n)).unwrap_or(CACHE_NODES[CACHE_NODES.len() - 1]);
+            let node = CACHE_NODES
+                .iter()
+                .copied()
+                .find(|n| fits(n))
+                .unwrap_or(CACHE_NODES[CACHE_NODES.len() - 1]);
             let mem_only = CACHE_NODES.iter().position(|n| n.memory_gib * GIB >= need_gb);
             let chosen = CACHE_NODES.iter().position(|n| n.name == node.name);
             let why = if chosen == Some(0) {
                 "the smallest node type".to_string()
             } else if mem_only == chosen {
-                format!("memory: {:.2} GB of cached data needs {:.2} GB of node memory", s.data.cache_working_set_gb, need_gb)
+                format!(
+                    "memory: {:.2} GB of cached data needs {:.2} GB of node memory",
+                    s.data.cache_working_set_gb, need_gb
+                )
             } else {
                 format!("ops: {ops:.0} ops/s at peak on one engine thread")
             };
@@ -107,7 +113,10 @@ mod tests {
     fn working_set_picks_the_node() {
         let mut s = Scenario::default();
         s.data.cache_working_set_gb = 2.0;
-        let peak = Demand { redis_ops_per_s: 200.0, ..Demand::default() };
+        let peak = Demand {
+            redis_ops_per_s: 200.0,
+            ..Demand::default()
+        };
         let (c, cost) = plan(&s, &PriceBook::embedded(), &peak).unwrap();
         // 2 GB × 1.3 / 0.75 = 3.47 GB → cache.t4g.medium (3.09 GiB = 3.32 GB) is too small.
         assert_eq!(c.node_type, "cache.m7g.large");
@@ -125,9 +134,27 @@ mod tests {
     fn heavy_ops_leave_burstable_nodes() {
         let mut s = Scenario::default();
         s.data.cache_working_set_gb = 0.1;
-        let light = plan(&s, &PriceBook::embedded(), &Demand { redis_ops_per_s: 100.0, ..Demand::default() }).unwrap().0;
+        let light = plan(
+            &s,
+            &PriceBook::embedded(),
+            &Demand {
+                redis_ops_per_s: 100.0,
+                ..Demand::default()
+            },
+        )
+        .unwrap()
+        .0;
         assert_eq!(light.node_type, "cache.t4g.micro");
-        let heavy = plan(&s, &PriceBook::embedded(), &Demand { redis_ops_per_s: 30_000.0, ..Demand::default() }).unwrap().0;
+        let heavy = plan(
+            &s,
+            &PriceBook::embedded(),
+            &Demand {
+                redis_ops_per_s: 30_000.0,
+                ..Demand::default()
+            },
+        )
+        .unwrap()
+        .0;
         assert_eq!(heavy.node_type, "cache.m7g.large");
         assert!(heavy.binding_constraint.starts_with("ops"));
     }

@@ -8,13 +8,13 @@
 /// Empty when `vcpu` is not a Fargate size.
 pub fn fargate_memory_options_gb(vcpu: f64) -> Vec<f64> {
     let (from, to, step) = match vcpu {
-        v if v == 0.25 => return vec![0.5, 1.0, 2.0],
-        v if v == 0.5 => (1, 4, 1),
-        v if v == 1.0 => (2, 8, 1),
-        v if v == 2.0 => (4, 16, 1),
-        v if v == 4.0 => (8, 30, 1),
-        v if v == 8.0 => (16, 60, 4),
-        v if v == 16.0 => (32, 120, 8),
+        0.25 => return vec![0.5, 1.0, 2.0],
+        0.5 => (1, 4, 1),
+        1.0 => (2, 8, 1),
+        2.0 => (4, 16, 1),
+        4.0 => (8, 30, 1),
+        8.0 => (16, 60, 4),
+        16.0 => (32, 120, 8),
         _ => return vec![],
     };
     (from..=to).step_by(step).map(|gb: u32| f64::from(gb)).collect()
@@ -51,22 +51,102 @@ impl DbClass {
 /// Baselines: aws.amazon.com/ec2/instance-types/t4g (micro 10 %, small and
 /// medium 20 %, large 30 %).
 pub const DB_CLASSES: [DbClass; 16] = [
-    DbClass { name: "db.t4g.micro", vcpu: 2.0, memory_gib: 1.0, cpu_baseline: 0.10 },
-    DbClass { name: "db.t4g.small", vcpu: 2.0, memory_gib: 2.0, cpu_baseline: 0.20 },
-    DbClass { name: "db.t4g.medium", vcpu: 2.0, memory_gib: 4.0, cpu_baseline: 0.20 },
-    DbClass { name: "db.t4g.large", vcpu: 2.0, memory_gib: 8.0, cpu_baseline: 0.30 },
-    DbClass { name: "db.m6g.large", vcpu: 2.0, memory_gib: 8.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.m6g.xlarge", vcpu: 4.0, memory_gib: 16.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.m6g.2xlarge", vcpu: 8.0, memory_gib: 32.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.m7g.large", vcpu: 2.0, memory_gib: 8.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.m7g.xlarge", vcpu: 4.0, memory_gib: 16.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.m7g.2xlarge", vcpu: 8.0, memory_gib: 32.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.r6g.large", vcpu: 2.0, memory_gib: 16.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.r6g.xlarge", vcpu: 4.0, memory_gib: 32.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.r6g.2xlarge", vcpu: 8.0, memory_gib: 64.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.r7g.large", vcpu: 2.0, memory_gib: 16.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.r7g.xlarge", vcpu: 4.0, memory_gib: 32.0, cpu_baseline: 1.0 },
-    DbClass { name: "db.r7g.2xlarge", vcpu: 8.0, memory_gib: 64.0, cpu_baseline: 1.0 },
+    DbClass {
+        name: "db.t4g.micro",
+        vcpu: 2.0,
+        memory_gib: 1.0,
+        cpu_baseline: 0.10,
+    },
+    DbClass {
+        name: "db.t4g.small",
+        vcpu: 2.0,
+        memory_gib: 2.0,
+        cpu_baseline: 0.20,
+    },
+    DbClass {
+        name: "db.t4g.medium",
+        vcpu: 2.0,
+        memory_gib: 4.0,
+        cpu_baseline: 0.20,
+    },
+    DbClass {
+        name: "db.t4g.large",
+        vcpu: 2.0,
+        memory_gib: 8.0,
+        cpu_baseline: 0.30,
+    },
+    DbClass {
+        name: "db.m6g.large",
+        vcpu: 2.0,
+        memory_gib: 8.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.m6g.xlarge",
+        vcpu: 4.0,
+        memory_gib: 16.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.m6g.2xlarge",
+        vcpu: 8.0,
+        memory_gib: 32.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.m7g.large",
+        vcpu: 2.0,
+        memory_gib: 8.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.m7g.xlarge",
+        vcpu: 4.0,
+        memory_gib: 16.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.m7g.2xlarge",
+        vcpu: 8.0,
+        memory_gib: 32.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.r6g.large",
+        vcpu: 2.0,
+        memory_gib: 16.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.r6g.xlarge",
+        vcpu: 4.0,
+        memory_gib: 32.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.r6g.2xlarge",
+        vcpu: 8.0,
+        memory_gib: 64.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.r7g.large",
+        vcpu: 2.0,
+        memory_gib: 16.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.r7g.xlarge",
+        vcpu: 4.0,
+        memory_gib: 32.0,
+        cpu_baseline: 1.0,
+    },
+    DbClass {
+        name: "db.r7g.2xlarge",
+        vcpu: 8.0,
+        memory_gib: 64.0,
+        cpu_baseline: 1.0,
+    },
 ];
 
 pub fn db_class(name: &str) -> Option<DbClass> {
@@ -84,11 +164,36 @@ pub struct CacheNode {
 
 /// Node types the planner chooses from (aws.amazon.com/elasticache/pricing).
 pub const CACHE_NODES: [CacheNode; 5] = [
-    CacheNode { name: "cache.t4g.micro", vcpu: 2.0, memory_gib: 0.5, burstable: true },
-    CacheNode { name: "cache.t4g.small", vcpu: 2.0, memory_gib: 1.37, burstable: true },
-    CacheNode { name: "cache.t4g.medium", vcpu: 2.0, memory_gib: 3.09, burstable: true },
-    CacheNode { name: "cache.m7g.large", vcpu: 2.0, memory_gib: 6.38, burstable: false },
-    CacheNode { name: "cache.r7g.large", vcpu: 2.0, memory_gib: 13.07, burstable: false },
+    CacheNode {
+        name: "cache.t4g.micro",
+        vcpu: 2.0,
+        memory_gib: 0.5,
+        burstable: true,
+    },
+    CacheNode {
+        name: "cache.t4g.small",
+        vcpu: 2.0,
+        memory_gib: 1.37,
+        burstable: true,
+    },
+    CacheNode {
+        name: "cache.t4g.medium",
+        vcpu: 2.0,
+        memory_gib: 3.09,
+        burstable: true,
+    },
+    CacheNode {
+        name: "cache.m7g.large",
+        vcpu: 2.0,
+        memory_gib: 6.38,
+        burstable: false,
+    },
+    CacheNode {
+        name: "cache.r7g.large",
+        vcpu: 2.0,
+        memory_gib: 13.07,
+        burstable: false,
+    },
 ];
 
 pub fn cache_node(name: &str) -> Option<CacheNode> {

@@ -48,7 +48,15 @@ pub fn data_out_items(book: &PriceBook, gb: f64) -> Vec<LineItem> {
             break;
         }
         let in_tier = left.min(*size);
-        items.push(LineItem::new(book, Service::CloudFront, format!("Data out, tier {} (after 1 TB free)", i + 1), in_tier, "GB", id, 1.0));
+        items.push(LineItem::new(
+            book,
+            Service::CloudFront,
+            format!("Data out, tier {} (after 1 TB free)", i + 1),
+            in_tier,
+            "GB",
+            id,
+            1.0,
+        ));
         left -= in_tier;
     }
     items
@@ -64,28 +72,63 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (CdnSizing, Servic
         CdnPricing::FlatPremium => Some(("Premium", "cloudfront.flat.premium")),
     };
     let items = match flat {
-        Some((name, id)) => vec![LineItem::new(book, Service::CloudFront, format!("Flat-rate {name} plan"), 1.0, "months", id, 1.0)],
+        Some((name, id)) => vec![LineItem::new(
+            book,
+            Service::CloudFront,
+            format!("Flat-rate {name} plan"),
+            1.0,
+            "months",
+            id,
+            1.0,
+        )],
         None => {
             let mut items = data_out_items(book, gb);
             let billed_requests = (requests - book.get("cloudfront.free_requests")).max(0.0);
-            items.push(LineItem::new(book, Service::CloudFront, "HTTPS requests (after 10 M free)", billed_requests, "requests", "cloudfront.https_10k", 1e-4));
+            items.push(LineItem::new(
+                book,
+                Service::CloudFront,
+                "HTTPS requests (after 10 M free)",
+                billed_requests,
+                "requests",
+                "cloudfront.https_10k",
+                1e-4,
+            ));
             if s.delivery.origin_shield {
-                items.push(LineItem::new(book, Service::CloudFront, "Origin Shield requests", month.shield_requests, "requests", "cloudfront.origin_shield_10k", 1e-4));
+                items.push(LineItem::new(
+                    book,
+                    Service::CloudFront,
+                    "Origin Shield requests",
+                    month.shield_requests,
+                    "requests",
+                    "cloudfront.origin_shield_10k",
+                    1e-4,
+                ));
             }
             items
         }
     };
-    let offload_share = if requests > 0.0 { 1.0 - month.origin_requests / requests } else { 0.0 };
+    let offload_share = if requests > 0.0 {
+        1.0 - month.origin_requests / requests
+    } else {
+        0.0
+    };
     let cost = ServiceCost::new(
         Service::CloudFront,
         format!(
             "1 distribution, {}, live TTL {} s{}",
             price_class_name(s.platform.cdn_price_class),
             s.delivery.cdn_live_ttl_s,
-            if s.delivery.origin_shield { ", Origin Shield" } else { "" }
+            if s.delivery.origin_shield {
+                ", Origin Shield"
+            } else {
+                ""
+            }
         ),
         format!("{:.1} M requests, {:.0} GB a month", requests / 1e6, gb),
-        format!("traffic: {:.1} % of requests answered at the edge", offload_share * 100.0),
+        format!(
+            "traffic: {:.1} % of requests answered at the edge",
+            offload_share * 100.0
+        ),
         items,
     );
     let sizing = CdnSizing {
@@ -121,7 +164,11 @@ mod tests {
     fn flat_rate_is_one_line() {
         let mut s = Scenario::default();
         s.platform.cdn_pricing = CdnPricing::FlatBusiness;
-        let m = Month { edge_requests: 1e9, edge_gb: 5e4, ..Month::default() };
+        let m = Month {
+            edge_requests: 1e9,
+            edge_gb: 5e4,
+            ..Month::default()
+        };
         let (_, cost) = plan(&s, &PriceBook::embedded(), &m);
         assert_eq!(cost.items.len(), 1);
         assert_eq!(cost.monthly_usd, 200.0);

@@ -95,9 +95,22 @@ pub struct ServiceCost {
 }
 
 impl ServiceCost {
-    pub fn new(service: Service, what: String, quantity: String, binding_constraint: String, items: Vec<LineItem>) -> Self {
+    pub fn new(
+        service: Service,
+        what: String,
+        quantity: String,
+        binding_constraint: String,
+        items: Vec<LineItem>,
+    ) -> Self {
         let monthly_usd = items.iter().map(|i| i.monthly_usd).sum();
-        ServiceCost { service, what, quantity, binding_constraint, monthly_usd, items }
+        ServiceCost {
+            service,
+            what,
+            quantity,
+            binding_constraint,
+            monthly_usd,
+            items,
+        }
     }
 }
 
@@ -115,7 +128,15 @@ mod tests {
         let book = PriceBook::embedded();
         let li = LineItem::new(&book, Service::Alb, "ALB hours", 730.0, "hours", "alb.hour", 1.0);
         assert!((li.monthly_usd - 16.425).abs() < 1e-9);
-        let per_k = LineItem::new(&book, Service::S3, "GETs", 2_000.0, "requests", "s3.standard.get_1k", 1e-3);
+        let per_k = LineItem::new(
+            &book,
+            Service::S3,
+            "GETs",
+            2_000.0,
+            "requests",
+            "s3.standard.get_1k",
+            1e-3,
+        );
         assert!((per_k.monthly_usd - 0.0008).abs() < 1e-12);
     }
 }

@@ -52,8 +52,8 @@ pub fn at(s: &Scenario, fans: f64, arrivals_per_s: f64, events_per_min: f64) -> 
     let d = &s.delivery;
     let games = f64::from(s.audience.simultaneous_games);
     let match_s = profile::MATCH_MIN * 60.0;
-    let page_rps = arrivals_per_s * d.page_views_per_fan.min(1.0)
-        + fans * (d.page_views_per_fan - 1.0).max(0.0) / match_s;
+    let page_rps =
+        arrivals_per_s * d.page_views_per_fan.min(1.0) + fans * (d.page_views_per_fan - 1.0).max(0.0) / match_s;
     let edge_asset_rps = page_rps * (1.0 + d.assets_per_page_view);
     let events_per_s = games * events_per_min / 60.0;
     let db_writes_per_s = events_per_s * s.data.db_writes_per_event;
@@ -71,7 +71,11 @@ pub fn at(s: &Scenario, fans: f64, arrivals_per_s: f64, events_per_min: f64) -> 
             // those again into one fetcher.
             let keys = games * f64::from(d.feed_keys_per_game);
             let collapse = |fetchers: f64| {
-                if d.cdn_live_ttl_s > 0.0 { cacheable.min(keys * fetchers / d.cdn_live_ttl_s) } else { cacheable }
+                if d.cdn_live_ttl_s > 0.0 {
+                    cacheable.min(keys * fetchers / d.cdn_live_ttl_s)
+                } else {
+                    cacheable
+                }
             };
             let from_recs = collapse(c.cdn_origin_fetchers_without_shield);
             let (to_origin, shield) = if d.origin_shield {
@@ -121,7 +125,11 @@ pub fn at(s: &Scenario, fans: f64, arrivals_per_s: f64, events_per_min: f64) -> 
 /// Demand at one profile point of the design audience.
 pub fn at_point(s: &Scenario, p: &profile::Point) -> Demand {
     let fans = s.design_fans();
-    let events = if p.burst { s.writes.burst_events_per_minute_per_game } else { s.writes.events_per_minute_per_game };
+    let events = if p.burst {
+        s.writes.burst_events_per_minute_per_game
+    } else {
+        s.writes.events_per_minute_per_game
+    };
     at(s, fans * p.share, fans * p.arrival_share_per_s, events)
 }
 
@@ -163,9 +171,8 @@ pub fn month(s: &Scenario, day: &[Demand], step_s: f64) -> Month {
     let match_hours = (days * window_h).min(s.coefficients.hours_per_month);
     let off_peak_hours = s.coefficients.hours_per_month - match_hours;
     let off = off_peak(s);
-    let total = |f: &dyn Fn(&Demand) -> f64| {
-        day.iter().map(f).sum::<f64>() * step_s * days + f(&off) * off_peak_hours * 3600.0
-    };
+    let total =
+        |f: &dyn Fn(&Demand) -> f64| day.iter().map(f).sum::<f64>() * step_s * days + f(&off) * off_peak_hours * 3600.0;
     let seconds = s.coefficients.hours_per_month * 3600.0;
     let edge_requests = total(&|d| d.edge_rps());
     let origin_requests = total(&|d| d.origin_rps);

@@ -86,12 +86,20 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
         why = format!("pinned: overrides allow at most {max_tasks} task(s), the peak needs {peak_tasks}");
         peak_tasks = max_tasks;
     }
-    let prescale_tasks = if s.scaling.prescale_enabled { peak_tasks.max(min_tasks) } else { min_tasks };
+    let prescale_tasks = if s.scaling.prescale_enabled {
+        peak_tasks.max(min_tasks)
+    } else {
+        min_tasks
+    };
 
     let connections_per_task_at_peak = peak.origin_connections / f64::from(peak_tasks);
     let memory_needed_gb = (base_gb + connections_per_task_at_peak * app.connection_memory_kb / 1e6) * 1.25;
     let task_memory_gb = s.overrides.task_memory_gb.unwrap_or_else(|| {
-        options.iter().copied().find(|&gb| gb >= memory_needed_gb).unwrap_or(largest)
+        options
+            .iter()
+            .copied()
+            .find(|&gb| gb >= memory_needed_gb)
+            .unwrap_or(largest)
     });
 
     FargateSizing {
@@ -138,12 +146,44 @@ pub fn cost(s: &Scenario, book: &PriceBook, f: &FargateSizing, day: &SimRun) -> 
     let gb_id = format!("fargate.{arch}.gb_hour");
     let spot_factor = 1.0 - book.get("fargate.spot_discount");
     let mut items = vec![
-        LineItem::new(book, Service::Fargate, "On-demand vCPU", on_demand_h * f.task_vcpu, "vCPU-hours", &vcpu_id, 1.0),
-        LineItem::new(book, Service::Fargate, "On-demand memory", on_demand_h * f.task_memory_gb, "GB-hours", &gb_id, 1.0),
+        LineItem::new(
+            book,
+            Service::Fargate,
+            "On-demand vCPU",
+            on_demand_h * f.task_vcpu,
+            "vCPU-hours",
+            &vcpu_id,
+            1.0,
+        ),
+        LineItem::new(
+            book,
+            Service::Fargate,
+            "On-demand memory",
+            on_demand_h * f.task_memory_gb,
+            "GB-hours",
+            &gb_id,
+            1.0,
+        ),
     ];
     if spot_h > 0.0 {
-        items.push(LineItem::new(book, Service::Fargate, "Spot vCPU (on-demand price × (1 − Spot discount))", spot_h * f.task_vcpu, "vCPU-hours", &vcpu_id, spot_factor));
-        items.push(LineItem::new(book, Service::Fargate, "Spot memory (on-demand price × (1 − Spot discount))", spot_h * f.task_memory_gb, "GB-hours", &gb_id, spot_factor));
+        items.push(LineItem::new(
+            book,
+            Service::Fargate,
+            "Spot vCPU (on-demand price × (1 − Spot discount))",
+            spot_h * f.task_vcpu,
+            "vCPU-hours",
+            &vcpu_id,
+            spot_factor,
+        ));
+        items.push(LineItem::new(
+            book,
+            Service::Fargate,
+            "Spot memory (on-demand price × (1 − Spot discount))",
+            spot_h * f.task_memory_gb,
+            "GB-hours",
+            &gb_id,
+            spot_factor,
+        ));
     }
     let arch_name = match f.arch {
         Arch::Arm64 => "arm64",
@@ -151,7 +191,10 @@ pub fn cost(s: &Scenario, book: &PriceBook, f: &FargateSizing, day: &SimRun) -> 
     };
     ServiceCost::new(
         Service::Fargate,
-        format!("{}–{} tasks of {} vCPU / {} GB ({arch_name})", f.min_tasks, f.max_tasks, f.task_vcpu, f.task_memory_gb),
+        format!(
+            "{}–{} tasks of {} vCPU / {} GB ({arch_name})",
+            f.min_tasks, f.max_tasks, f.task_vcpu, f.task_memory_gb
+        ),
         format!("peak {} tasks, {} before kickoff", f.peak_tasks, f.prescale_tasks),
         f.binding_constraint.clone(),
         items,
@@ -166,7 +209,10 @@ mod tests {
     #[test]
     fn cpu_sets_the_count_above_the_floor() {
         let s = Scenario::default();
-        let peak = Demand { origin_rps: 3_000.0, ..Demand::default() };
+        let peak = Demand {
+            origin_rps: 3_000.0,
+            ..Demand::default()
+        };
         let f = size(&s, &peak, &demand::off_peak(&s));
         assert_eq!(f.peak_tasks, 5); // 3000 / (1000 × 0.6)
         assert_eq!(f.min_tasks, 2);
@@ -180,7 +226,10 @@ mod tests {
     #[test]
     fn floor_is_one_task_per_az_in_prod() {
         let s = Scenario::default();
-        let peak = Demand { origin_rps: 10.0, ..Demand::default() };
+        let peak = Demand {
+            origin_rps: 10.0,
+            ..Demand::default()
+        };
         let f = size(&s, &peak, &Demand::default());
         assert_eq!(f.peak_tasks, 2);
         assert!(f.binding_constraint.contains("per-AZ floor"));
@@ -191,7 +240,11 @@ mod tests {
         let mut s = Scenario::default();
         s.app.task_vcpu = 0.25;
         s.app.connection_memory_kb = 100.0;
-        let peak = Demand { origin_rps: 10.0, origin_connections: 100_000.0, ..Demand::default() };
+        let peak = Demand {
+            origin_rps: 10.0,
+            origin_connections: 100_000.0,
+            ..Demand::default()
+        };
         let f = size(&s, &peak, &Demand::default());
         // 10 GB of connections, at most 2 GB tasks (1.6 GB usable minus 0.3 base).
         assert_eq!(f.peak_tasks, 8);
@@ -201,7 +254,10 @@ mod tests {
     #[test]
     fn overrides_pin_counts() {
         let s = Scenario::default().seed_setup();
-        let peak = Demand { origin_rps: 3_000.0, ..Demand::default() };
+        let peak = Demand {
+            origin_rps: 3_000.0,
+            ..Demand::default()
+        };
         let f = size(&s, &peak, &Demand::default());
         assert_eq!((f.min_tasks, f.max_tasks, f.peak_tasks), (1, 1, 1));
         assert_eq!(f.task_memory_gb, 0.5);

@@ -1,8 +1,8 @@
 //! The capacity and cost model: pure functions from a [`Scenario`] to a [`Plan`].
 
 pub mod alb;
-pub mod bom;
 pub mod autoscale;
+pub mod bom;
 pub mod cache;
 pub mod catalog;
 pub mod cdn;

@@ -27,12 +27,26 @@ pub fn egress_name(e: Egress) -> &'static str {
 }
 
 /// `task_hours`: Fargate task-hours a month; `log_gb`: logs shipped a month.
-pub fn plan(s: &Scenario, book: &PriceBook, month: &Month, task_hours: f64, log_gb: f64) -> (NetworkSizing, ServiceCost) {
+pub fn plan(
+    s: &Scenario,
+    book: &PriceBook,
+    month: &Month,
+    task_hours: f64,
+    log_gb: f64,
+) -> (NetworkSizing, ServiceCost) {
     let c = &s.coefficients;
     let hours = c.hours_per_month;
     let azs = f64::from(s.platform.az_count);
     let processed_gb = log_gb + task_hours * c.egress_gb_per_task_hour;
-    let mut items = vec![LineItem::new(book, Service::Networking, format!("ALB public IPv4 addresses ({} AZs)", s.platform.az_count), azs * hours, "IP-hours", "vpc.public_ipv4_hour", 1.0)];
+    let mut items = vec![LineItem::new(
+        book,
+        Service::Networking,
+        format!("ALB public IPv4 addresses ({} AZs)", s.platform.az_count),
+        azs * hours,
+        "IP-hours",
+        "vpc.public_ipv4_hour",
+        1.0,
+    )];
     let (nats, endpoints) = match s.platform.egress {
         Egress::NatPerAz => (s.platform.az_count, 0),
         Egress::SingleNat => (1, 0),
@@ -41,22 +55,78 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month, task_hours: f64, log_
     };
     if nats > 0 {
         let n = f64::from(nats);
-        items.push(LineItem::new(book, Service::Networking, format!("{nats} NAT gateway(s)"), n * hours, "NAT-hours", "vpc.nat_hour", 1.0));
-        items.push(LineItem::new(book, Service::Networking, "NAT public IPv4 addresses", n * hours, "IP-hours", "vpc.public_ipv4_hour", 1.0));
-        items.push(LineItem::new(book, Service::Networking, "NAT data processed", processed_gb, "GB", "vpc.nat_gb", 1.0));
+        items.push(LineItem::new(
+            book,
+            Service::Networking,
+            format!("{nats} NAT gateway(s)"),
+            n * hours,
+            "NAT-hours",
+            "vpc.nat_hour",
+            1.0,
+        ));
+        items.push(LineItem::new(
+            book,
+            Service::Networking,
+            "NAT public IPv4 addresses",
+            n * hours,
+            "IP-hours",
+            "vpc.public_ipv4_hour",
+            1.0,
+        ));
+        items.push(LineItem::new(
+            book,
+            Service::Networking,
+            "NAT data processed",
+            processed_gb,
+            "GB",
+            "vpc.nat_gb",
+            1.0,
+        ));
     }
     if endpoints > 0 {
-        items.push(LineItem::new(book, Service::Networking, format!("{endpoints} interface endpoints × {} AZs", s.platform.az_count), f64::from(endpoints) * azs * hours, "endpoint-hours", "vpc.endpoint_hour", 1.0));
-        items.push(LineItem::new(book, Service::Networking, "Interface endpoint data processed", processed_gb, "GB", "vpc.endpoint_gb", 1.0));
+        items.push(LineItem::new(
+            book,
+            Service::Networking,
+            format!("{endpoints} interface endpoints × {} AZs", s.platform.az_count),
+            f64::from(endpoints) * azs * hours,
+            "endpoint-hours",
+            "vpc.endpoint_hour",
+            1.0,
+        ));
+        items.push(LineItem::new(
+            book,
+            Service::Networking,
+            "Interface endpoint data processed",
+            processed_gb,
+            "GB",
+            "vpc.endpoint_gb",
+            1.0,
+        ));
     }
     if s.platform.egress == Egress::PublicSubnets {
-        items.push(LineItem::new(book, Service::Networking, "Task public IPv4 addresses", task_hours, "IP-hours", "vpc.public_ipv4_hour", 1.0));
+        items.push(LineItem::new(
+            book,
+            Service::Networking,
+            "Task public IPv4 addresses",
+            task_hours,
+            "IP-hours",
+            "vpc.public_ipv4_hour",
+            1.0,
+        ));
     }
     // Tasks talk to Redis and MySQL; a share of that crosses AZs.
     let cache_bytes = month.redis_ops * s.delivery.payload_kb * 1e3;
     let db_bytes = (month.db_reads + month.db_writes) * 2e3;
     let cross_az_gb = (cache_bytes + db_bytes) / 1e9 * c.cross_az_share;
-    items.push(LineItem::new(book, Service::Networking, "Cross-AZ traffic to Redis and MySQL", cross_az_gb, "GB", "vpc.cross_az_gb", 1.0));
+    items.push(LineItem::new(
+        book,
+        Service::Networking,
+        "Cross-AZ traffic to Redis and MySQL",
+        cross_az_gb,
+        "GB",
+        "vpc.cross_az_gb",
+        1.0,
+    ));
     let what = match s.platform.egress {
         Egress::NatPerAz => format!("{nats} NAT gateways (one per AZ)"),
         Egress::SingleNat => "1 NAT gateway (single AZ of egress)".to_string(),
@@ -70,7 +140,16 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month, task_hours: f64, log_
         "egress choice (fixed hourly cost) and AZ count".into(),
         items,
     );
-    (NetworkSizing { egress: s.platform.egress, nat_gateways: nats, interface_endpoints: endpoints, processed_gb, cross_az_gb }, cost)
+    (
+        NetworkSizing {
+            egress: s.platform.egress,
+            nat_gateways: nats,
+            interface_endpoints: endpoints,
+            processed_gb,
+            cross_az_gb,
+        },
+        cost,
+    )
 }
 
 #[cfg(test)]
@@ -80,7 +159,9 @@ mod tests {
     fn usd(e: Egress) -> f64 {
         let mut s = Scenario::default();
         s.platform.egress = e;
-        plan(&s, &PriceBook::embedded(), &Month::default(), 2_000.0, 10.0).1.monthly_usd
+        plan(&s, &PriceBook::embedded(), &Month::default(), 2_000.0, 10.0)
+            .1
+            .monthly_usd
     }
 
     #[test]

@@ -16,14 +16,49 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month) -> ServiceCost 
     let ingest = log_gb(s, month);
     let stored = ingest * f64::from(s.storage.log_retention_days) / DAYS_PER_MONTH;
     let items = vec![
-        LineItem::new(book, Service::Monitoring, "Log ingestion (API access and app logs)", ingest, "GB", "cloudwatch.log_ingest_gb", 1.0),
-        LineItem::new(book, Service::Monitoring, format!("Log storage at {} days retention", s.storage.log_retention_days), stored, "GB-months", "cloudwatch.log_storage_gb_month", 1.0),
-        LineItem::new(book, Service::Monitoring, "Standard alarms", f64::from(c.alarms), "alarm-months", "cloudwatch.alarm_month", 1.0),
-        LineItem::new(book, Service::Monitoring, "Dashboards beyond 3 free", f64::from(c.dashboards.saturating_sub(3)), "dashboard-months", "cloudwatch.dashboard_month", 1.0),
+        LineItem::new(
+            book,
+            Service::Monitoring,
+            "Log ingestion (API access and app logs)",
+            ingest,
+            "GB",
+            "cloudwatch.log_ingest_gb",
+            1.0,
+        ),
+        LineItem::new(
+            book,
+            Service::Monitoring,
+            format!("Log storage at {} days retention", s.storage.log_retention_days),
+            stored,
+            "GB-months",
+            "cloudwatch.log_storage_gb_month",
+            1.0,
+        ),
+        LineItem::new(
+            book,
+            Service::Monitoring,
+            "Standard alarms",
+            f64::from(c.alarms),
+            "alarm-months",
+            "cloudwatch.alarm_month",
+            1.0,
+        ),
+        LineItem::new(
+            book,
+            Service::Monitoring,
+            "Dashboards beyond 3 free",
+            f64::from(c.dashboards.saturating_sub(3)),
+            "dashboard-months",
+            "cloudwatch.dashboard_month",
+            1.0,
+        ),
     ];
     ServiceCost::new(
         Service::Monitoring,
-        format!("{} alarms, {} dashboard(s), {} days of logs", c.alarms, c.dashboards, s.storage.log_retention_days),
+        format!(
+            "{} alarms, {} dashboard(s), {} days of logs",
+            c.alarms, c.dashboards, s.storage.log_retention_days
+        ),
         format!("{ingest:.1} GB of logs a month"),
         "log volume (origin requests × bytes per request)".into(),
         items,
@@ -33,8 +68,30 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month) -> ServiceCost 
 pub fn dns(s: &Scenario, book: &PriceBook) -> ServiceCost {
     let queries = s.design_fans() * f64::from(s.audience.match_days_per_month) * s.coefficients.dns_queries_per_fan;
     let items = vec![
-        LineItem::new(book, Service::Dns, "Hosted zone", 1.0, "zone-months", "route53.zone_month", 1.0),
-        LineItem::new(book, Service::Dns, "Standard queries (alias queries to CloudFront are free)", queries, "queries", "route53.query_million", 1e-6),
+        LineItem::new(
+            book,
+            Service::Dns,
+            "Hosted zone",
+            1.0,
+            "zone-months",
+            "route53.zone_month",
+            1.0,
+        ),
+        LineItem::new(
+            book,
+            Service::Dns,
+            "Standard queries (alias queries to CloudFront are free)",
+            queries,
+            "queries",
+            "route53.query_million",
+            1e-6,
+        ),
     ];
-    ServiceCost::new(Service::Dns, "1 hosted zone, alias records".into(), "1 zone".into(), "fixed".into(), items)
+    ServiceCost::new(
+        Service::Dns,
+        "1 hosted zone, alias records".into(),
+        "1 zone".into(),
+        "fixed".into(),
+        items,
+    )
 }

@@ -100,26 +100,47 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
     validate(s, book)?;
     let book = book.with_overrides(&s.price_overrides).map_err(|ids| {
         ids.into_iter()
-            .map(|id| FieldError { field: format!("price_overrides.{id}"), value: id, rule: "not a price id in the price book".into() })
+            .map(|id| FieldError {
+                field: format!("price_overrides.{id}"),
+                value: id,
+                rule: "not a price id in the price book".into(),
+            })
             .collect::<Vec<_>>()
     })?;
     let book = &book;
 
     let points = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
     let day: Vec<Demand> = points.iter().map(|p| demand::at_point(s, p)).collect();
-    let peak = day.iter().copied().fold(Demand::default(), |a, d| if d.origin_rps > a.origin_rps { d } else { a });
+    let peak = day.iter().copied().fold(
+        Demand::default(),
+        |a, d| if d.origin_rps > a.origin_rps { d } else { a },
+    );
     // Peak per dimension, for tiers that do not scale with origin requests.
     let peak_db = day.iter().copied().fold(Demand::default(), |a, d| {
-        if d.db_reads_per_s + d.db_writes_per_s > a.db_reads_per_s + a.db_writes_per_s { d } else { a }
+        if d.db_reads_per_s + d.db_writes_per_s > a.db_reads_per_s + a.db_writes_per_s {
+            d
+        } else {
+            a
+        }
     });
-    let peak_cache = day.iter().copied().fold(Demand::default(), |a, d| if d.redis_ops_per_s > a.redis_ops_per_s { d } else { a });
+    let peak_cache = day.iter().copied().fold(Demand::default(), |a, d| {
+        if d.redis_ops_per_s > a.redis_ops_per_s {
+            d
+        } else {
+            a
+        }
+    });
     let off = demand::off_peak(s);
     let month = demand::month(s, &day, s.scaling.sim_step_s);
 
     let f = fargate::size(s, &peak, &off);
     let with_prescale = autoscale::simulate(s, &f, &points, &day, true);
     let without_prescale = autoscale::simulate(s, &f, &points, &day, false);
-    let chosen = if f.prescale_tasks > f.min_tasks { &with_prescale } else { &without_prescale };
+    let chosen = if f.prescale_tasks > f.min_tasks {
+        &with_prescale
+    } else {
+        &without_prescale
+    };
 
     let fargate_cost = fargate::cost(s, book, &f, chosen);
     let (alb_sizing, alb_cost) = alb::plan(s, book, &peak, &day, &off, &month);
@@ -137,16 +158,29 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
         Some((sz, c)) => (Some(sz), Some(c)),
         None => (None, None),
     };
-    let mut services: Vec<ServiceCost> = [Some(fargate_cost), Some(alb_cost), Some(rds_cost), cache_cost, Some(cdn_cost), Some(s3_cost), Some(net_cost), Some(mon_cost), Some(dns_cost)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut services: Vec<ServiceCost> = [
+        Some(fargate_cost),
+        Some(alb_cost),
+        Some(rds_cost),
+        cache_cost,
+        Some(cdn_cost),
+        Some(s3_cost),
+        Some(net_cost),
+        Some(mon_cost),
+        Some(dns_cost),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     services.sort_by_key(|c| c.service);
     let total: f64 = services.iter().map(|c| c.monthly_usd).sum();
 
     let slo = slo::verdicts(s, &f, &rds_sizing, chosen, total);
     let warnings = warnings(s, &f, &rds_sizing, cache_sizing.as_ref(), &storage_sizing);
-    let used: BTreeSet<&str> = services.iter().flat_map(|c| c.items.iter().map(|i| i.price_id.as_str())).collect();
+    let used: BTreeSet<&str> = services
+        .iter()
+        .flat_map(|c| c.items.iter().map(|i| i.price_id.as_str()))
+        .collect();
     let prices_used = used.iter().filter_map(|id| book.entry(id).cloned()).collect();
 
     Ok(Plan {
@@ -155,7 +189,11 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
         services,
         slo,
         warnings,
-        demand: DemandSummary { peak, off_peak: off, month },
+        demand: DemandSummary {
+            peak,
+            off_peak: off,
+            month,
+        },
         fargate: f,
         alb: alb_sizing,
         rds: rds_sizing,
@@ -163,17 +201,29 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
         cdn: cdn_sizing,
         storage: storage_sizing,
         network: net_sizing,
-        match_day: MatchDaySim { with_prescale, without_prescale },
+        match_day: MatchDaySim {
+            with_prescale,
+            without_prescale,
+        },
         assumptions: assumptions(s),
         prices_used,
     })
 }
 
 fn warn(out: &mut Vec<Warning>, code: &str, message: String) {
-    out.push(Warning { code: code.into(), message });
+    out.push(Warning {
+        code: code.into(),
+        message,
+    });
 }
 
-fn warnings(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, cache: Option<&CacheSizing>, st: &StorageSizing) -> Vec<Warning> {
+fn warnings(
+    s: &Scenario,
+    f: &FargateSizing,
+    rds: &RdsSizing,
+    cache: Option<&CacheSizing>,
+    st: &StorageSizing,
+) -> Vec<Warning> {
     let mut w = Vec::new();
     if rds.needs_proxy {
         warn(&mut w, "db_connections", format!(
@@ -191,23 +241,46 @@ fn warnings(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, cache: Option<&Cac
         }
     }
     if s.delivery.cdn_live_ttl_s >= s.slo.freshness_p95_s {
-        warn(&mut w, "ttl_vs_freshness", format!(
-            "CDN TTL {} s alone uses the whole freshness budget of {} s",
-            s.delivery.cdn_live_ttl_s, s.slo.freshness_p95_s
-        ));
+        warn(
+            &mut w,
+            "ttl_vs_freshness",
+            format!(
+                "CDN TTL {} s alone uses the whole freshness budget of {} s",
+                s.delivery.cdn_live_ttl_s, s.slo.freshness_p95_s
+            ),
+        );
     }
     for t in &st.losing_transitions {
-        warn(&mut w, "lifecycle_loses_money", format!("Lifecycle transition costs more than it saves: {t}"));
+        warn(
+            &mut w,
+            "lifecycle_loses_money",
+            format!("Lifecycle transition costs more than it saves: {t}"),
+        );
     }
-    if super::catalog::db_class(&rds.instance_class).is_some_and(|c| c.is_burstable() && rds.writer_cpu_share > c.cpu_baseline) {
-        warn(&mut w, "burstable_db", format!(
-            "{} runs at {:.0} % CPU during matches, above its burst baseline: it will run out of credits",
-            rds.instance_class, rds.writer_cpu_share * 100.0
-        ));
+    if super::catalog::db_class(&rds.instance_class)
+        .is_some_and(|c| c.is_burstable() && rds.writer_cpu_share > c.cpu_baseline)
+    {
+        warn(
+            &mut w,
+            "burstable_db",
+            format!(
+                "{} runs at {:.0} % CPU during matches, above its burst baseline: it will run out of credits",
+                rds.instance_class,
+                rds.writer_cpu_share * 100.0
+            ),
+        );
     }
     if let Some(c) = cache {
         if c.burstable && c.ops_share > cache::T4G_BASELINE {
-            warn(&mut w, "burstable_cache", format!("{} at {:.0} % of an engine thread during matches: above its burst baseline", c.node_type, c.ops_share * 100.0));
+            warn(
+                &mut w,
+                "burstable_cache",
+                format!(
+                    "{} at {:.0} % of an engine thread during matches: above its burst baseline",
+                    c.node_type,
+                    c.ops_share * 100.0
+                ),
+            );
         }
     }
     if s.platform.environment == Environment::Prod {
@@ -216,7 +289,11 @@ fn warnings(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, cache: Option<&Cac
             single.push("RDS without a standby");
         }
         if cache.is_none_or(|c| c.replicas == 0) {
-            single.push(if cache.is_none() { "no cache tier" } else { "cache without a replica" });
+            single.push(if cache.is_none() {
+                "no cache tier"
+            } else {
+                "cache without a replica"
+            });
         }
         if f.min_tasks < 2 {
             single.push("a single API task");
@@ -225,35 +302,106 @@ fn warnings(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, cache: Option<&Cac
             single.push("one NAT gateway");
         }
         if !single.is_empty() {
-            warn(&mut w, "single_az", format!("Single points of failure in prod: {}", single.join(", ")));
+            warn(
+                &mut w,
+                "single_az",
+                format!("Single points of failure in prod: {}", single.join(", ")),
+            );
         }
     }
     if s.app.spot_share > 0.0 && f.on_demand_base_tasks < 2 && s.platform.environment == Environment::Prod {
-        warn(&mut w, "spot_without_base", "Spot tasks without two on-demand base tasks: a Spot reclaim can take the service down".into());
+        warn(
+            &mut w,
+            "spot_without_base",
+            "Spot tasks without two on-demand base tasks: a Spot reclaim can take the service down".into(),
+        );
     }
     if s.platform.cdn_pricing != super::scenario::CdnPricing::PayAsYouGo {
         warn(&mut w, "flat_rate_allowance", "Flat-rate CloudFront plans throttle above their allowance; check the plan's request and transfer allowance against the month's demand".into());
     }
     if s.platform.cdn_price_class != super::scenario::PriceClass::PriceClass100 {
-        warn(&mut w, "price_class", "Only North America/Europe edge prices are modelled; other regions cost more".into());
+        warn(
+            &mut w,
+            "price_class",
+            "Only North America/Europe edge prices are modelled; other regions cost more".into(),
+        );
     }
     w
 }
 
 fn assumptions(s: &Scenario) -> Vec<Assumption> {
-    let a = |name: &str, value: String, source: &str| Assumption { name: name.into(), value, source: source.into() };
+    let a = |name: &str, value: String, source: &str| Assumption {
+        name: name.into(),
+        value,
+        source: source.into(),
+    };
     vec![
-        a("Requests per vCPU (app.rps_per_vcpu)", format!("{} req/s", s.app.rps_per_vcpu), "Inference below published Express figures; replace with a load test (docs/load-testing.md)"),
-        a("Task start (scaling.task_start_s)", format!("{} s", s.scaling.task_start_s), "Image pull and Node start; measure from ECS events"),
-        a("Connection memory (app.connection_memory_kb)", format!("{} KB", s.app.connection_memory_kb), "Measurements range 25–100 KB per Node connection"),
-        a("MySQL queries per vCPU (coefficients.db_queries_per_vcpu)", format!("{}", s.coefficients.db_queries_per_vcpu), "Simple indexed reads at 70 % CPU; rule of thumb"),
-        a("Cache ops per engine thread (coefficients.cache_ops_per_vcpu)", format!("{}", s.coefficients.cache_ops_per_vcpu), "Conservative for small GET/SET on Redis/Valkey"),
-        a("max_connections (coefficients.db_bytes_per_connection)", format!("memory / {}", s.coefficients.db_bytes_per_connection), "RDS MySQL parameter group default formula"),
-        a("Autoscaling reaction", format!("{} × {} s datapoints, {} s metric delay, {} s cooldown", s.scaling.scale_out_datapoints, s.scaling.metric_period_s, s.scaling.metric_delay_s, s.scaling.scale_out_cooldown_s), "ECS target tracking (AWS docs): 3 of 3 datapoints to scale out, 15 of 15 to scale in"),
-        a("Queueing", "M/M/c across tasks (Poisson arrivals, exponential service)".into(), "Least-outstanding-requests routing approximates one shared queue; see docs/model-validation.md"),
-        a("Month", format!("{} h", s.coefficients.hours_per_month), "AWS Pricing Calculator convention"),
-        a("Fargate Spot price", "on-demand × (1 − fargate.spot_discount)".into(), "AWS says up to 70 % off; the current rate varies"),
-        a("Edge prices", "North America and Europe".into(), "CloudFront PriceClass_100 regions"),
-        a("Not priced", "Container Insights metrics, Secrets Manager secrets, KMS keys, ECR storage, data transfer for deploys".into(), "Each is a few dollars a month at this scale"),
+        a(
+            "Requests per vCPU (app.rps_per_vcpu)",
+            format!("{} req/s", s.app.rps_per_vcpu),
+            "Inference below published Express figures; replace with a load test (docs/load-testing.md)",
+        ),
+        a(
+            "Task start (scaling.task_start_s)",
+            format!("{} s", s.scaling.task_start_s),
+            "Image pull and Node start; measure from ECS events",
+        ),
+        a(
+            "Connection memory (app.connection_memory_kb)",
+            format!("{} KB", s.app.connection_memory_kb),
+            "Measurements range 25–100 KB per Node connection",
+        ),
+        a(
+            "MySQL queries per vCPU (coefficients.db_queries_per_vcpu)",
+            format!("{}", s.coefficients.db_queries_per_vcpu),
+            "Simple indexed reads at 70 % CPU; rule of thumb",
+        ),
+        a(
+            "Cache ops per engine thread (coefficients.cache_ops_per_vcpu)",
+            format!("{}", s.coefficients.cache_ops_per_vcpu),
+            "Conservative for small GET/SET on Redis/Valkey",
+        ),
+        a(
+            "max_connections (coefficients.db_bytes_per_connection)",
+            format!("memory / {}", s.coefficients.db_bytes_per_connection),
+            "RDS MySQL parameter group default formula",
+        ),
+        a(
+            "Autoscaling reaction",
+            format!(
+                "{} × {} s datapoints, {} s metric delay, {} s cooldown",
+                s.scaling.scale_out_datapoints,
+                s.scaling.metric_period_s,
+                s.scaling.metric_delay_s,
+                s.scaling.scale_out_cooldown_s
+            ),
+            "ECS target tracking (AWS docs): 3 of 3 datapoints to scale out, 15 of 15 to scale in",
+        ),
+        a(
+            "Queueing",
+            "M/M/c across tasks (Poisson arrivals, exponential service)".into(),
+            "Least-outstanding-requests routing approximates one shared queue; see docs/model-validation.md",
+        ),
+        a(
+            "Month",
+            format!("{} h", s.coefficients.hours_per_month),
+            "AWS Pricing Calculator convention",
+        ),
+        a(
+            "Fargate Spot price",
+            "on-demand × (1 − fargate.spot_discount)".into(),
+            "AWS says up to 70 % off; the current rate varies",
+        ),
+        a(
+            "Edge prices",
+            "North America and Europe".into(),
+            "CloudFront PriceClass_100 regions",
+        ),
+        a(
+            "Not priced",
+            "Container Insights metrics, Secrets Manager secrets, KMS keys, ECR storage, data transfer for deploys"
+                .into(),
+            "Each is a few dollars a month at this scale",
+        ),
     ]
 }

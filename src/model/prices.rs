@@ -41,19 +41,13 @@ impl PriceBook {
     /// # Panics
     /// Only if the embedded file is malformed, which `tests` catch at build time.
     pub fn embedded() -> PriceBook {
-        let mut book: PriceBook =
-            serde_json::from_str(EMBEDDED).expect("embedded price book is valid JSON");
+        let mut book: PriceBook = serde_json::from_str(EMBEDDED).expect("embedded price book is valid JSON");
         book.reindex();
         book
     }
 
     fn reindex(&mut self) {
-        self.index = self
-            .prices
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
+        self.index = self.prices.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -81,11 +75,7 @@ impl PriceBook {
     /// A copy with the scenario's overrides applied. Unknown ids come back as
     /// the error list.
     pub fn with_overrides(&self, overrides: &BTreeMap<String, f64>) -> Result<PriceBook, Vec<String>> {
-        let unknown: Vec<String> = overrides
-            .keys()
-            .filter(|id| !self.contains(id))
-            .cloned()
-            .collect();
+        let unknown: Vec<String> = overrides.keys().filter(|id| !self.contains(id)).cloned().collect();
         if !unknown.is_empty() {
             return Err(unknown);
         }

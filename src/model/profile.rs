@@ -40,7 +40,11 @@ pub fn burst_starts_s(md: &MatchDay) -> Vec<f64> {
     (0..n)
         .map(|k| {
             let play_min = 90.0 * (f64::from(k) + 0.5) / f64::from(n);
-            let clock_min = if play_min < FIRST_HALF_MIN { play_min } else { play_min + HALF_TIME_MIN };
+            let clock_min = if play_min < FIRST_HALF_MIN {
+                play_min
+            } else {
+                play_min + HALF_TIME_MIN
+            };
             clock_min * 60.0
         })
         .collect()
@@ -70,7 +74,11 @@ pub fn share_at(md: &MatchDay, off_peak_share: f64, t_s: f64) -> (f64, bool) {
     let share = if t_s < -ramp_s {
         off_peak_share
     } else if t_s < 0.0 {
-        if ramp_s == 0.0 { pre } else { lerp(off_peak_share, pre, (t_s + ramp_s) / ramp_s) }
+        if ramp_s == 0.0 {
+            pre
+        } else {
+            lerp(off_peak_share, pre, (t_s + ramp_s) / ramp_s)
+        }
     } else if t_s < half_start {
         lerp(pre, md.in_play_share, t_s / spike)
     } else if t_s < second_start {
@@ -96,7 +104,12 @@ pub fn series(md: &MatchDay, off_peak_share: f64, step_s: f64) -> Vec<Point> {
             let (share, burst) = share_at(md, off_peak_share, t_s);
             let arrival_share_per_s = (share - prev).max(0.0) / step_s;
             prev = share;
-            Point { t_s, share, arrival_share_per_s, burst }
+            Point {
+                t_s,
+                share,
+                arrival_share_per_s,
+                burst,
+            }
         })
         .collect()
 }
@@ -120,7 +133,10 @@ mod tests {
 
     #[test]
     fn bursts_skip_half_time() {
-        let md = MatchDay { goal_bursts: 2, ..MatchDay::default() };
+        let md = MatchDay {
+            goal_bursts: 2,
+            ..MatchDay::default()
+        };
         assert_eq!(burst_starts_s(&md), vec![22.5 * 60.0, 82.5 * 60.0]);
     }
 
@@ -130,7 +146,10 @@ mod tests {
         let pts = series(&md, 0.02, 10.0);
         let kickoff = pts.iter().position(|p| p.t_s >= 0.0).unwrap();
         // Kickoff spike: 0.3 at t = 0 → 0.85 at t = 60 s, over the six steps after kickoff.
-        let spike: f64 = pts[kickoff + 1..=kickoff + 6].iter().map(|p| p.arrival_share_per_s * 10.0).sum();
+        let spike: f64 = pts[kickoff + 1..=kickoff + 6]
+            .iter()
+            .map(|p| p.arrival_share_per_s * 10.0)
+            .sum();
         assert!((spike - 0.55).abs() < 0.01, "{spike}");
         assert!(pts.iter().all(|p| p.arrival_share_per_s >= 0.0));
         assert_eq!(pts.len(), ((150.0 + 20.0) * 6.0) as usize);

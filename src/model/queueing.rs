@@ -68,11 +68,21 @@ pub fn mmc(c: u32, mu: f64, lambda: f64, timeout_s: f64) -> QueueStats {
     let capacity = f64::from(c) * mu;
     if lambda <= 0.0 {
         let p95 = if mu > 0.0 { 20f64.ln() / mu } else { 0.0 };
-        return QueueStats { utilization: 0.0, wait_probability: 0.0, mean_response_s: 1.0 / mu, p95_response_s: p95, error_share: 0.0 };
+        return QueueStats {
+            utilization: 0.0,
+            wait_probability: 0.0,
+            mean_response_s: 1.0 / mu,
+            p95_response_s: p95,
+            error_share: 0.0,
+        };
     }
     if c == 0 || mu <= 0.0 || lambda >= capacity {
         return QueueStats {
-            utilization: if capacity > 0.0 { lambda / capacity } else { f64::INFINITY },
+            utilization: if capacity > 0.0 {
+                lambda / capacity
+            } else {
+                f64::INFINITY
+            },
             wait_probability: 1.0,
             mean_response_s: f64::INFINITY,
             p95_response_s: f64::INFINITY,
@@ -87,7 +97,11 @@ pub fn mmc(c: u32, mu: f64, lambda: f64, timeout_s: f64) -> QueueStats {
     let (mut lo, mut hi) = (0.0, mean * 50.0 + 1.0);
     for _ in 0..100 {
         let mid = 0.5 * (lo + hi);
-        if response_tail(cw, theta, mu, mid) > 0.05 { lo = mid } else { hi = mid }
+        if response_tail(cw, theta, mu, mid) > 0.05 {
+            lo = mid
+        } else {
+            hi = mid
+        }
     }
     QueueStats {
         utilization: lambda / capacity,

@@ -42,6 +42,9 @@ pub fn max_connections(class: &DbClass, bytes_per_connection: f64) -> u32 {
     (class.memory_gib * GIB * 1e9 / bytes_per_connection).floor() as u32
 }
 
+/// A named test a class fit passes or fails.
+type Constraint<'a> = (&'a str, &'a dyn Fn(&Fit) -> bool);
+
 struct Fit {
     class: DbClass,
     replicas: u32,
@@ -64,14 +67,19 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
     };
     let writer_load = writes + (reads / f64::from(replicas + 1)).min(reads);
     let price = book.get(&class.price_id());
-    let standby = if s.data.multi_az { book.get("rds.multi_az_factor") } else { 1.0 };
+    let standby = if s.data.multi_az {
+        book.get("rds.multi_az_factor")
+    } else {
+        1.0
+    };
     Fit {
         class,
         replicas,
         hourly: price * (standby + f64::from(replicas)),
         cpu_ok: writes <= cap && writer_load <= cap && replicas <= 15,
         mem_ok: class.memory_gib * GIB * c.db_buffer_pool_share >= s.data.working_set_gb,
-        conn_ok: f64::from(conns) <= f64::from(max_connections(&class, c.db_bytes_per_connection)) * c.db_connection_headroom,
+        conn_ok: f64::from(conns)
+            <= f64::from(max_connections(&class, c.db_bytes_per_connection)) * c.db_connection_headroom,
         burst_ok: !class.is_burstable() || writer_load / cap <= class.cpu_baseline,
     }
 }
@@ -81,17 +89,42 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
     let reads = peak.db_reads_per_s;
     let writes = peak.db_writes_per_s;
     let conns = max_tasks * s.app.db_pool_per_task;
-    let fits: Vec<Fit> = DB_CLASSES.iter().map(|&c| fit(s, book, c, reads, writes, conns)).collect();
+    let fits: Vec<Fit> = DB_CLASSES
+        .iter()
+        .map(|&c| fit(s, book, c, reads, writes, conns))
+        .collect();
     let cheapest = |ok: &dyn Fn(&Fit) -> bool| {
-        fits.iter().filter(|f| ok(f)).min_by(|a, b| a.hourly.total_cmp(&b.hourly))
+        fits.iter()
+            .filter(|f| ok(f))
+            .min_by(|a, b| a.hourly.total_cmp(&b.hourly))
     };
     let all = |f: &Fit| f.cpu_ok && f.mem_ok && f.conn_ok && f.burst_ok;
+    // Pools that overflow max_connections go through RDS Proxy, priced per
+    // writer vCPU (2 minimum): a class may win with a proxy when no class
+    // holds the pools directly. Both option sets only shrink as load grows,
+    // so the cheapest choice never gets cheaper with more fans.
+    let proxy_hourly = |f: &Fit| book.get("rds.proxy_vcpu_hour") * f.class.vcpu.max(2.0);
+    let direct = cheapest(&all).map(|f| (f, f.hourly));
+    let proxied = fits
+        .iter()
+        .filter(|f| f.cpu_ok && f.mem_ok && f.burst_ok && !f.conn_ok)
+        .map(|f| (f, f.hourly + proxy_hourly(f)))
+        .min_by(|a, b| a.1.total_cmp(&b.1));
     let chosen = match &s.overrides.db_instance_class {
         Some(name) => fit(s, book, db_class(name).unwrap_or(DB_CLASSES[0]), reads, writes, conns),
         None => {
-            let f = cheapest(&all)
-                .or_else(|| cheapest(&|f| f.cpu_ok && f.mem_ok && f.burst_ok))
-                .unwrap_or(&fits[fits.len() - 1]);
+            let f = match (direct, proxied) {
+                (Some(d), Some(p)) => {
+                    if p.1 < d.1 {
+                        p.0
+                    } else {
+                        d.0
+                    }
+                }
+                (Some(d), None) => d.0,
+                (None, Some(p)) => p.0,
+                (None, None) => &fits[fits.len() - 1],
+            };
             fit(s, book, f.class, reads, writes, conns)
         }
     };
@@ -99,7 +132,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
         format!("pinned by override to {}", chosen.class.name)
     } else {
         // The constraint whose cheapest satisfying class costs the most.
-        let by: [(&str, &dyn Fn(&Fit) -> bool); 4] = [
+        let by: [Constraint; 4] = [
             ("CPU", &|f| f.cpu_ok),
             ("memory (working set in the buffer pool)", &|f| f.mem_ok),
             ("connections (max tasks × pool)", &|f| f.conn_ok),
@@ -123,36 +156,100 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
     let (storage_gb, provisioned_iops) = if iops_needed <= GP3_IOPS_SMALL {
         (storage_gb, 0.0)
     } else if storage_gb >= 400.0 || iops_needed <= GP3_IOPS_LARGE {
-        (storage_gb.max(400.0), if iops_needed > GP3_IOPS_LARGE { iops_needed.ceil() } else { 0.0 })
+        (
+            storage_gb.max(400.0),
+            if iops_needed > GP3_IOPS_LARGE {
+                iops_needed.ceil()
+            } else {
+                0.0
+            },
+        )
     } else {
         (400.0, iops_needed.ceil())
     };
-    let writer_cpu_share = (writes + reads / f64::from(chosen.replicas + 1)) / (chosen.class.vcpu * s.coefficients.db_queries_per_vcpu);
+    let writer_cpu_share =
+        (writes + reads / f64::from(chosen.replicas + 1)) / (chosen.class.vcpu * s.coefficients.db_queries_per_vcpu);
 
     let hours = s.coefficients.hours_per_month;
-    let standby = if d.multi_az { book.get("rds.multi_az_factor") } else { 1.0 };
+    let standby = if d.multi_az {
+        book.get("rds.multi_az_factor")
+    } else {
+        1.0
+    };
     let pid = chosen.class.price_id();
     let mut items = vec![LineItem::new(
         book,
         Service::Rds,
-        format!("Writer {}{}", chosen.class.name, if d.multi_az { " Multi-AZ (×2)" } else { "" }),
+        format!(
+            "Writer {}{}",
+            chosen.class.name,
+            if d.multi_az { " Multi-AZ (×2)" } else { "" }
+        ),
         hours * standby,
         "instance-hours",
         &pid,
         1.0,
     )];
     if chosen.replicas > 0 {
-        items.push(LineItem::new(book, Service::Rds, format!("{} read replica(s) {}", chosen.replicas, chosen.class.name), hours * f64::from(chosen.replicas), "instance-hours", &pid, 1.0));
+        items.push(LineItem::new(
+            book,
+            Service::Rds,
+            format!("{} read replica(s) {}", chosen.replicas, chosen.class.name),
+            hours * f64::from(chosen.replicas),
+            "instance-hours",
+            &pid,
+            1.0,
+        ));
     }
     let storage_copies = standby + f64::from(chosen.replicas);
-    items.push(LineItem::new(book, Service::Rds, "gp3 storage (writer, standby, replicas)", storage_gb * storage_copies, "GB-months", "rds.gp3_gb_month", 1.0));
+    items.push(LineItem::new(
+        book,
+        Service::Rds,
+        "gp3 storage (writer, standby, replicas)",
+        storage_gb * storage_copies,
+        "GB-months",
+        "rds.gp3_gb_month",
+        1.0,
+    ));
     if provisioned_iops > 0.0 {
-        let included = if storage_gb >= 400.0 { GP3_IOPS_LARGE } else { GP3_IOPS_SMALL };
-        items.push(LineItem::new(book, Service::Rds, "gp3 IOPS above the included baseline", (provisioned_iops - included).max(0.0) * storage_copies, "IOPS-months", "rds.gp3_iops_month", 1.0));
+        let included = if storage_gb >= 400.0 {
+            GP3_IOPS_LARGE
+        } else {
+            GP3_IOPS_SMALL
+        };
+        items.push(LineItem::new(
+            book,
+            Service::Rds,
+            "gp3 IOPS above the included baseline",
+            (provisioned_iops - included).max(0.0) * storage_copies,
+            "IOPS-months",
+            "rds.gp3_iops_month",
+            1.0,
+        ));
     }
-    let backup_gb = d.db_data_gb * (1.0 + s.coefficients.db_daily_change_share * f64::from(s.storage.rds_backup_retention_days));
+    if !chosen.conn_ok {
+        items.push(LineItem::new(
+            book,
+            Service::Rds,
+            "RDS Proxy for the writer (pools exceed max_connections)",
+            hours * chosen.class.vcpu.max(2.0),
+            "vCPU-hours",
+            "rds.proxy_vcpu_hour",
+            1.0,
+        ));
+    }
+    let backup_gb =
+        d.db_data_gb * (1.0 + s.coefficients.db_daily_change_share * f64::from(s.storage.rds_backup_retention_days));
     let billed_backup = (backup_gb - storage_gb).max(0.0);
-    items.push(LineItem::new(book, Service::Rds, "Automated backup storage above 100 % of provisioned", billed_backup, "GB-months", "rds.backup_gb_month", 1.0));
+    items.push(LineItem::new(
+        book,
+        Service::Rds,
+        "Automated backup storage above 100 % of provisioned",
+        billed_backup,
+        "GB-months",
+        "rds.backup_gb_month",
+        1.0,
+    ));
 
     let cost = ServiceCost::new(
         Service::Rds,
@@ -193,7 +290,11 @@ mod tests {
     use super::*;
 
     fn peak(reads: f64, writes: f64) -> Demand {
-        Demand { db_reads_per_s: reads, db_writes_per_s: writes, ..Demand::default() }
+        Demand {
+            db_reads_per_s: reads,
+            db_writes_per_s: writes,
+            ..Demand::default()
+        }
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! SLO verdicts, each with the numbers behind it.
 
 use super::autoscale::SimRun;
+use super::fargate::FargateSizing;
 use super::rds::RdsSizing;
 use super::scenario::{DeliveryMode, Scenario};
-use super::fargate::FargateSizing;
 use serde::Serialize;
 
 /// CloudFront's default origin read timeout, seconds.
@@ -54,7 +54,10 @@ pub fn freshness_p95_s(s: &Scenario, run: &SimRun) -> (f64, String) {
         }
         DeliveryMode::Sse => (
             d.publish_latency_s + response,
-            format!("push: publish {:.2} s + p95 origin response {:.3} s", d.publish_latency_s, response),
+            format!(
+                "push: publish {:.2} s + p95 origin response {:.3} s",
+                d.publish_latency_s, response
+            ),
         ),
     }
 }
@@ -76,7 +79,11 @@ pub fn verdicts(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, run: &SimRun, 
         SloVerdict {
             name: "kickoff_error_rate".into(),
             pass: run.peak_error_share <= s.slo.max_error_share,
-            target: format!("≤ {:.1} % in every {} s step", s.slo.max_error_share * 100.0, s.scaling.sim_step_s),
+            target: format!(
+                "≤ {:.1} % in every {} s step",
+                s.slo.max_error_share * 100.0,
+                s.scaling.sim_step_s
+            ),
             measured: format!("{:.2} %", run.peak_error_share * 100.0),
             detail: format!(
                 "worst step at {:+.0} s from kickoff, {} pre-scaling; {:.0} s over the limit; up to {} tasks",
@@ -94,23 +101,34 @@ pub fn verdicts(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, run: &SimRun, 
     let deploy_conns = deploy_tasks * s.app.db_pool_per_task;
     let mut problems = Vec::new();
     if f.min_tasks < 2 {
-        problems.push(format!("only {} task outside kickoff: a deploy or AZ loss drops service", f.min_tasks));
+        problems.push(format!(
+            "only {} task outside kickoff: a deploy or AZ loss drops service",
+            f.min_tasks
+        ));
     }
     if deploy_conns > rds.max_connections {
-        problems.push(format!("{deploy_tasks} tasks during a deploy open {deploy_conns} connections > max_connections {}", rds.max_connections));
+        problems.push(format!(
+            "{deploy_tasks} tasks during a deploy open {deploy_conns} connections > max_connections {}",
+            rds.max_connections
+        ));
     }
     if f.max_tasks < deploy_tasks / 2 {
         problems.push("max tasks below the peak".to_string());
     }
     let (idle, dereg, _) = super::alb::settings(s);
-    if s.delivery.mode == DeliveryMode::Sse && s.delivery.sse_heartbeat_s >= f64::from(idle).min(CLOUDFRONT_ORIGIN_READ_TIMEOUT_S) {
+    if s.delivery.mode == DeliveryMode::Sse
+        && s.delivery.sse_heartbeat_s >= f64::from(idle).min(CLOUDFRONT_ORIGIN_READ_TIMEOUT_S)
+    {
         problems.push("SSE heartbeat not below the ALB idle timeout and CloudFront origin read timeout".to_string());
     }
     out.push(SloVerdict {
         name: "zero_downtime_deploy".into(),
         pass: problems.is_empty(),
         target: "100 % min healthy, 200 % max, ≥ 2 tasks, pools fit during the overlap".into(),
-        measured: format!("{deploy_tasks} tasks × {} pool = {deploy_conns} of {} connections; min {} tasks", s.app.db_pool_per_task, rds.max_connections, f.min_tasks),
+        measured: format!(
+            "{deploy_tasks} tasks × {} pool = {deploy_conns} of {} connections; min {} tasks",
+            s.app.db_pool_per_task, rds.max_connections, f.min_tasks
+        ),
         detail: if problems.is_empty() {
             format!("circuit breaker with rollback; {dereg} s draining; deploy overlap fits")
         } else {

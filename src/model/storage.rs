@@ -97,7 +97,9 @@ pub fn lifecycles(s: &Scenario) -> Vec<Lifecycle> {
     vec![
         Lifecycle {
             bucket: "assets",
-            transitions: nonzero(st.assets_ia_after_days, Class::StandardIa).into_iter().collect(),
+            transitions: nonzero(st.assets_ia_after_days, Class::StandardIa)
+                .into_iter()
+                .collect(),
             expire_after_days: None,
             object_kb: st.asset_object_kb,
         },
@@ -116,7 +118,9 @@ pub fn lifecycles(s: &Scenario) -> Vec<Lifecycle> {
         },
         Lifecycle {
             bucket: "backups",
-            transitions: nonzero(st.backup_glacier_after_days, Class::GlacierIr).into_iter().collect(),
+            transitions: nonzero(st.backup_glacier_after_days, Class::GlacierIr)
+                .into_iter()
+                .collect(),
             expire_after_days: Some(st.backup_retention_days),
             object_kb: 0.0, // one object per backup; set from the dump size below
         },
@@ -135,7 +139,11 @@ pub fn payback_months(book: &PriceBook, class: Class, kb: f64) -> f64 {
     let per_object = book.get(tid) / 1000.0;
     let billed_kb = kb.max(MIN_BILLABLE_KB);
     let saving = (kb * book.get("s3.standard.gb_month") - billed_kb * book.get(class.storage_id())) / 1e6;
-    if saving <= 0.0 { f64::INFINITY } else { per_object / saving }
+    if saving <= 0.0 {
+        f64::INFINITY
+    } else {
+        per_object / saving
+    }
 }
 
 struct Cohort {
@@ -164,14 +172,27 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, Se
         let db_gb = s.data.db_data_gb + s.data.db_growth_gb_per_month * f64::from(m);
         let dump_gb = db_gb * st.backup_compression_ratio;
         let new = [
-            (0, st.assets_growth_gb_per_month, st.assets_growth_gb_per_month * 1e6 / st.asset_object_kb),
-            (1, games * st.archive_mb_per_game / 1e3, games * st.archive_mb_per_game * 1e3 / st.archive_object_kb),
+            (
+                0,
+                st.assets_growth_gb_per_month,
+                st.assets_growth_gb_per_month * 1e6 / st.asset_object_kb,
+            ),
+            (
+                1,
+                games * st.archive_mb_per_game / 1e3,
+                games * st.archive_mb_per_game * 1e3 / st.archive_object_kb,
+            ),
             (2, dump_gb * backups_per_month, backups_per_month),
             (3, log_gb, log_gb * 1e6 / lcs[3].object_kb),
         ];
         for (bucket, gb, objects) in new {
             put_objects += objects;
-            cohorts.push(Cohort { bucket, added_month: m, gb, objects });
+            cohorts.push(Cohort {
+                bucket,
+                added_month: m,
+                gb,
+                objects,
+            });
         }
         let mut by_class = [0.0; 4];
         let mut usd = 0.0;
@@ -195,7 +216,9 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, Se
                 }
             }
             let billed_gb = match class {
-                Class::StandardIa | Class::GlacierIr if lc.object_kb > 0.0 => c.gb.max(c.objects * MIN_BILLABLE_KB / 1e6),
+                Class::StandardIa | Class::GlacierIr if lc.object_kb > 0.0 => {
+                    c.gb.max(c.objects * MIN_BILLABLE_KB / 1e6)
+                }
                 _ => c.gb,
             };
             by_class[class as usize] += c.gb;
@@ -232,12 +255,36 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, Se
         if let Some(tid) = class.transition_id() {
             if transition_usd[i] > 0.0 {
                 let objects = transition_usd[i] / book.get(tid) * 1000.0;
-                items.push(LineItem::new(book, Service::S3, format!("Lifecycle transitions to {} (12-month average)", class.name()), avg(objects), "objects", tid, 1e-3));
+                items.push(LineItem::new(
+                    book,
+                    Service::S3,
+                    format!("Lifecycle transitions to {} (12-month average)", class.name()),
+                    avg(objects),
+                    "objects",
+                    tid,
+                    1e-3,
+                ));
             }
         }
     }
-    items.push(LineItem::new(book, Service::S3, "PUT requests (uploads, archive, backups, logs)", avg(put_objects), "requests", "s3.standard.put_1k", 1e-3));
-    items.push(LineItem::new(book, Service::S3, "GET requests (CloudFront asset misses)", month.s3_gets, "requests", "s3.standard.get_1k", 1e-3));
+    items.push(LineItem::new(
+        book,
+        Service::S3,
+        "PUT requests (uploads, archive, backups, logs)",
+        avg(put_objects),
+        "requests",
+        "s3.standard.put_1k",
+        1e-3,
+    ));
+    items.push(LineItem::new(
+        book,
+        Service::S3,
+        "GET requests (CloudFront asset misses)",
+        month.s3_gets,
+        "requests",
+        "s3.standard.get_1k",
+        1e-3,
+    ));
 
     let mut losing = Vec::new();
     for lc in &lcs {
@@ -250,7 +297,11 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, Se
                     lc.bucket,
                     class.name(),
                     kb,
-                    if payback.is_finite() { format!("take {payback:.0} months to repay the transition fee") } else { "never repay it (billed as 128 KB)".into() }
+                    if payback.is_finite() {
+                        format!("take {payback:.0} months to repay the transition fee")
+                    } else {
+                        "never repay it (billed as 128 KB)".into()
+                    }
                 ));
             }
         }
@@ -265,7 +316,14 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, Se
         "storage volume and lifecycle tiers".into(),
         items,
     );
-    (StorageSizing { lifecycles: lcs, months, losing_transitions: losing }, cost)
+    (
+        StorageSizing {
+            lifecycles: lcs,
+            months,
+            losing_transitions: losing,
+        },
+        cost,
+    )
 }
 
 #[cfg(test)]

@@ -23,8 +23,7 @@ impl fmt::Display for FieldError {
 
 /// CloudWatch Logs accepts only these retention periods (days).
 pub const LOG_RETENTION_DAYS: [u32; 22] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
 const DAYS: [&str; 7] = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
@@ -56,12 +55,22 @@ impl Errors {
     }
 
     fn count(&mut self, field: &str, v: u32, lo: u32, hi: u32) {
-        self.rule(field, (lo..=hi).contains(&v), v, format!("must be a whole number from {lo} to {hi}"));
+        self.rule(
+            field,
+            (lo..=hi).contains(&v),
+            v,
+            format!("must be a whole number from {lo} to {hi}"),
+        );
     }
 
     /// Lifecycle days: 0 (never) or at least `min`.
     fn lifecycle(&mut self, field: &str, v: u32, min: u32) {
-        self.rule(field, v == 0 || (min..=3650).contains(&v), v, format!("must be 0 (never) or from {min} to 3650 days"));
+        self.rule(
+            field,
+            v == 0 || (min..=3650).contains(&v),
+            v,
+            format!("must be 0 (never) or from {min} to 3650 days"),
+        );
     }
 }
 
@@ -93,8 +102,18 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     e.range("match_day.half_time_share", m.half_time_share, 0.0, 1.0);
     e.count("match_day.goal_bursts", m.goal_bursts, 0, 20);
     e.range("match_day.goal_burst_seconds", m.goal_burst_seconds, 0.0, 900.0);
-    e.range("match_day.post_game_decay_minutes", m.post_game_decay_minutes, 0.0, 240.0);
-    e.rule("match_day.kickoff_slots", m.kickoff_slots.len() <= 14, m.kickoff_slots.len(), "at most 14 slots");
+    e.range(
+        "match_day.post_game_decay_minutes",
+        m.post_game_decay_minutes,
+        0.0,
+        240.0,
+    );
+    e.rule(
+        "match_day.kickoff_slots",
+        m.kickoff_slots.len() <= 14,
+        m.kickoff_slots.len(),
+        "at most 14 slots",
+    );
     for (i, slot) in m.kickoff_slots.iter().enumerate() {
         let f = |name: &str| format!("match_day.kickoff_slots[{i}].{name}");
         let name_ok = !slot.name.is_empty()
@@ -103,8 +122,18 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
         e.rule(&f("name"), name_ok, &slot.name, "1–32 letters, digits or dashes");
         let dup = m.kickoff_slots[..i].iter().any(|o| o.name == slot.name);
         e.rule(&f("name"), !dup, &slot.name, "names must be unique");
-        e.rule(&f("day"), DAYS.contains(&slot.day.as_str()), &slot.day, "one of MON TUE WED THU FRI SAT SUN");
-        e.rule(&f("kickoff_utc"), parse_hhmm(&slot.kickoff_utc).is_some(), &slot.kickoff_utc, "a time HH:MM from 00:00 to 23:59");
+        e.rule(
+            &f("day"),
+            DAYS.contains(&slot.day.as_str()),
+            &slot.day,
+            "one of MON TUE WED THU FRI SAT SUN",
+        );
+        e.rule(
+            &f("kickoff_utc"),
+            parse_hhmm(&slot.kickoff_utc).is_some(),
+            &slot.kickoff_utc,
+            "a time HH:MM from 00:00 to 23:59",
+        );
     }
 
     let d = &s.delivery;
@@ -113,7 +142,12 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     e.above("delivery.payload_kb", d.payload_kb, 0.0, 10_000.0);
     e.range("delivery.cacheable_share", d.cacheable_share, 0.0, 1.0);
     e.range("delivery.cdn_live_ttl_s", d.cdn_live_ttl_s, 0.0, 60.0);
-    e.rule("delivery.cdn_live_ttl_s", d.cdn_live_ttl_s.fract() == 0.0 || !d.cdn_live_ttl_s.is_finite(), d.cdn_live_ttl_s, "whole seconds (CloudFront TTLs are integers)");
+    e.rule(
+        "delivery.cdn_live_ttl_s",
+        d.cdn_live_ttl_s.fract() == 0.0 || !d.cdn_live_ttl_s.is_finite(),
+        d.cdn_live_ttl_s,
+        "whole seconds (CloudFront TTLs are integers)",
+    );
     e.count("delivery.feed_keys_per_game", d.feed_keys_per_game, 1, 100);
     e.range("delivery.page_views_per_fan", d.page_views_per_fan, 0.0, 100.0);
     e.range("delivery.assets_per_page_view", d.assets_per_page_view, 0.0, 500.0);
@@ -121,8 +155,18 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     e.range("delivery.publish_latency_s", d.publish_latency_s, 0.0, 60.0);
 
     let w = &s.writes;
-    e.range("writes.events_per_minute_per_game", w.events_per_minute_per_game, 0.0, 10_000.0);
-    e.range("writes.burst_events_per_minute_per_game", w.burst_events_per_minute_per_game, 0.0, 10_000.0);
+    e.range(
+        "writes.events_per_minute_per_game",
+        w.events_per_minute_per_game,
+        0.0,
+        10_000.0,
+    );
+    e.range(
+        "writes.burst_events_per_minute_per_game",
+        w.burst_events_per_minute_per_game,
+        0.0,
+        10_000.0,
+    );
     if w.burst_events_per_minute_per_game.is_finite() && w.events_per_minute_per_game.is_finite() {
         e.rule(
             "writes.burst_events_per_minute_per_game",
@@ -150,7 +194,12 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
 
     let data = &s.data;
     e.range("data.redis_hit_ratio", data.redis_hit_ratio, 0.0, 1.0);
-    e.range("data.db_queries_per_uncached_request", data.db_queries_per_uncached_request, 0.0, 1000.0);
+    e.range(
+        "data.db_queries_per_uncached_request",
+        data.db_queries_per_uncached_request,
+        0.0,
+        1000.0,
+    );
     e.range("data.db_writes_per_event", data.db_writes_per_event, 0.0, 1000.0);
     e.above("data.working_set_gb", data.working_set_gb, 0.0, 10_000.0);
     e.above("data.cache_working_set_gb", data.cache_working_set_gb, 0.0, 10_000.0);
@@ -162,7 +211,12 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
 
     let st = &s.storage;
     e.range("storage.assets_gb", st.assets_gb, 0.0, 1e7);
-    e.range("storage.assets_growth_gb_per_month", st.assets_growth_gb_per_month, 0.0, 1e6);
+    e.range(
+        "storage.assets_growth_gb_per_month",
+        st.assets_growth_gb_per_month,
+        0.0,
+        1e6,
+    );
     e.above("storage.asset_object_kb", st.asset_object_kb, 0.0, 5e9);
     e.range("storage.archive_mb_per_game", st.archive_mb_per_game, 0.0, 1e6);
     e.above("storage.archive_object_kb", st.archive_object_kb, 0.0, 5e9);
@@ -170,21 +224,45 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     e.count("storage.backup_every_hours", st.backup_every_hours, 1, 168);
     e.count("storage.backup_retention_days", st.backup_retention_days, 1, 3650);
     e.count("storage.rds_backup_retention_days", st.rds_backup_retention_days, 1, 35);
-    e.above("storage.backup_compression_ratio", st.backup_compression_ratio, 0.0, 1.0);
+    e.above(
+        "storage.backup_compression_ratio",
+        st.backup_compression_ratio,
+        0.0,
+        1.0,
+    );
     e.lifecycle("storage.backup_glacier_after_days", st.backup_glacier_after_days, 30);
     e.lifecycle("storage.archive_ia_after_days", st.archive_ia_after_days, 30);
-    e.lifecycle("storage.archive_glacier_ir_after_days", st.archive_glacier_ir_after_days, 30);
-    e.lifecycle("storage.archive_deep_archive_after_days", st.archive_deep_archive_after_days, 90);
+    e.lifecycle(
+        "storage.archive_glacier_ir_after_days",
+        st.archive_glacier_ir_after_days,
+        30,
+    );
+    e.lifecycle(
+        "storage.archive_deep_archive_after_days",
+        st.archive_deep_archive_after_days,
+        90,
+    );
     e.lifecycle("storage.assets_ia_after_days", st.assets_ia_after_days, 30);
     let tiers = [
         ("storage.archive_ia_after_days", st.archive_ia_after_days),
-        ("storage.archive_glacier_ir_after_days", st.archive_glacier_ir_after_days),
-        ("storage.archive_deep_archive_after_days", st.archive_deep_archive_after_days),
+        (
+            "storage.archive_glacier_ir_after_days",
+            st.archive_glacier_ir_after_days,
+        ),
+        (
+            "storage.archive_deep_archive_after_days",
+            st.archive_deep_archive_after_days,
+        ),
     ];
     for (i, (field, days)) in tiers.iter().enumerate() {
         if let Some((earlier, before)) = tiers[..i].iter().rev().find(|(_, d)| *d > 0) {
             if *days > 0 {
-                e.rule(field, days > before, days, format!("must be later than {earlier} ({before})"));
+                e.rule(
+                    field,
+                    days > before,
+                    days,
+                    format!("must be later than {earlier} ({before})"),
+                );
             }
         }
     }
@@ -194,7 +272,12 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
         st.backup_glacier_after_days,
         "must be below storage.backup_retention_days",
     );
-    e.count("storage.noncurrent_version_expiry_days", st.noncurrent_version_expiry_days, 1, 365);
+    e.count(
+        "storage.noncurrent_version_expiry_days",
+        st.noncurrent_version_expiry_days,
+        1,
+        365,
+    );
     e.rule(
         "storage.log_retention_days",
         LOG_RETENTION_DAYS.contains(&st.log_retention_days),
@@ -214,7 +297,12 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     e.range("scaling.scale_out_cooldown_s", sc.scale_out_cooldown_s, 0.0, 3600.0);
     e.range("scaling.scale_in_cooldown_s", sc.scale_in_cooldown_s, 0.0, 3600.0);
     e.range("scaling.task_start_s", sc.task_start_s, 1.0, 900.0);
-    e.range("scaling.health_check_interval_s", sc.health_check_interval_s, 5.0, 300.0);
+    e.range(
+        "scaling.health_check_interval_s",
+        sc.health_check_interval_s,
+        5.0,
+        300.0,
+    );
     e.count("scaling.healthy_threshold", sc.healthy_threshold, 2, 10);
     e.range("scaling.sim_step_s", sc.sim_step_s, 1.0, 10.0);
     e.range("scaling.max_tasks_over_peak", sc.max_tasks_over_peak, 1.0, 10.0);
@@ -225,24 +313,54 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
 
     let c = &s.coefficients;
     e.range("coefficients.hours_per_month", c.hours_per_month, 672.0, 744.0);
-    e.range("coefficients.cdn_origin_fetchers_without_shield", c.cdn_origin_fetchers_without_shield, 1.0, 1000.0);
+    e.range(
+        "coefficients.cdn_origin_fetchers_without_shield",
+        c.cdn_origin_fetchers_without_shield,
+        1.0,
+        1000.0,
+    );
     e.above("coefficients.db_queries_per_vcpu", c.db_queries_per_vcpu, 0.0, 1e7);
-    e.above("coefficients.db_bytes_per_connection", c.db_bytes_per_connection, 0.0, 1e12);
-    e.above("coefficients.db_connection_headroom", c.db_connection_headroom, 0.0, 1.0);
+    e.above(
+        "coefficients.db_bytes_per_connection",
+        c.db_bytes_per_connection,
+        0.0,
+        1e12,
+    );
+    e.above(
+        "coefficients.db_connection_headroom",
+        c.db_connection_headroom,
+        0.0,
+        1.0,
+    );
     e.above("coefficients.db_buffer_pool_share", c.db_buffer_pool_share, 0.0, 1.0);
     e.above("coefficients.cache_ops_per_vcpu", c.cache_ops_per_vcpu, 0.0, 1e8);
-    e.above("coefficients.cache_usable_memory_share", c.cache_usable_memory_share, 0.0, 1.0);
+    e.above(
+        "coefficients.cache_usable_memory_share",
+        c.cache_usable_memory_share,
+        0.0,
+        1.0,
+    );
     e.range("coefficients.cache_overhead_factor", c.cache_overhead_factor, 1.0, 10.0);
     e.range("coefficients.log_bytes_per_request", c.log_bytes_per_request, 0.0, 1e6);
     e.range("coefficients.image_mb", c.image_mb, 0.0, 1e5);
-    e.range("coefficients.egress_gb_per_task_hour", c.egress_gb_per_task_hour, 0.0, 1e4);
+    e.range(
+        "coefficients.egress_gb_per_task_hour",
+        c.egress_gb_per_task_hour,
+        0.0,
+        1e4,
+    );
     e.count("coefficients.interface_endpoints", c.interface_endpoints, 0, 50);
     e.count("coefficients.alb_rules", c.alb_rules, 0, 100);
     e.count("coefficients.alarms", c.alarms, 0, 10_000);
     e.count("coefficients.dashboards", c.dashboards, 0, 1000);
     e.range("coefficients.cross_az_share", c.cross_az_share, 0.0, 1.0);
     e.range("coefficients.dns_queries_per_fan", c.dns_queries_per_fan, 0.0, 1e4);
-    e.range("coefficients.alb_requests_per_connection", c.alb_requests_per_connection, 1.0, 1e6);
+    e.range(
+        "coefficients.alb_requests_per_connection",
+        c.alb_requests_per_connection,
+        1.0,
+        1e6,
+    );
     e.range("coefficients.sse_message_cost", c.sse_message_cost, 0.0, 10.0);
     e.range("coefficients.asset_cdn_hit_ratio", c.asset_cdn_hit_ratio, 0.0, 1.0);
     e.range("coefficients.db_daily_change_share", c.db_daily_change_share, 0.0, 1.0);
@@ -262,17 +380,32 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     if let Some(max) = o.max_tasks {
         e.count("overrides.max_tasks", max, 1, 5000);
         if let Some(min) = o.min_tasks {
-            e.rule("overrides.max_tasks", max >= min, max, "must be at least overrides.min_tasks");
+            e.rule(
+                "overrides.max_tasks",
+                max >= min,
+                max,
+                "must be at least overrides.min_tasks",
+            );
         }
     }
     if let Some(class) = &o.db_instance_class {
-        e.rule("overrides.db_instance_class", db_class(class).is_some(), class, "a class from the catalog (db.t4g.*, db.m6g/m7g/r6g/r7g.*)");
+        e.rule(
+            "overrides.db_instance_class",
+            db_class(class).is_some(),
+            class,
+            "a class from the catalog (db.t4g.*, db.m6g/m7g/r6g/r7g.*)",
+        );
     }
     if let Some(n) = o.db_read_replicas {
         e.count("overrides.db_read_replicas", n, 0, 15);
     }
     if let Some(node) = &o.cache_node_type {
-        e.rule("overrides.cache_node_type", cache_node(node).is_some(), node, "a node type from the catalog (cache.t4g.*, cache.m7g.large, cache.r7g.large)");
+        e.rule(
+            "overrides.cache_node_type",
+            cache_node(node).is_some(),
+            node,
+            "a node type from the catalog (cache.t4g.*, cache.m7g.large, cache.r7g.large)",
+        );
     }
     if let Some(n) = o.cache_replicas {
         e.count("overrides.cache_replicas", n, 0, 5);
@@ -281,7 +414,12 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     for (id, v) in &s.price_overrides {
         let field = format!("price_overrides.{id}");
         e.rule(&field, book.contains(id), id, "not a price id in the price book");
-        e.rule(&field, v.is_finite() && *v >= 0.0, v, "must be a finite price of 0 or more");
+        e.rule(
+            &field,
+            v.is_finite() && *v >= 0.0,
+            v,
+            "must be a finite price of 0 or more",
+        );
     }
 
     if e.0.is_empty() {
@@ -308,7 +446,10 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         assert_eq!(validate(&Scenario::default(), &PriceBook::embedded()), Ok(()));
-        assert_eq!(validate(&Scenario::default().seed_setup(), &PriceBook::embedded()), Ok(()));
+        assert_eq!(
+            validate(&Scenario::default().seed_setup(), &PriceBook::embedded()),
+            Ok(())
+        );
     }
 
     #[test]
@@ -335,7 +476,10 @@ mod tests {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
         }
         let poll = errs.iter().find(|e| e.field == "delivery.poll_interval_s").unwrap();
-        assert_eq!(poll.to_string(), "delivery.poll_interval_s = 0: must be a number from 1 to 60");
+        assert_eq!(
+            poll.to_string(),
+            "delivery.poll_interval_s = 0: must be a number from 1 to 60"
+        );
         assert!(errs.iter().any(|e| e.value == "NaN"));
     }
 

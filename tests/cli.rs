@@ -1,0 +1,125 @@
+//! The `kickoff` binary's contract: commands, JSON shapes and exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn kickoff(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kickoff"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn scratch(name: &str, contents: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn plan_json_has_the_documented_fields() {
+    let o = kickoff(&["plan", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["total_monthly_usd"].as_f64().unwrap() > 0.0);
+    assert!(v["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["service"].is_string() && s["monthly_usd"].is_number()));
+    assert!(v["slo"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["name"].is_string() && s["pass"].is_boolean()));
+    assert!(v["warnings"].is_array());
+}
+
+#[test]
+fn scenario_defaults_round_trip_through_plan() {
+    let o = kickoff(&["scenario", "--defaults"]);
+    let text = stdout(&o);
+    assert!(text.contains("\"peak_concurrent_fans\": 5000"));
+    let path = scratch("defaults.json", &text);
+    let a = stdout(&kickoff(&["plan", "--scenario", path.to_str().unwrap()]));
+    let b = stdout(&kickoff(&["plan"]));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn bad_input_exits_2_naming_every_field() {
+    let path = scratch(
+        "bad.json",
+        r#"{"peak_concurrent_fans": 0, "delivery": {"poll_interval_s": 0}}"#,
+    );
+    let o = kickoff(&["plan", "--scenario", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("peak_concurrent_fans = 0"), "{err}");
+    assert!(err.contains("delivery.poll_interval_s = 0"), "{err}");
+
+    let path = scratch("typo.json", r#"{"delivery": {"poll_interval": 2}}"#);
+    let o = kickoff(&["plan", "--scenario", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stderr).unwrap().contains("delivery.poll_interval"));
+
+    let o = kickoff(&["plan", "--scenario", "/nonexistent/file.json"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn tfvars_round_trip_and_drift_check() {
+    let text = stdout(&kickoff(&["tfvars"]));
+    let path = scratch("prod.tfvars", &text);
+    let o = kickoff(&["check-tfvars", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // The embedded scenario re-imports.
+    let replanned = stdout(&kickoff(&["tfvars", "--scenario", path.to_str().unwrap()]));
+    assert_eq!(replanned, text);
+
+    // A hand edit is drift: exit 1 with a diff naming the line.
+    let drifted = scratch("drift.tfvars", &text.replace("api_max_tasks = ", "api_max_tasks = 9"));
+    let o = kickoff(&["check-tfvars", drifted.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("-api_max_tasks = 9"), "{err}");
+
+    // A tfvars without a scenario block is bad input, not drift.
+    let bare = scratch("bare.tfvars", "az_count = 2\n");
+    assert_eq!(
+        kickoff(&["check-tfvars", bare.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn price_prices_a_bill_and_rejects_bad_fields() {
+    let bill = scratch(
+        "bill.json",
+        r#"{"fargate":[{"tasks":2,"vcpu":1,"memory_gb":2,"arch":"arm64"}],"route53":[{"hosted_zones":1}]}"#,
+    );
+    let o = kickoff(&["price", bill.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let expect = 2.0 * 730.0 * (0.03238 + 2.0 * 0.00356) + 0.5;
+    assert!((v["total_monthly_usd"].as_f64().unwrap() - expect).abs() < 1e-6);
+    assert!(v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["service"].is_string() && i["monthly_usd"].is_number()));
+
+    let bad = scratch("badbill.json", r#"{"fargate":[{"tasks":1,"vcpu":1,"memory_gb":1}]}"#);
+    let o = kickoff(&["price", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stderr)
+        .unwrap()
+        .contains("fargate[0].vcpu/memory_gb"));
+}

@@ -1,0 +1,58 @@
+//! Golden tests: the default plan in every format and its tfvars. A change
+//! here is a change in what founders and Terraform see: review the snapshot
+//! diff (`cargo insta review`) and say why in the commit.
+
+use kickoff::export::{report, tfvars};
+use kickoff::model::{plan, PriceBook, Scenario};
+use serde_json::Value;
+
+fn default_plan() -> (Scenario, kickoff::model::Plan) {
+    let s = Scenario::default();
+    let p = plan(&s, &PriceBook::embedded()).unwrap();
+    (s, p)
+}
+
+#[test]
+fn default_plan_text() {
+    insta::assert_snapshot!(report::text(&default_plan().1));
+}
+
+#[test]
+fn default_plan_markdown() {
+    insta::assert_snapshot!(report::markdown(&default_plan().1));
+}
+
+#[test]
+fn default_plan_csv() {
+    insta::assert_snapshot!(report::csv(&default_plan().1));
+}
+
+#[test]
+fn default_plan_json() {
+    // The per-step simulation is ~1,000 rows per run: keep the count and the
+    // first kickoff-minute rows, snapshot everything else in full.
+    let mut v: Value = serde_json::from_str(&report::json(&default_plan().1)).unwrap();
+    for run in ["with_prescale", "without_prescale"] {
+        let steps = v["match_day"][run]["steps"].as_array().unwrap();
+        let kickoff: Vec<Value> = steps
+            .iter()
+            .filter(|s| (0.0..60.0).contains(&s["t_s"].as_f64().unwrap()))
+            .cloned()
+            .collect();
+        v["match_day"][run]["steps"] =
+            serde_json::json!({ "count": steps.len(), "first_minute_after_kickoff": kickoff });
+    }
+    insta::assert_snapshot!(serde_json::to_string_pretty(&v).unwrap());
+}
+
+#[test]
+fn default_tfvars() {
+    let (s, p) = default_plan();
+    insta::assert_snapshot!(tfvars::render(&s, &p));
+}
+
+#[test]
+fn seed_setup_plan_text() {
+    let s = Scenario::default().seed_setup();
+    insta::assert_snapshot!(report::text(&plan(&s, &PriceBook::embedded()).unwrap()));
+}

@@ -1,0 +1,133 @@
+//! Property tests: random valid scenarios never panic and never produce
+//! NaN or negative money; more fans never cost less or run fewer tasks;
+//! invalid scenarios come back with errors naming the field.
+//! 4 properties × 2,500 cases = 10,000 cases.
+
+use kickoff::model::scenario::{Arch, CacheEngine, DeliveryMode, Egress, Environment, ReplicaPolicy};
+use kickoff::model::{plan, PriceBook, Scenario};
+use proptest::prelude::*;
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    let a = (
+        1u32..1_000_000,
+        0.0f64..100.0,
+        1u32..12,
+        0u32..20,
+        prop::sample::select(vec![1.0, 2.0, 3.0, 5.0, 10.0, 15.0]),
+        0u32..6,
+        0.0f64..=1.0,
+        any::<bool>(),
+    );
+    let b = (
+        prop::sample::select(vec![0.25, 0.5, 1.0, 2.0, 4.0]),
+        100.0f64..5_000.0,
+        0.2f64..0.9,
+        0.0f64..=1.0,
+        0.0f64..=1.0,
+        0.1f64..50.0,
+        any::<bool>(),
+        prop::sample::select(vec![DeliveryMode::Polling, DeliveryMode::Sse]),
+    );
+    let c = (
+        prop::sample::select(vec![
+            Egress::NatPerAz,
+            Egress::SingleNat,
+            Egress::VpcEndpoints,
+            Egress::PublicSubnets,
+        ]),
+        prop::sample::select(vec![CacheEngine::Valkey, CacheEngine::Redis]),
+        prop::sample::select(vec![Environment::Prod, Environment::Staging]),
+        any::<bool>(),
+        prop::option::of(0u32..4),
+        1u32..50,
+        prop::sample::select(vec![Arch::Arm64, Arch::X86_64]),
+    );
+    (a, b, c).prop_map(|(a, b, c)| {
+        let mut s = Scenario::default();
+        s.peak_concurrent_fans = a.0;
+        s.audience.off_peak_fans = s.audience.off_peak_fans.min(a.0);
+        s.audience.design_headroom_pct = a.1;
+        s.audience.simultaneous_games = a.2;
+        s.audience.match_days_per_month = a.3;
+        s.delivery.poll_interval_s = a.4;
+        s.delivery.cdn_live_ttl_s = f64::from(a.5);
+        s.delivery.cacheable_share = a.6;
+        s.delivery.origin_shield = a.7;
+        s.app.task_vcpu = b.0;
+        s.app.rps_per_vcpu = b.1;
+        s.app.target_utilization = b.2;
+        s.app.spot_share = b.3;
+        s.data.redis_hit_ratio = b.4;
+        s.data.working_set_gb = b.5;
+        s.data.multi_az = b.6;
+        s.delivery.mode = b.7;
+        s.platform.egress = c.0;
+        s.platform.cache_engine = c.1;
+        s.platform.environment = c.2;
+        s.scaling.prescale_enabled = c.3;
+        s.data.read_replicas = c.4.map_or(ReplicaPolicy::Auto, ReplicaPolicy::Fixed);
+        s.app.db_pool_per_task = c.5;
+        s.app.arch = c.6;
+        s
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_500))]
+
+    #[test]
+    fn valid_scenarios_plan_with_finite_non_negative_money(s in scenario()) {
+        let p = plan(&s, &PriceBook::embedded()).expect("valid scenario plans");
+        prop_assert!(p.total_monthly_usd.is_finite() && p.total_monthly_usd > 0.0);
+        let sum: f64 = p.services.iter().map(|c| c.monthly_usd).sum();
+        prop_assert!((sum - p.total_monthly_usd).abs() < 1e-6 * p.total_monthly_usd.max(1.0));
+        for c in &p.services {
+            for i in &c.items {
+                prop_assert!(i.monthly_usd.is_finite() && i.monthly_usd >= 0.0, "{} {:?}", c.service.name(), i);
+                prop_assert!((i.quantity * i.unit_price_usd - i.monthly_usd).abs() <= 1e-9 * i.monthly_usd.max(1.0));
+            }
+        }
+        for st in &p.match_day.with_prescale.steps {
+            prop_assert!(st.error_share.is_finite() && (0.0..=1.0).contains(&st.error_share));
+            prop_assert!(st.p95_s.is_finite() && st.p95_s >= 0.0);
+        }
+        prop_assert!(p.fargate.min_tasks >= 1 && p.fargate.max_tasks >= p.fargate.min_tasks);
+        prop_assert!(serde_json::to_string(&p).is_ok(), "plan JSON has no NaN/inf");
+    }
+
+    #[test]
+    fn more_fans_never_cost_less_or_run_fewer_tasks(s in scenario(), extra in 1u32..200_000) {
+        let book = PriceBook::embedded();
+        let small = plan(&s, &book).unwrap();
+        let mut bigger = s.clone();
+        bigger.peak_concurrent_fans = s.peak_concurrent_fans.saturating_add(extra).min(kickoff::model::scenario::MAX_FANS);
+        let big = plan(&bigger, &book).unwrap();
+        prop_assert!(big.total_monthly_usd >= small.total_monthly_usd - 1e-6,
+            "{} fans ${} > {} fans ${}", s.peak_concurrent_fans, small.total_monthly_usd, bigger.peak_concurrent_fans, big.total_monthly_usd);
+        prop_assert!(big.fargate.peak_tasks >= small.fargate.peak_tasks);
+    }
+
+    #[test]
+    fn invalid_values_are_reported_by_field(s in scenario(), which in 0usize..8, bad in prop::sample::select(vec![f64::NAN, -1.0, f64::INFINITY, 0.0])) {
+        let mut s = s;
+        let field = match which {
+            0 => { s.delivery.poll_interval_s = bad; "delivery.poll_interval_s" }
+            1 => { s.app.rps_per_vcpu = bad; "app.rps_per_vcpu" }
+            2 => { s.delivery.payload_kb = bad; "delivery.payload_kb" }
+            3 => { s.app.target_utilization = bad; "app.target_utilization" }
+            4 => { s.app.task_vcpu = bad; "app.task_vcpu" }
+            5 => { s.audience.match_window_hours = bad; "audience.match_window_hours" }
+            6 => { s.app.request_timeout_s = bad; "app.request_timeout_s" }
+            _ => { s.peak_concurrent_fans = 0; "peak_concurrent_fans" }
+        };
+        let errs = plan(&s, &PriceBook::embedded()).unwrap_err();
+        prop_assert!(errs.iter().any(|e| e.field == field), "{field} not in {errs:?}");
+    }
+
+    #[test]
+    fn json_round_trips_every_valid_scenario(s in scenario()) {
+        let text = serde_json::to_string(&s).unwrap();
+        let back = kickoff::export::scenario_file::from_json(&text).unwrap();
+        prop_assert_eq!(back, s);
+    }
+}
