@@ -73,6 +73,7 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
     let mut pending: Vec<f64> = Vec::new();
     let mut desired = f.min_tasks;
     let mut datapoints: Vec<Datapoint> = Vec::new();
+    let mut n_visible = 0;
     let (mut period_sum, mut period_n, mut period_end) = (0.0, 0u32, f64::NAN);
     let (mut last_out, mut last_in) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
 
@@ -102,7 +103,11 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
 
         // Autoscaling decisions on the datapoints visible now.
         if sc.autoscaling_enabled {
-            let visible: Vec<&Datapoint> = datapoints.iter().filter(|dp| dp.visible_at <= t).collect();
+            // Datapoints become visible in the order they close.
+            while n_visible < datapoints.len() && datapoints[n_visible].visible_at <= t {
+                n_visible += 1;
+            }
+            let visible = &datapoints[..n_visible];
             let last = |n: u32| visible.iter().rev().take(n as usize).collect::<Vec<_>>();
             let out = last(sc.scale_out_datapoints);
             if out.len() == sc.scale_out_datapoints as usize

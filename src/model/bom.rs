@@ -698,7 +698,7 @@ pub fn text(p: &Priced) -> String {
             i.description,
             i.quantity,
             i.unit,
-            format!("{}", i.unit_price_usd),
+            format!("{}", (i.unit_price_usd * 1e9).round() / 1e9),
             i.monthly_usd
         ));
     }
