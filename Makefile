@@ -18,7 +18,7 @@ export CARGO_TERM_COLOR := never
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
-        lint test-native bench tfvars check-tfvars tf-check tf-evidence checkov lint-workflows
+        lint test-native bench tfvars check-tfvars tf-check tf-evidence checkov lint-workflows docs-check
 
 help:
 	@echo "make serve   build and serve the planner on http://127.0.0.1:8080"
@@ -99,3 +99,9 @@ checkov: tools-lint
 
 lint-workflows: node-tools
 	bash .ci/lint-workflows.sh
+
+## Docs ---------------------------------------------------------------------
+
+# Offline link, image and anchor check over README.md and docs/.
+docs-check:
+	bash .ci/docs-check.sh
