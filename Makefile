@@ -18,14 +18,15 @@ export CARGO_TERM_COLOR := never
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
-        lint test-native bench tfvars check-tfvars tf-check tf-evidence checkov lint-workflows docs-check
+        lint test-native bench tfvars check-tfvars tf-check tf-evidence checkov lint-workflows docs-check \
+        dist serve test-browser test-wasm bundle-size perf-browser
 
 help:
 	@echo "make serve   build and serve the planner on http://127.0.0.1:8080"
 	@echo "make test    every check: lint, native tests, tfvars drift, terraform, checkov, workflows"
 
 ## Everything CI runs.
-test: lint test-native check-tfvars tf-check checkov lint-workflows
+test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check test-browser bundle-size
 
 ## Tools --------------------------------------------------------------------
 
@@ -105,3 +106,31 @@ lint-workflows: node-tools
 # Offline link, image and anchor check over README.md and docs/.
 docs-check:
 	bash .ci/docs-check.sh
+
+## The planner in the browser ---------------------------------------------------
+
+# Release bundle for https://…/planner/ into dist/.
+dist: tools-web
+	bash .ci/web.sh dist
+
+# Build and serve the planner on http://127.0.0.1:8080 (default scenario).
+serve: tools-web
+	bash .ci/web.sh serve
+
+# End-to-end tests in headless Chromium against a fresh dist/ served under /planner/.
+test-browser: tools-web tools-browser
+	bash .ci/web.sh dist
+	KICKOFF_E2E_REQUIRED=1 cargo test --test e2e -- --nocapture --test-threads 1
+
+# wasm-bindgen-test component tests in headless Chromium (not yet part of make test).
+test-wasm: tools-web tools-browser
+	bash .ci/web.sh test-browser
+
+# Raw/gzip/brotli sizes of dist/; fails above the 250 KB brotli budget.
+bundle-size: tools-browser
+	@[ -f dist/index.html ] || bash .ci/web.sh dist
+	bash .ci/web.sh bundle-size
+
+# Re-plan + re-render per input change, measured in headless Chromium.
+perf-browser: tools-web tools-browser
+	bash .ci/web.sh perf

@@ -2,4 +2,5 @@
 
 pub mod report;
 pub mod scenario_file;
+pub mod share;
 pub mod tfvars;

@@ -1,0 +1,142 @@
+//! Monthly cost against peak fans, 1k–1M on a log axis, with the current
+//! scenario marked.
+
+use super::{fans, usd, ChartResult, FONT, PALETTE};
+use crate::model::{plan, PriceBook, Scenario};
+use plotters::prelude::*;
+
+/// Chart title (also asserted by tests).
+pub const TITLE: &str = "Monthly cost vs peak fans (USD, log scale)";
+/// Points on the curve. Each is one `plan()`.
+pub const POINTS: u32 = 25;
+pub const MIN_FANS: f64 = 1_000.0;
+pub const MAX_FANS: f64 = 1_000_000.0;
+
+/// The sampled curve and the current scenario's point.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CostCurve {
+    /// (peak fans, USD a month); points whose plan is invalid are left out.
+    pub points: Vec<(f64, f64)>,
+    /// The scenario itself, when it plans.
+    pub current: Option<(f64, f64)>,
+}
+
+/// Plan `s` at [`POINTS`] fan counts spaced evenly on a log scale, everything
+/// else unchanged.
+pub fn compute(s: &Scenario, book: &PriceBook) -> CostCurve {
+    let mut points = Vec::with_capacity(POINTS as usize);
+    let mut at = s.clone();
+    for i in 0..POINTS {
+        let f = (MIN_FANS.ln() + (MAX_FANS.ln() - MIN_FANS.ln()) * f64::from(i) / f64::from(POINTS - 1))
+            .exp()
+            .round();
+        at.peak_concurrent_fans = f as u32;
+        if let Ok(p) = plan(&at, book) {
+            points.push((f, p.total_monthly_usd));
+        }
+    }
+    let current = plan(s, book)
+        .ok()
+        .map(|p| (f64::from(s.peak_concurrent_fans), p.total_monthly_usd));
+    CostCurve { points, current }
+}
+
+/// Text alternative for the chart.
+pub fn summary(c: &CostCurve) -> String {
+    let first = c
+        .points
+        .first()
+        .map(|p| format!("{} at {} fans", usd(p.1), fans(p.0)))
+        .unwrap_or_default();
+    let last = c
+        .points
+        .last()
+        .map(|p| format!("{} at {} fans", usd(p.1), fans(p.0)))
+        .unwrap_or_default();
+    let cur = c
+        .current
+        .map(|p| format!("; this scenario: {} at {} fans", usd(p.1), fans(p.0)))
+        .unwrap_or_default();
+    format!("{TITLE}: from {first} to {last}{cur}.")
+}
+
+/// Draw the chart on `backend`.
+///
+/// # Errors
+/// Whatever the backend reports.
+pub fn draw<DB: DrawingBackend>(backend: DB, c: &CostCurve) -> ChartResult
+where
+    DB::ErrorType: 'static,
+{
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE)?;
+    let ymax = c
+        .points
+        .iter()
+        .map(|p| p.1)
+        .chain(c.current.map(|p| p.1))
+        .fold(1.0_f64, f64::max)
+        * 1.1;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(TITLE, (FONT, 16))
+        .margin(8)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d((MIN_FANS..MAX_FANS).log_scale(), 0.0..ymax)?;
+    chart
+        .configure_mesh()
+        .x_desc("Peak concurrent fans")
+        .y_desc("USD per month")
+        .x_label_formatter(&|v| fans(*v))
+        .y_label_formatter(&|v| usd(*v))
+        .label_style((FONT, 12))
+        .draw()?;
+    chart
+        .draw_series(LineSeries::new(c.points.iter().copied(), PALETTE[0].stroke_width(2)))?
+        .label("Monthly cost")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[0].stroke_width(2)));
+    if let Some((x, y)) = c.current {
+        let x = x.clamp(MIN_FANS, MAX_FANS);
+        chart
+            .draw_series(std::iter::once(Circle::new((x, y), 6, PALETTE[5].filled())))?
+            .label("This scenario")
+            .legend(|(x, y)| Circle::new((x + 8, y), 5, PALETTE[5].filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.85))
+        .label_font((FONT, 12))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::test_util::svg;
+
+    #[test]
+    fn curve_rises_and_marks_the_scenario() {
+        let c = compute(&Scenario::default(), &PriceBook::embedded());
+        assert!(c.points.len() >= 20, "{}", c.points.len());
+        assert!(c.points.last().unwrap().1 > c.points.first().unwrap().1);
+        assert_eq!(c.current.unwrap().0, 5000.0);
+        let out = svg(640, 360, |b| draw(b, &c));
+        assert!(out.contains(TITLE));
+        assert!(out.contains("This scenario"));
+        assert!(summary(&c).contains("this scenario"));
+    }
+
+    #[test]
+    fn invalid_scenario_still_draws() {
+        let mut s = Scenario::default();
+        s.delivery.poll_interval_s = 0.0;
+        let c = compute(&s, &PriceBook::embedded());
+        assert!(c.current.is_none());
+        let out = svg(320, 200, |b| draw(b, &c));
+        assert!(out.contains(TITLE));
+    }
+}

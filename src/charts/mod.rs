@@ -1,0 +1,98 @@
+//! Charts of a [`Plan`](crate::model::Plan), one module per chart.
+//!
+//! Every `draw` is generic over plotters' [`DrawingBackend`], so the browser
+//! draws to a `<canvas>` (plotters-canvas) and native tests draw the same
+//! chart to an SVG string. Every chart also has a `summary` — the text
+//! alternative shown in its `<figcaption>` and `aria-label`.
+//!
+//! [`DrawingBackend`]: plotters::prelude::DrawingBackend
+
+pub mod cost_by_service;
+pub mod cost_curve;
+pub mod storage;
+pub mod timeline;
+
+use plotters::style::RGBColor;
+
+/// What every chart returns: plotters errors boxed (the backend type differs
+/// between canvas and SVG).
+pub type ChartResult = Result<(), Box<dyn std::error::Error + Send + Sync + 'static>>;
+
+/// Font family used for all chart text (resolved by the canvas / SVG viewer).
+pub const FONT: &str = "sans-serif";
+
+/// Colour-blind-safe palette (Okabe–Ito).
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+    RGBColor(60, 60, 60),
+];
+
+/// `$1,234` / `$12.34` for axis labels.
+pub fn usd(v: f64) -> String {
+    if v.abs() >= 1000.0 {
+        let whole = v.round() as i64;
+        let s = whole.abs().to_string();
+        let mut out = String::new();
+        for (i, ch) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        format!("{}${out}", if whole < 0 { "-" } else { "" })
+    } else if v.abs() >= 10.0 {
+        format!("${v:.0}")
+    } else {
+        format!("${v:.2}")
+    }
+}
+
+/// `1k`, `250k`, `1M` for fan counts.
+pub fn fans(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{}M", trim(v / 1e6))
+    } else if v >= 1e3 {
+        format!("{}k", trim(v / 1e3))
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use plotters::prelude::*;
+
+    /// Render with `f` into an SVG string of the given size.
+    pub fn svg(w: u32, h: u32, f: impl FnOnce(SVGBackend<'_>) -> super::ChartResult) -> String {
+        let mut out = String::new();
+        {
+            let backend = SVGBackend::with_string(&mut out, (w, h));
+            f(backend).expect("chart draws");
+        }
+        out
+    }
+
+    pub fn plan() -> crate::model::Plan {
+        crate::model::plan(&crate::model::Scenario::default(), &crate::model::PriceBook::embedded()).unwrap()
+    }
+
+    #[test]
+    fn formats_money_and_fans() {
+        assert_eq!(super::usd(1234.4), "$1,234");
+        assert_eq!(super::usd(12.3), "$12");
+        assert_eq!(super::usd(1.234), "$1.23");
+        assert_eq!(super::fans(1000.0), "1k");
+        assert_eq!(super::fans(2_500_000.0), "2.5M");
+    }
+}

@@ -1,0 +1,104 @@
+//! The scenario form, generated from [`fields::SECTIONS`](super::fields::SECTIONS).
+
+use super::fields::{Field, Kind, Section, SECTIONS};
+use super::state::{value_text, State};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FormProps {
+    pub state: UseReducerHandle<State>,
+    /// (field path, raw text)
+    pub onedit: Callback<(&'static str, String)>,
+}
+
+#[function_component(ScenarioForm)]
+pub fn scenario_form(props: &FormProps) -> Html {
+    let json = super::state::to_json_value(&props.state.scenario);
+    let unplaced = props.state.unplaced_errors();
+    html! {
+        <form id="scenario-form" class="scenario" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())} novalidate=true>
+            <h2>{"Scenario"}</h2>
+            if !unplaced.is_empty() {
+                <div class="form-errors" role="alert">
+                    <p>{"Also invalid:"}</p>
+                    <ul>{ for unplaced.iter().map(|e| html!{ <li>{ e.to_string() }</li> }) }</ul>
+                </div>
+            }
+            { for SECTIONS.iter().map(|s| section(s, &json, &props.state, &props.onedit)) }
+        </form>
+    }
+}
+
+fn section(
+    s: &'static Section,
+    json: &serde_json::Value,
+    st: &State,
+    onedit: &Callback<(&'static str, String)>,
+) -> Html {
+    let body = html! { <div class="fields">{ for s.fields.iter().map(|f| field(f, json, st, onedit)) }</div> };
+    let has_error = s.fields.iter().any(|f| st.error_for(f).is_some());
+    if s.folded {
+        html! { <details id={format!("section-{}", s.id)} class="section" open={has_error}><summary><h3>{ s.title }</h3></summary>{ body }</details> }
+    } else {
+        html! { <fieldset id={format!("section-{}", s.id)} class="section"><legend><h3>{ s.title }</h3></legend>{ body }</fieldset> }
+    }
+}
+
+fn field(f: &'static Field, json: &serde_json::Value, st: &State, onedit: &Callback<(&'static str, String)>) -> Html {
+    let id = f.dom_id();
+    let help_id = format!("{id}-help");
+    let err_id = format!("{id}-error");
+    let error = st.error_for(f);
+    let text = st.drafts.get(f.path).cloned().unwrap_or_else(|| value_text(json, f));
+    let described = if error.is_some() {
+        format!("{help_id} {err_id}")
+    } else {
+        help_id.clone()
+    };
+    let path = f.path;
+    let unit = if f.unit.is_empty() {
+        html! {}
+    } else {
+        html! { <span class="unit">{ format!(" ({})", f.unit) }</span> }
+    };
+    let control = match f.kind {
+        Kind::Bool => {
+            let cb = onedit.reform(move |e: Event| {
+                (
+                    path,
+                    e.target_unchecked_into::<HtmlInputElement>().checked().to_string(),
+                )
+            });
+            html! { <input type="checkbox" id={id.clone()} name={path} checked={text == "true"} onchange={cb} aria-describedby={described} /> }
+        }
+        Kind::Choice(options) => {
+            let cb = onedit.reform(move |e: Event| (path, e.target_unchecked_into::<HtmlSelectElement>().value()));
+            html! {
+                <select id={id.clone()} name={path} onchange={cb} aria-describedby={described} aria-invalid={error.is_some().to_string()}>
+                    { for options.iter().map(|(v, label)| html!{ <option value={*v} selected={*v == text}>{ *label }</option> }) }
+                </select>
+            }
+        }
+        Kind::Int | Kind::Num | Kind::Price => {
+            let cb = onedit.reform(move |e: InputEvent| (path, e.target_unchecked_into::<HtmlInputElement>().value()));
+            let mode = if f.kind == Kind::Int { "numeric" } else { "decimal" };
+            let placeholder = if f.kind == Kind::Price { "embedded price" } else { "" };
+            html! {
+                <input type="text" inputmode={mode} id={id.clone()} name={path} value={text} oninput={cb} autocomplete="off" spellcheck="false"
+                    placeholder={placeholder} aria-describedby={described} aria-invalid={error.is_some().to_string()} />
+            }
+        }
+    };
+    let class = if error.is_some() { "field invalid" } else { "field" };
+    html! {
+        <div class={class} data-field={path}>
+            <label for={id.clone()}>{ f.label }{ unit }</label>
+            { control }
+            <small id={help_id} class="help">{ f.help }</small>
+            if let Some(e) = error {
+                <p id={err_id} class="field-error">{ e }</p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,409 @@
+//! The browser planner: a Yew app over the pure model.
+//!
+//! `state` holds the scenario and the reducer (no DOM types); the components
+//! (`form`, `results`, `charts`) render it and send edits up; this module
+//! wires persistence (localStorage), share links (URL fragment), exports
+//! (downloads, clipboard) and imports (file picker, drag and drop).
+
+pub mod charts;
+pub mod fields;
+pub mod form;
+pub mod results;
+pub mod state;
+
+use crate::export::{report, scenario_file, share, tfvars};
+use crate::model::Scenario;
+use charts::{Chart, ChartKind};
+use form::ScenarioForm;
+use gloo::events::EventListener;
+use results::Results;
+use state::{Action, Notice, State};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// localStorage key of the last valid scenario.
+pub const STORAGE_KEY: &str = "kickoff.scenario.v1";
+
+/// Mount the app on `<main id="app">` (or `<body>`).
+pub fn start() {
+    let doc = gloo::utils::document();
+    match doc.get_element_by_id("app") {
+        Some(el) => {
+            el.set_inner_html("");
+            yew::Renderer::<App>::with_root(el).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The first state: a share link in the URL wins, then localStorage, then defaults.
+pub fn initial_state() -> State {
+    let hash = location_hash();
+    if share::is_share_fragment(&hash) {
+        match share::decode_with(&hash, parse_json) {
+            Ok(s) => {
+                return State::new(
+                    s,
+                    Some(Notice {
+                        error: false,
+                        text: "Loaded the scenario from the share link.".into(),
+                    }),
+                )
+            }
+            Err(e) => {
+                let base = stored();
+                return State::new(
+                    base,
+                    Some(Notice {
+                        error: true,
+                        text: format!("Could not open the share link: {e}. Your scenario is unchanged."),
+                    }),
+                );
+            }
+        }
+    }
+    State::new(stored(), None)
+}
+
+fn stored() -> Scenario {
+    local_storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|t| parse_json(&t).ok())
+        .unwrap_or_default()
+}
+
+/// Offer `text` as a file download.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let doc = gloo::utils::document();
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(filename);
+    a.set_attribute("hidden", "")?;
+    let body = gloo::utils::body();
+    body.append_child(&a)?;
+    a.click();
+    body.remove_child(&a)?;
+    gloo::timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+fn copy_to_clipboard(text: String, what: &'static str, notify: Callback<Notice>) {
+    let Some(w) = web_sys::window() else { return };
+    let promise = w.navigator().clipboard().write_text(&text);
+    wasm_bindgen_futures::spawn_local(async move {
+        let n = match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => Notice {
+                error: false,
+                text: format!("Copied {what} to the clipboard."),
+            },
+            Err(_) => Notice {
+                error: true,
+                text: format!("The browser refused clipboard access; use the download instead ({what})."),
+            },
+        };
+        notify.emit(n);
+    });
+}
+
+fn read_file(
+    file: web_sys::File,
+    dispatch: Callback<Action>,
+    holder: Rc<RefCell<Option<gloo::file::callbacks::FileReader>>>,
+) {
+    let name = file.name();
+    if file.size() > scenario_file::MAX_IMPORT_BYTES as f64 {
+        dispatch.emit(Action::Notify(Notice {
+            error: true,
+            text: format!(
+                "{name} is {} bytes; the limit is {} — nothing changed.",
+                file.size(),
+                scenario_file::MAX_IMPORT_BYTES
+            ),
+        }));
+        return;
+    }
+    let file = gloo::file::File::from(file);
+    let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
+        let action = match res {
+            Err(e) => Action::Notify(Notice {
+                error: true,
+                text: format!("Could not read {name}: {e}. Nothing changed."),
+            }),
+            Ok(text) => match import_light(&text) {
+                Ok(s) => Action::Load {
+                    scenario: s,
+                    source: name.clone(),
+                },
+                Err(e) => Action::Notify(Notice {
+                    error: true,
+                    text: format!("Could not import {name}: {e}. Nothing changed."),
+                }),
+            },
+        };
+        dispatch.emit(action);
+    });
+    *holder.borrow_mut() = Some(reader);
+}
+
+/// [`scenario_file::import`] without the full HCL parse of a tfvars file:
+/// the browser only needs the embedded scenario, and the HCL parser would
+/// add ~90 KB (brotli) to the bundle. The scenario JSON is still parsed and
+/// validated strictly, with errors naming the field.
+pub fn import_light(text: &str) -> Result<Scenario, scenario_file::ImportError> {
+    use tfvars::{SCENARIO_BEGIN, SCENARIO_END};
+    let fail = |m: String| scenario_file::ImportError {
+        field: None,
+        message: m,
+    };
+    if text.len() > scenario_file::MAX_IMPORT_BYTES {
+        return Err(fail(format!(
+            "input is {} bytes; the limit is {}",
+            text.len(),
+            scenario_file::MAX_IMPORT_BYTES
+        )));
+    }
+    if text.trim_start().starts_with('{') {
+        return parse_json(text);
+    }
+    let start = text.find(SCENARIO_BEGIN).ok_or_else(|| fail(format!("not scenario JSON, and no embedded scenario: the file has no `{SCENARIO_BEGIN}` line (was it written by `kickoff tfvars`?)")))?;
+    let rest = &text[start + SCENARIO_BEGIN.len()..];
+    let end = rest
+        .find(SCENARIO_END)
+        .ok_or_else(|| fail(format!("embedded scenario is not closed by `{SCENARIO_END}`")))?;
+    let mut json = String::new();
+    for line in rest[..end].lines() {
+        let line = line.trim_start();
+        if line.is_empty() {
+            continue;
+        }
+        let body = line
+            .strip_prefix('#')
+            .ok_or_else(|| fail("embedded scenario lines must start with `#`".into()))?;
+        json.push_str(body.strip_prefix(' ').unwrap_or(body));
+        json.push('\n');
+    }
+    parse_json(&json)
+}
+
+/// Strict scenario JSON parse (unknown fields rejected) without
+/// `serde_path_to_error`, which would add ~30 KB (brotli) to the bundle.
+/// serde's message still names an unknown field and the expected type.
+pub fn parse_json(text: &str) -> Result<Scenario, scenario_file::ImportError> {
+    serde_json::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        let field = msg
+            .strip_prefix("unknown field `")
+            .and_then(|r| r.split_once('`'))
+            .map(|(f, _)| f.to_string());
+        scenario_file::ImportError {
+            field,
+            message: format!("invalid scenario JSON: {msg}"),
+        }
+    })
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(initial_state);
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let dispatch: Callback<Action> = {
+        let d = state.dispatcher();
+        Callback::from(move |a| d.dispatch(a))
+    };
+
+    // Mark the first render for the performance figures (docs/performance.md).
+    use_effect_with((), |_| {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark("kickoff-first-render");
+        }
+    });
+    // Persist the last valid scenario.
+    use_effect_with(state.good.clone(), |good| {
+        if let (Some(st), Ok(json)) = (local_storage(), serde_json::to_string_pretty(&good.scenario)) {
+            let _ = st.set_item(STORAGE_KEY, &json);
+        }
+    });
+    // Share links opened while the page is open (only the fragment changes).
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                let hash = location_hash();
+                if !share::is_share_fragment(&hash) {
+                    return;
+                }
+                dispatch.emit(match share::decode_with(&hash, parse_json) {
+                    Ok(s) => Action::Load {
+                        scenario: s,
+                        source: "the share link".into(),
+                    },
+                    Err(e) => Action::Notify(Notice {
+                        error: true,
+                        text: format!("Could not open the share link: {e}. Your scenario is unchanged."),
+                    }),
+                });
+            });
+            move || drop(listener)
+        });
+    }
+
+    let onedit = dispatch.reform(|(path, raw): (&'static str, String)| Action::Edit { path, raw });
+    let notify = dispatch.reform(Action::Notify);
+    let good = state.good.clone();
+
+    let on_tfvars = {
+        let good = good.clone();
+        let notify = notify.clone();
+        Callback::from(move |_: MouseEvent| {
+            if download(
+                "kickoff.tfvars",
+                "text/plain",
+                &tfvars::render(&good.scenario, &good.plan),
+            )
+            .is_err()
+            {
+                notify.emit(Notice {
+                    error: true,
+                    text: "The browser blocked the download.".into(),
+                });
+            }
+        })
+    };
+    let on_copy_tfvars = {
+        let good = good.clone();
+        let notify = notify.clone();
+        Callback::from(move |_: MouseEvent| {
+            copy_to_clipboard(tfvars::render(&good.scenario, &good.plan), "the tfvars", notify.clone())
+        })
+    };
+    let on_md = {
+        let good = good.clone();
+        Callback::from(move |_: MouseEvent| {
+            let _ = download("kickoff-summary.md", "text/markdown", &report::markdown(&good.plan));
+        })
+    };
+    let on_csv = {
+        let good = good.clone();
+        Callback::from(move |_: MouseEvent| {
+            let _ = download("kickoff-services.csv", "text/csv", &report::csv(&good.plan));
+        })
+    };
+    let on_share = {
+        let good = good.clone();
+        let notify = notify.clone();
+        Callback::from(move |_: MouseEvent| {
+            let fragment = share::encode(&good.scenario);
+            let w = gloo::utils::window();
+            let _ = w
+                .history()
+                .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}"))));
+            let href = w.location().href().unwrap_or_default();
+            copy_to_clipboard(href, "the share link", notify.clone());
+        })
+    };
+    let on_print = Callback::from(|_: MouseEvent| {
+        let _ = gloo::utils::window().print();
+    });
+    let on_reset = dispatch.reform(|_: MouseEvent| Action::Reset);
+    let on_pick = {
+        let dispatch = dispatch.clone();
+        let reader = reader.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|l| l.get(0)) {
+                read_file(f, dispatch.clone(), reader.clone());
+            }
+            input.set_value("");
+        })
+    };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_drop = {
+        let dispatch = dispatch.clone();
+        let reader = reader.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(f) = e.data_transfer().and_then(|d| d.files()).and_then(|l| l.get(0)) {
+                read_file(f, dispatch.clone(), reader.clone());
+            }
+        })
+    };
+    let on_dismiss = dispatch.reform(|_: MouseEvent| Action::Dismiss);
+    let share_url = {
+        let h = location_hash();
+        if share::is_share_fragment(&h) {
+            gloo::utils::window().location().href().ok()
+        } else {
+            None
+        }
+    };
+
+    html! {
+        <div class="app" ondragover={on_dragover} ondrop={on_drop} data-revision={state.revision.to_string()} data-valid={state.is_valid().to_string()}>
+            <header class="top">
+                <h1>{"Kickoff planner"}</h1>
+                <p class="tagline">{"Capacity and cost for live match-day commentary on AWS. Everything runs in your browser."}</p>
+                <nav class="actions" aria-label="Export and share">
+                    <button type="button" id="download-tfvars" onclick={on_tfvars}>{"Download tfvars"}</button>
+                    <button type="button" id="copy-tfvars" onclick={on_copy_tfvars}>{"Copy tfvars"}</button>
+                    <button type="button" id="share-link" onclick={on_share}>{"Copy share link"}</button>
+                    <button type="button" id="download-md" onclick={on_md}>{"Summary (Markdown)"}</button>
+                    <button type="button" id="download-csv" onclick={on_csv}>{"Services (CSV)"}</button>
+                    <button type="button" id="print" onclick={on_print}>{"Print"}</button>
+                    <label class="button" for="import-file">{"Import tfvars / JSON"}</label>
+                    <input type="file" id="import-file" class="visually-hidden" accept=".tfvars,.json,application/json,text/plain" onchange={on_pick} />
+                    <button type="button" id="reset" onclick={on_reset}>{"Reset to defaults"}</button>
+                </nav>
+                if let Some(n) = &state.notice {
+                    <div id="notice" class={if n.error { "notice error" } else { "notice" }} role={if n.error { "alert" } else { "status" }}>
+                        <span>{ &n.text }</span>
+                        if let Some(u) = share_url.clone().filter(|_| !n.error) {
+                            <input type="text" readonly=true id="share-url" aria-label="Share link" value={u} />
+                        }
+                        <button type="button" class="dismiss" aria-label="Dismiss message" onclick={on_dismiss}>{"×"}</button>
+                    </div>
+                }
+            </header>
+            <p class="mobile-total" aria-hidden="true">
+                { format!("{} a month · SLOs {}/{} pass", crate::charts::usd(good.plan.total_monthly_usd), good.plan.slo.iter().filter(|v| v.pass).count(), good.plan.slo.len()) }
+                if !state.is_valid() { <span class="mobile-stale">{" · last valid plan"}</span> }
+            </p>
+            <main class="layout">
+                <ScenarioForm state={state.clone()} onedit={onedit} />
+                <div class="output">
+                    <Results good={good.clone()} stale={!state.is_valid()} />
+                    <section class="charts" aria-label="Charts">
+                        <h2>{"Charts"}</h2>
+                        <Chart kind={ChartKind::CostByService} good={good.clone()} curve={state.curve.clone()} />
+                        <Chart kind={ChartKind::CostCurve} good={good.clone()} curve={state.curve.clone()} />
+                        <Chart kind={ChartKind::Timeline} good={good.clone()} curve={state.curve.clone()} />
+                        <Chart kind={ChartKind::Storage} good={good.clone()} curve={state.curve.clone()} />
+                    </section>
+                </div>
+            </main>
+            <footer class="foot"><p>{"Prices: embedded us-east-1 price book. Drop a tfvars or scenario JSON file anywhere to import it."}</p></footer>
+        </div>
+    }
+}

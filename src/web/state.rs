@@ -1,0 +1,343 @@
+//! Pure app state and its reducer: scenario edits in, plans out. No DOM types.
+
+use super::fields::{self, Field, Kind};
+use crate::charts::cost_curve::{self, CostCurve};
+use crate::model::{plan, FieldError, Plan, PriceBook, Scenario};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// An `Rc` compared by pointer, so props compare in O(1).
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Rc::clone(&self.0))
+    }
+}
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+impl<T> Shared<T> {
+    pub fn new(v: T) -> Self {
+        Shared(Rc::new(v))
+    }
+}
+
+/// A scenario that planned, with its plan and the "today's setup" plan.
+#[derive(Debug, PartialEq)]
+pub struct Good {
+    pub scenario: Scenario,
+    pub plan: Plan,
+    /// `scenario.seed_setup()` planned (None if it does not validate).
+    pub today: Option<Plan>,
+}
+
+/// A message for the user (import, share link, clipboard).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub book: Shared<PriceBook>,
+    /// The scenario as entered; may be invalid.
+    pub scenario: Scenario,
+    /// Raw text of edited inputs, so what the user types stays as typed.
+    pub drafts: BTreeMap<&'static str, String>,
+    /// Inputs whose text is not a value of the right type.
+    pub parse_errors: BTreeMap<&'static str, String>,
+    /// Rules the current scenario breaks (from `plan()`).
+    pub plan_errors: Vec<FieldError>,
+    /// The last scenario that planned: what the results show.
+    pub good: Shared<Good>,
+    pub curve: Shared<CostCurve>,
+    /// Scenario the curve was computed for, with fans zeroed (the curve
+    /// does not depend on the fan count, only its marker does).
+    curve_key: Scenario,
+    pub notice: Option<Notice>,
+    /// Bumped on every accepted plan (tests watch it).
+    pub revision: u64,
+}
+
+pub enum Action {
+    /// The text of one input changed.
+    Edit {
+        path: &'static str,
+        raw: String,
+    },
+    /// Replace the whole scenario (import, share link, storage).
+    Load {
+        scenario: Box<Scenario>,
+        source: String,
+    },
+    Reset,
+    Notify(Notice),
+    Dismiss,
+}
+
+impl State {
+    /// Start from `s`, or from the defaults when `s` does not plan.
+    pub fn new(s: Scenario, notice: Option<Notice>) -> State {
+        let book = PriceBook::embedded();
+        let (s, notice) = match plan(&s, &book) {
+            Ok(_) => (s, notice),
+            Err(e) => (
+                Scenario::default(),
+                notice.or(Some(Notice {
+                    error: true,
+                    text: format!("The saved scenario is invalid ({}); using the defaults.", e[0]),
+                })),
+            ),
+        };
+        let good = good(&s, &book).expect("default scenario plans");
+        let curve = cost_curve::compute(&s, &book);
+        State {
+            book: Shared::new(book),
+            curve_key: curve_key(&s),
+            scenario: s,
+            drafts: BTreeMap::new(),
+            parse_errors: BTreeMap::new(),
+            plan_errors: Vec::new(),
+            good: Shared::new(good),
+            curve: Shared::new(curve),
+            notice,
+            revision: 0,
+        }
+    }
+
+    /// The error to show next to `field`, if any.
+    pub fn error_for(&self, field: &Field) -> Option<String> {
+        if let Some(e) = self.parse_errors.get(field.path) {
+            return Some(e.clone());
+        }
+        self.plan_errors
+            .iter()
+            .find(|e| e.field == field.path)
+            .map(|e| e.rule.clone())
+    }
+
+    /// Plan errors that have no input on the form.
+    pub fn unplaced_errors(&self) -> Vec<&FieldError> {
+        self.plan_errors
+            .iter()
+            .filter(|e| fields::by_path(&e.field).is_none())
+            .collect()
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.parse_errors.is_empty() && self.plan_errors.is_empty()
+    }
+
+    fn replan(&mut self) {
+        match good(&self.scenario, &self.book) {
+            Ok(g) => {
+                self.plan_errors.clear();
+                let key = curve_key(&self.scenario);
+                if key != self.curve_key {
+                    self.curve = Shared::new(cost_curve::compute(&self.scenario, &self.book));
+                    self.curve_key = key;
+                } else {
+                    let mut c = (*self.curve).clone();
+                    c.current = Some((f64::from(g.scenario.peak_concurrent_fans), g.plan.total_monthly_usd));
+                    self.curve = Shared::new(c);
+                }
+                self.good = Shared::new(g);
+                self.revision += 1;
+            }
+            Err(errs) => self.plan_errors = errs,
+        }
+    }
+}
+
+fn curve_key(s: &Scenario) -> Scenario {
+    let mut k = s.clone();
+    k.peak_concurrent_fans = 0;
+    k
+}
+
+fn good(s: &Scenario, book: &PriceBook) -> Result<Good, Vec<FieldError>> {
+    let p = plan(s, book)?;
+    let today = plan(&s.seed_setup(), book).ok();
+    Ok(Good {
+        scenario: s.clone(),
+        plan: p,
+        today,
+    })
+}
+
+/// JSON pointer of a field path (`price_overrides.<id>` keeps the dots of the id).
+pub fn pointer(path: &str) -> String {
+    match path.strip_prefix("price_overrides.") {
+        Some(id) => format!("/price_overrides/{id}"),
+        None => format!("/{}", path.replace('.', "/")),
+    }
+}
+
+/// Text of a field's current value in `json` (the scenario as JSON).
+pub fn value_text(json: &Value, field: &Field) -> String {
+    match json.pointer(&pointer(field.path)) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(f) if n.is_f64() => format!("{f}"),
+            _ => n.to_string(),
+        },
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Parse `raw` for `field` into a JSON value; `Ok(None)` removes the key (empty price override).
+pub fn parse(field: &Field, raw: &str) -> Result<Option<Value>, String> {
+    let t: String = raw
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_' && *c != ' ')
+        .collect();
+    match field.kind {
+        Kind::Int => t
+            .parse::<u32>()
+            .map(|v| Some(Value::from(v)))
+            .map_err(|_| format!("enter a whole number ≥ 0 ({})", field.unit_or("count"))),
+        Kind::Num => match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Some(Value::from(v))),
+            _ => Err(format!("enter a number ({})", field.unit_or("value"))),
+        },
+        Kind::Price => {
+            if t.is_empty() {
+                return Ok(None);
+            }
+            match t.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(Value::from(v))),
+                _ => Err("enter a price in USD ≥ 0, or leave empty for the embedded price".into()),
+            }
+        }
+        Kind::Bool => Ok(Some(Value::Bool(t == "true"))),
+        Kind::Choice(options) => {
+            if options.iter().any(|(v, _)| *v == raw) {
+                Ok(Some(Value::String(raw.to_string())))
+            } else {
+                Err("choose one of the options".into())
+            }
+        }
+    }
+}
+
+impl Field {
+    fn unit_or(&self, fallback: &'static str) -> &'static str {
+        if self.unit.is_empty() {
+            fallback
+        } else {
+            self.unit
+        }
+    }
+}
+
+/// The scenario as a JSON value. Goes through text so the bundle carries one
+/// `Serialize` instantiation (to a writer) instead of two.
+pub fn to_json_value(s: &Scenario) -> Value {
+    crate::export::share::to_json_value(s)
+}
+
+/// `s` with `field` set from `raw`.
+pub fn apply(s: &Scenario, field: &Field, raw: &str) -> Result<Scenario, String> {
+    let v = parse(field, raw)?;
+    let mut json = to_json_value(s);
+    let ptr = pointer(field.path);
+    let (parent, key) = ptr.rsplit_once('/').expect("pointer has a slash");
+    let obj = json
+        .pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| format!("no field {}", field.path))?;
+    match v {
+        Some(v) => {
+            obj.insert(key.to_string(), v);
+        }
+        None => {
+            obj.remove(key);
+        }
+    }
+    // Through text, not `from_value`: one Deserialize instantiation keeps the bundle small.
+    serde_json::from_str(&json.to_string()).map_err(|e| {
+        let m = e.to_string();
+        if m.contains("invalid value") || m.contains("out of range") {
+            format!("out of range for {}", field.label)
+        } else {
+            m
+        }
+    })
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut st = (*self).clone();
+        match action {
+            Action::Edit { path, raw } => {
+                let Some(field) = fields::by_path(path) else {
+                    return self;
+                };
+                st.drafts.insert(field.path, raw.clone());
+                match apply(&st.scenario, field, &raw) {
+                    Ok(s) => {
+                        st.parse_errors.remove(field.path);
+                        st.scenario = s;
+                        st.replan();
+                    }
+                    Err(e) => {
+                        st.parse_errors.insert(field.path, e);
+                    }
+                }
+            }
+            Action::Load { scenario, source } => match plan(&scenario, &st.book) {
+                Ok(_) => {
+                    st.scenario = *scenario;
+                    st.drafts.clear();
+                    st.parse_errors.clear();
+                    st.replan();
+                    st.notice = Some(Notice {
+                        error: false,
+                        text: format!("Loaded the scenario from {source}."),
+                    });
+                }
+                Err(errs) => {
+                    let list: Vec<String> = errs.iter().take(3).map(ToString::to_string).collect();
+                    st.notice = Some(Notice {
+                        error: true,
+                        text: format!(
+                            "{source} holds an invalid scenario ({}); nothing changed.",
+                            list.join("; ")
+                        ),
+                    });
+                }
+            },
+            Action::Reset => {
+                st.scenario = Scenario::default();
+                st.drafts.clear();
+                st.parse_errors.clear();
+                st.replan();
+                st.notice = Some(Notice {
+                    error: false,
+                    text: "Reset to the defaults.".into(),
+                });
+            }
+            Action::Notify(n) => st.notice = Some(n),
+            Action::Dismiss => st.notice = None,
+        }
+        Rc::new(st)
+    }
+}

@@ -1,0 +1,96 @@
+//! Component tests in headless Chromium (`wasm-bindgen-test`): mount the app,
+//! edit the fans input, await a tick, check the plan on screen.
+//! Run with `.ci/web.sh test-browser` (wasm32 only).
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, EventInit, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn tick() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+fn mount() -> Element {
+    let doc = gloo::utils::document();
+    if let Ok(Some(s)) = gloo::utils::window().local_storage() {
+        let _ = s.clear();
+    }
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<kickoff::web::App>::with_root(root.clone()).render();
+    root
+}
+
+fn text(root: &Element, sel: &str) -> String {
+    root.query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{sel} missing"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn type_value(root: &Element, sel: &str, v: &str) {
+    let input: HtmlInputElement = root.query_selector(sel).unwrap().unwrap().dyn_into().unwrap();
+    input.set_value(v);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn fans_input_updates_the_total() {
+    let root = mount();
+    tick().await;
+    let before = text(&root, "#total-monthly");
+    assert!(before.starts_with('$'), "{before}");
+    type_value(&root, "#peak_concurrent_fans", "50000");
+    tick().await;
+    let after = text(&root, "#total-monthly");
+    assert_ne!(before, after);
+    assert!(text(&root, ".card .sub").contains("50000"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn invalid_input_shows_inline_error_and_keeps_the_plan() {
+    let root = mount();
+    tick().await;
+    let before = text(&root, "#total-monthly");
+    type_value(&root, "#peak_concurrent_fans", "abc");
+    tick().await;
+    assert!(text(&root, "#peak_concurrent_fans-error").contains("whole number"));
+    assert_eq!(text(&root, "#total-monthly"), before);
+    assert!(root.query_selector("#stale-banner").unwrap().is_some());
+    type_value(&root, "#delivery-poll_interval_s", "0");
+    tick().await;
+    assert!(root
+        .query_selector("#delivery-poll_interval_s-error")
+        .unwrap()
+        .is_some());
+    assert_eq!(text(&root, "#total-monthly"), before);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn every_field_has_a_label_and_help() {
+    let root = mount();
+    tick().await;
+    for f in kickoff::web::fields::all() {
+        let id = f.dom_id();
+        assert!(
+            root.query_selector(&format!("label[for='{id}']")).unwrap().is_some(),
+            "label for {id}"
+        );
+        assert!(
+            root.query_selector(&format!("#{id}-help")).unwrap().is_some(),
+            "help for {id}"
+        );
+    }
+    root.remove();
+}
