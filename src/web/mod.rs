@@ -154,7 +154,7 @@ fn read_file(
             }),
             Ok(text) => match import_light(&text) {
                 Ok(s) => Action::Load {
-                    scenario: s,
+                    scenario: Box::new(s),
                     source: name.clone(),
                 },
                 Err(e) => Action::Notify(Notice {
@@ -257,7 +257,7 @@ pub fn app() -> Html {
                 }
                 dispatch.emit(match share::decode_with(&hash, parse_json) {
                     Ok(s) => Action::Load {
-                        scenario: s,
+                        scenario: Box::new(s),
                         source: "the share link".into(),
                     },
                     Err(e) => Action::Notify(Notice {
