@@ -12,7 +12,7 @@
 use super::demand::Demand;
 use super::fargate::FargateSizing;
 use super::profile::{self, Point};
-use super::queueing::mmc;
+use super::queueing::{mmc, QueueStats};
 use super::scenario::Scenario;
 use serde::Serialize;
 
@@ -74,6 +74,7 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
     let mut desired = f.min_tasks;
     let mut datapoints: Vec<Datapoint> = Vec::new();
     let mut n_visible = 0;
+    let mut memo: Option<(u32, f64, QueueStats)> = None;
     let (mut period_sum, mut period_n, mut period_end) = (0.0, 0u32, f64::NAN);
     let (mut last_out, mut last_in) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
 
@@ -108,26 +109,24 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
                 n_visible += 1;
             }
             let visible = &datapoints[..n_visible];
-            let last = |n: u32| visible.iter().rev().take(n as usize).collect::<Vec<_>>();
-            let out = last(sc.scale_out_datapoints);
-            if out.len() == sc.scale_out_datapoints as usize
-                && out.iter().all(|dp| dp.ratio > 1.0)
-                && t - last_out >= sc.scale_out_cooldown_s
+            // The newest `n` visible datapoints, or None while fewer exist.
+            let last = |n: u32| visible.len().checked_sub(n as usize).map(|from| &visible[from..]);
+            let out_ready = t - last_out >= sc.scale_out_cooldown_s;
+            if let Some(out) =
+                last(sc.scale_out_datapoints).filter(|dps| out_ready && dps.iter().all(|dp| dp.ratio > 1.0))
             {
-                let newest = out[0];
+                let newest = &out[out.len() - 1];
                 let want = (f64::from(newest.running) * newest.ratio).ceil() as u32;
                 if want > desired {
                     desired = want.min(f.max_tasks);
                     last_out = t;
                 }
             }
-            let inn = last(sc.scale_in_datapoints);
-            if inn.len() == sc.scale_in_datapoints as usize
-                && inn.iter().all(|dp| dp.ratio < 0.9)
-                && t - last_in >= sc.scale_in_cooldown_s
-                && t - last_out >= sc.scale_out_cooldown_s
+            let in_ready = t - last_in >= sc.scale_in_cooldown_s && t - last_out >= sc.scale_out_cooldown_s;
+            if let Some(inn) =
+                last(sc.scale_in_datapoints).filter(|dps| in_ready && dps.iter().all(|dp| dp.ratio < 0.9))
             {
-                let newest = inn[0];
+                let newest = &inn[inn.len() - 1];
                 let want = ((f64::from(newest.running) * newest.ratio).ceil() as u32).max(min_now);
                 if want < desired {
                     desired = want;
@@ -160,7 +159,12 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
 
         // What fans see this step.
         let servers = running * f.servers_per_task;
-        let q = mmc(servers, mu, d.origin_rps, s.app.request_timeout_s);
+        // Quiet hours and plateaus repeat the same (servers, demand): reuse.
+        let q = match memo {
+            Some((c, lambda, q)) if c == servers && lambda == d.origin_rps => q,
+            _ => mmc(servers, mu, d.origin_rps, s.app.request_timeout_s),
+        };
+        memo = Some((servers, d.origin_rps, q));
         let capacity_rps = f64::from(running) * f.task_capacity_rps;
         let billed = f64::from(running) + pending.len() as f64;
         let above_base = (billed - f64::from(f.on_demand_base_tasks)).max(0.0);
