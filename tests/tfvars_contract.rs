@@ -103,3 +103,19 @@ fn the_contract_document_lists_every_exported_key() {
         );
     }
 }
+
+#[test]
+fn alarm_count_matches_terraform() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/terraform/monitoring.tf")).unwrap();
+    let body = hcl::parse(&text).unwrap();
+    let alarms: Vec<&hcl::Block> = body
+        .blocks()
+        .filter(|b| b.identifier() == "resource" && b.labels()[0].as_str() == "aws_cloudwatch_metric_alarm")
+        .collect();
+    let per_replica = |b: &hcl::Block| {
+        b.body().attributes().any(|a| a.key() == "count" && hcl::format::to_string(a.expr()).unwrap().contains("db_read_replica_count"))
+    };
+    let fixed = alarms.iter().filter(|b| !per_replica(b)).count() as u32;
+    assert_eq!(alarms.iter().filter(|b| per_replica(b)).count(), 1, "one replica-lag alarm per replica");
+    assert_eq!(Scenario::default().coefficients.alarms, fixed, "coefficients.alarms must match monitoring.tf");
+}

@@ -11,7 +11,8 @@ pub fn log_gb(s: &Scenario, month: &Month) -> f64 {
     month.origin_requests * s.coefficients.log_bytes_per_request / 1e9
 }
 
-pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month) -> ServiceCost {
+/// `read_replicas`: each has its own replica-lag alarm.
+pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month, read_replicas: u32) -> ServiceCost {
     let c = &s.coefficients;
     let ingest = log_gb(s, month);
     let stored = ingest * f64::from(s.storage.log_retention_days) / DAYS_PER_MONTH;
@@ -38,7 +39,7 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month) -> ServiceCost 
             book,
             Service::Monitoring,
             "Standard alarms",
-            f64::from(c.alarms),
+            f64::from(c.alarms + read_replicas),
             "alarm-months",
             "cloudwatch.alarm_month",
             1.0,
@@ -57,7 +58,7 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month) -> ServiceCost 
         Service::Monitoring,
         format!(
             "{} alarms, {} dashboard(s), {} days of logs",
-            c.alarms, c.dashboards, s.storage.log_retention_days
+            c.alarms + read_replicas, c.dashboards, s.storage.log_retention_days
         ),
         format!("{ingest:.1} GB of logs a month"),
         "log volume (origin requests × bytes per request)".into(),

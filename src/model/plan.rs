@@ -151,7 +151,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
     let (od_h, spot_h) = fargate::task_hours(s, &f, chosen);
     let log_gb = observability::log_gb(s, &month);
     let (net_sizing, net_cost) = network::plan(s, book, &month, od_h + spot_h, log_gb);
-    let mon_cost = observability::monitoring(s, book, &month);
+    let mon_cost = observability::monitoring(s, book, &month, rds_sizing.read_replicas);
     let dns_cost = observability::dns(s, book);
 
     let (cache_sizing, cache_cost) = match cache_plan {

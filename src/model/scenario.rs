@@ -430,7 +430,8 @@ pub struct Coefficients {
     pub interface_endpoints: u32,
     /// ALB listener rules evaluated per request. Default 3.
     pub alb_rules: u32,
-    /// CloudWatch alarms in `terraform/monitoring.tf`. Default 12.
+    /// CloudWatch alarms in `terraform/monitoring.tf` besides the one per
+    /// read replica, which the plan adds. Default 9.
     pub alarms: u32,
     /// CloudWatch dashboards. Default 1.
     pub dashboards: u32,
@@ -674,7 +675,7 @@ impl Default for Coefficients {
             egress_gb_per_task_hour: 0.05,
             interface_endpoints: 5,
             alb_rules: 3,
-            alarms: 12,
+            alarms: 9,
             dashboards: 1,
             cross_az_share: 0.5,
             dns_queries_per_fan: 0.0,
