@@ -113,9 +113,22 @@ fn alarm_count_matches_terraform() {
         .filter(|b| b.identifier() == "resource" && b.labels()[0].as_str() == "aws_cloudwatch_metric_alarm")
         .collect();
     let per_replica = |b: &hcl::Block| {
-        b.body().attributes().any(|a| a.key() == "count" && hcl::format::to_string(a.expr()).unwrap().contains("db_read_replica_count"))
+        b.body().attributes().any(|a| {
+            a.key() == "count"
+                && hcl::format::to_string(a.expr())
+                    .unwrap()
+                    .contains("db_read_replica_count")
+        })
     };
     let fixed = alarms.iter().filter(|b| !per_replica(b)).count() as u32;
-    assert_eq!(alarms.iter().filter(|b| per_replica(b)).count(), 1, "one replica-lag alarm per replica");
-    assert_eq!(Scenario::default().coefficients.alarms, fixed, "coefficients.alarms must match monitoring.tf");
+    assert_eq!(
+        alarms.iter().filter(|b| per_replica(b)).count(),
+        1,
+        "one replica-lag alarm per replica"
+    );
+    assert_eq!(
+        Scenario::default().coefficients.alarms,
+        fixed,
+        "coefficients.alarms must match monitoring.tf"
+    );
 }

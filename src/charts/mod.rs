@@ -37,20 +37,29 @@ pub const PALETTE: [RGBColor; 8] = [
 pub fn usd(v: f64) -> String {
     if v.abs() >= 1000.0 {
         let whole = v.round() as i64;
-        let s = whole.abs().to_string();
-        let mut out = String::new();
-        for (i, ch) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        format!("{}${out}", if whole < 0 { "-" } else { "" })
+        let sign = if whole < 0 { "-" } else { "" };
+        format!("{sign}${}", crate::export::report::thousands(whole.unsigned_abs()))
     } else if v.abs() >= 10.0 {
         format!("${v:.0}")
     } else {
         format!("${v:.2}")
     }
+}
+
+/// The points of a step-like series without the middle points of flat runs:
+/// the same line with far fewer canvas calls (a match day has ~1,000 steps,
+/// mostly plateaus).
+pub fn without_flat_runs<Y: PartialEq + Copy>(points: impl IntoIterator<Item = (f64, Y)>) -> Vec<(f64, Y)> {
+    let mut out: Vec<(f64, Y)> = Vec::new();
+    for p in points {
+        let n = out.len();
+        if n >= 2 && out[n - 1].1 == p.1 && out[n - 2].1 == p.1 {
+            out[n - 1] = p;
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// `1k`, `250k`, `1M` for fan counts.
@@ -94,5 +103,20 @@ pub(crate) mod test_util {
         assert_eq!(super::usd(1.234), "$1.23");
         assert_eq!(super::fans(1000.0), "1k");
         assert_eq!(super::fans(2_500_000.0), "2.5M");
+    }
+}
+
+#[cfg(test)]
+mod flat_run_tests {
+    use super::without_flat_runs;
+
+    #[test]
+    fn keeps_the_ends_of_every_plateau() {
+        let pts = [(0.0, 1), (1.0, 1), (2.0, 1), (3.0, 2), (4.0, 2), (5.0, 2), (6.0, 1)];
+        assert_eq!(
+            without_flat_runs(pts),
+            vec![(0.0, 1), (2.0, 1), (3.0, 2), (5.0, 2), (6.0, 1)]
+        );
+        assert!(without_flat_runs(Vec::<(f64, f64)>::new()).is_empty());
     }
 }

@@ -57,19 +57,19 @@ where
         .build_cartesian_2d(t0..t1, 0.0..ymax)?;
     c.configure_mesh().y_desc("req/s").label_style((FONT, 12)).draw()?;
     c.draw_series(LineSeries::new(
-        w.steps.iter().map(|s| (min(s), s.demand_rps)),
+        super::without_flat_runs(w.steps.iter().map(|s| (min(s), s.demand_rps))),
         BLACK.stroke_width(2),
     ))?
     .label("Demand")
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
     c.draw_series(LineSeries::new(
-        w.steps.iter().map(|s| (min(s), s.capacity_rps)),
+        super::without_flat_runs(w.steps.iter().map(|s| (min(s), s.capacity_rps))),
         PALETTE[2].stroke_width(2),
     ))?
     .label("Capacity, pre-scaled")
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[2].stroke_width(2)));
     c.draw_series(LineSeries::new(
-        wo.steps.iter().map(|s| (min(s), s.capacity_rps)),
+        super::without_flat_runs(wo.steps.iter().map(|s| (min(s), s.capacity_rps))),
         PALETTE[5].stroke_width(2),
     ))?
     .label("Capacity, reactive only")
@@ -115,25 +115,25 @@ where
         .label_style((FONT, 12))
         .draw()?;
     c.draw_series(LineSeries::new(
-        wo.steps.iter().map(|s| (min(s), s.error_share * 100.0)),
+        super::without_flat_runs(wo.steps.iter().map(|s| (min(s), s.error_share * 100.0))),
         PALETTE[5].stroke_width(2),
     ))?
     .label("Errors, reactive only")
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[5].stroke_width(2)));
     c.draw_series(LineSeries::new(
-        w.steps.iter().map(|s| (min(s), s.error_share * 100.0)),
+        super::without_flat_runs(w.steps.iter().map(|s| (min(s), s.error_share * 100.0))),
         PALETTE[2].stroke_width(2),
     ))?
     .label("Errors, pre-scaled")
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[2].stroke_width(2)));
     c.draw_secondary_series(LineSeries::new(
-        w.steps.iter().map(|s| (min(s), s.running_tasks)),
+        super::without_flat_runs(w.steps.iter().map(|s| (min(s), s.running_tasks))),
         PALETTE[0].stroke_width(1),
     ))?
     .label("Tasks, pre-scaled")
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[0].stroke_width(1)));
     c.draw_secondary_series(LineSeries::new(
-        wo.steps.iter().map(|s| (min(s), s.running_tasks)),
+        super::without_flat_runs(wo.steps.iter().map(|s| (min(s), s.running_tasks))),
         PALETTE[1].stroke_width(1),
     ))?
     .label("Tasks, reactive only")

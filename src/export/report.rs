@@ -5,9 +5,9 @@ use crate::model::cost::cents;
 use crate::model::Plan;
 use std::fmt::Write;
 
-fn money(usd: f64) -> String {
-    let total_cents = (usd.abs() * 100.0).round() as u64;
-    let digits = (total_cents / 100).to_string();
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
     let mut grouped = String::new();
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -15,9 +15,15 @@ fn money(usd: f64) -> String {
         }
         grouped.push(ch);
     }
+    grouped
+}
+
+fn money(usd: f64) -> String {
+    let total_cents = (usd.abs() * 100.0).round() as u64;
     format!(
-        "{}${grouped}.{:02}",
+        "{}${}.{:02}",
         if usd < 0.0 { "-" } else { "" },
+        thousands(total_cents / 100),
         total_cents % 100
     )
 }

@@ -58,7 +58,9 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month, read_replicas: 
         Service::Monitoring,
         format!(
             "{} alarms, {} dashboard(s), {} days of logs",
-            c.alarms + read_replicas, c.dashboards, s.storage.log_retention_days
+            c.alarms + read_replicas,
+            c.dashboards,
+            s.storage.log_retention_days
         ),
         format!("{ingest:.1} GB of logs a month"),
         "log volume (origin requests × bytes per request)".into(),

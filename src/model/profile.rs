@@ -57,6 +57,11 @@ fn lerp(a: f64, b: f64, x: f64) -> f64 {
 
 /// Share of peak fans online at `t_s`, and whether a goal burst is on.
 pub fn share_at(md: &MatchDay, off_peak_share: f64, t_s: f64) -> (f64, bool) {
+    share_with_bursts(md, &burst_starts_s(md), off_peak_share, t_s)
+}
+
+/// [`share_at`] with the burst starts computed once by the caller.
+fn share_with_bursts(md: &MatchDay, bursts: &[f64], off_peak_share: f64, t_s: f64) -> (f64, bool) {
     let ramp_s = md.pre_game_ramp_minutes * 60.0;
     let spike = md.kickoff_spike_seconds;
     let half_start = FIRST_HALF_MIN * 60.0;
@@ -64,9 +69,7 @@ pub fn share_at(md: &MatchDay, off_peak_share: f64, t_s: f64) -> (f64, bool) {
     let full_time = MATCH_MIN * 60.0;
     let decay_s = md.post_game_decay_minutes * 60.0;
 
-    let in_burst = burst_starts_s(md)
-        .iter()
-        .any(|&b| t_s >= b && t_s < b + md.goal_burst_seconds);
+    let in_burst = bursts.iter().any(|&b| t_s >= b && t_s < b + md.goal_burst_seconds);
     if in_burst {
         return (1.0, true);
     }
@@ -97,11 +100,12 @@ pub fn share_at(md: &MatchDay, off_peak_share: f64, t_s: f64) -> (f64, bool) {
 pub fn series(md: &MatchDay, off_peak_share: f64, step_s: f64) -> Vec<Point> {
     let (start, end) = window_s(md);
     let steps = ((end - start) / step_s).ceil() as u32;
-    let mut prev = share_at(md, off_peak_share, start - step_s).0;
+    let bursts = burst_starts_s(md);
+    let mut prev = share_with_bursts(md, &bursts, off_peak_share, start - step_s).0;
     (0..steps)
         .map(|i| {
             let t_s = start + f64::from(i) * step_s;
-            let (share, burst) = share_at(md, off_peak_share, t_s);
+            let (share, burst) = share_with_bursts(md, &bursts, off_peak_share, t_s);
             let arrival_share_per_s = (share - prev).max(0.0) / step_s;
             prev = share;
             Point {

@@ -78,12 +78,10 @@ fn response_tail(c_wait: f64, theta: f64, mu: f64, t: f64) -> f64 {
 /// 10⁻⁹ relative. A handful of iterations where plain bisection needs ~30.
 fn response_quantile(c_wait: f64, theta: f64, mu: f64, q: f64) -> f64 {
     let target = 1.0 - q;
-    let (mut lo, mut hi) = (0.0, (c_wait / theta + 1.0 / mu) * 50.0 + 1.0);
-    while response_tail(c_wait, theta, mu, hi) > target {
-        hi *= 2.0;
-    }
-    let mut t = hi;
-    for _ in 0..100 {
+    // Exact for pure exponential service (C = 0) or a pure wait; close otherwise.
+    let mut t = (1.0 / target).ln() * (1.0 / mu + c_wait / theta);
+    let (mut lo, mut hi) = (0.0, f64::INFINITY);
+    for _ in 0..200 {
         let (tail, pdf) = response_tail_and_density(c_wait, theta, mu, t);
         if tail > target {
             lo = t
@@ -93,10 +91,12 @@ fn response_quantile(c_wait: f64, theta: f64, mu: f64, q: f64) -> f64 {
         let newton = if pdf > 0.0 { t + (tail - target) / pdf } else { f64::NAN };
         let next = if newton > lo && newton < hi {
             newton
+        } else if hi.is_infinite() {
+            2.0 * t
         } else {
             0.5 * (lo + hi)
         };
-        if (next - t).abs() <= 1e-9 * next.max(1e-12) || hi - lo <= 1e-12 * hi {
+        if (next - t).abs() <= 1e-9 * next {
             return next;
         }
         t = next;

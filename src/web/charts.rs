@@ -2,9 +2,37 @@
 
 use super::state::{Good, Shared};
 use crate::charts::{self, cost_curve::CostCurve};
+use gloo::timers::callback::Timeout;
 use plotters_canvas::CanvasBackend;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
+
+/// Charts redraw this long after the last change, so typing re-plans and
+/// updates the numbers on every key while the canvases catch up once.
+pub const CHART_DEBOUNCE_MS: u32 = 80;
+
+/// Milliseconds since page load.
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Append a chart's draw time to `window.__kickoffChartDrawMs` for the
+/// browser performance test (docs/performance.md).
+fn record_draw_ms(ms: f64) {
+    let Some(window) = web_sys::window() else { return };
+    let key = JsValue::from_str("__kickoffChartDrawMs");
+    let list = js_sys::Reflect::get(&window, &key)
+        .ok()
+        .filter(|v| v.is_object())
+        .map(|v| v.unchecked_into::<js_sys::Array>())
+        .unwrap_or_else(|| {
+            let a = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&window, &key, &a);
+            a
+        });
+    list.push(&JsValue::from_f64(ms));
+}
 
 #[derive(Clone, Copy, PartialEq)]
 pub enum ChartKind {
@@ -48,22 +76,34 @@ pub fn chart(props: &ChartProps) -> Html {
         ChartKind::Timeline => charts::timeline::summary(&props.good.plan),
         ChartKind::Storage => charts::storage::summary(&props.good.plan),
     };
+    let pending = use_mut_ref(|| None::<Timeout>);
     {
         let canvas = canvas.clone();
-        use_effect_with((props.good.clone(), props.curve.clone()), move |(good, curve)| {
-            if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
-                if let Some(backend) = CanvasBackend::with_canvas_object(el) {
-                    let r = match kind {
-                        ChartKind::CostByService => charts::cost_by_service::draw(backend, &good.plan),
-                        ChartKind::CostCurve => charts::cost_curve::draw(backend, curve),
-                        ChartKind::Timeline => charts::timeline::draw(backend, &good.plan),
-                        ChartKind::Storage => charts::storage::draw(backend, &good.plan),
-                    };
-                    if let Err(e) = r {
-                        web_sys::console::error_1(&format!("chart {}: {e}", kind.id()).into());
-                    }
+        // The cost curve changes only with the curve; the rest with the plan.
+        let good_dep = (kind != ChartKind::CostCurve).then(|| props.good.clone());
+        let good = props.good.clone();
+        use_effect_with((good_dep, props.curve.clone()), move |(_, curve)| {
+            let curve = curve.clone();
+            // Replacing the timer cancels a redraw that has not run yet.
+            *pending.borrow_mut() = Some(Timeout::new(CHART_DEBOUNCE_MS, move || {
+                let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                    return;
+                };
+                let Some(backend) = CanvasBackend::with_canvas_object(el) else {
+                    return;
+                };
+                let started = now_ms();
+                let r = match kind {
+                    ChartKind::CostByService => charts::cost_by_service::draw(backend, &good.plan),
+                    ChartKind::CostCurve => charts::cost_curve::draw(backend, &curve),
+                    ChartKind::Timeline => charts::timeline::draw(backend, &good.plan),
+                    ChartKind::Storage => charts::storage::draw(backend, &good.plan),
+                };
+                record_draw_ms(now_ms() - started);
+                if let Err(e) = r {
+                    web_sys::console::error_1(&format!("chart {}: {e}", kind.id()).into());
                 }
-            }
+            }));
         });
     }
     let (w, h) = kind.size();
