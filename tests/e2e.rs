@@ -402,9 +402,49 @@ async fn journey(c: &Client, base: &str, downloads: &Path) -> R {
     }
     println!("malformed link: {notice:?}");
 
-    // 6. Screenshots.
+    // 6. Import: a malformed file is refused with a message and changes
+    // nothing; the tfvars downloaded above restores its scenario.
+    let bad = downloads.join("broken.tfvars");
+    std::fs::write(&bad, "peak_concurrent_fans = = 3\n").map_err(|e| e.to_string())?;
+    let input = c.find(Locator::Id("import-file")).await.map_err(|e| e.to_string())?;
+    input
+        .send_keys(&bad.display().to_string())
+        .await
+        .map_err(|e| e.to_string())?;
+    let notice = wait_for("the import error", Duration::from_secs(10), || async {
+        text_of(c, "notice")
+            .await
+            .ok()
+            .filter(|t| t.contains("broken.tfvars") || t.to_lowercase().contains("import"))
+    })
+    .await?;
+    let fans = js(c, "return document.getElementById('peak_concurrent_fans').value").await?;
+    if fans != "77777" {
+        return Err(format!("a malformed import changed fans to {fans}"));
+    }
+    println!("malformed import: {notice:?}");
+    let input = c.find(Locator::Id("import-file")).await.map_err(|e| e.to_string())?;
+    input
+        .send_keys(&file.display().to_string())
+        .await
+        .map_err(|e| e.to_string())?;
+    wait_for("the imported tfvars scenario", Duration::from_secs(10), || async {
+        js(c, "return document.getElementById('peak_concurrent_fans').value")
+            .await
+            .ok()
+            .filter(|v| v == "20000")
+    })
+    .await?;
+    println!("imported kickoff.tfvars: fans=20000 restored");
+
+    // 7. The last scenario survives a reload (localStorage), then screenshots.
+    tokio::time::sleep(Duration::from_millis(800)).await;
     c.goto(base).await.map_err(|e| e.to_string())?;
     load(c, base).await?;
+    let fans = js(c, "return document.getElementById('peak_concurrent_fans').value").await?;
+    if fans != "20000" {
+        return Err(format!("after a reload fans = {fans}, not the stored 20000"));
+    }
     screenshot(c, "desktop-1280.png", 1280, false).await?;
     screenshot(c, "desktop-1280-full.png", 1280, true).await?;
     screenshot(c, "phone-360-full.png", 360, true).await?;

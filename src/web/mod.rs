@@ -28,6 +28,9 @@ use yew::prelude::*;
 pub const STORAGE_KEY: &str = "kickoff.scenario.v1";
 
 /// Mount the app on `<main id="app">` (or `<body>`).
+/// The scenario is written to localStorage this long after the last change.
+const PERSIST_DEBOUNCE_MS: u32 = 300;
+
 pub fn start() {
     let doc = gloo::utils::document();
     match doc.get_element_by_id("app") {
@@ -240,11 +243,15 @@ pub fn app() -> Html {
             let _ = p.mark("kickoff-first-render");
         }
     });
-    // Persist the last valid scenario.
-    use_effect_with(state.good.clone(), |good| {
-        if let (Some(st), Ok(json)) = (local_storage(), serde_json::to_string_pretty(&good.scenario)) {
-            let _ = st.set_item(STORAGE_KEY, &json);
-        }
+    // Persist the last valid scenario, once typing pauses.
+    let persist = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+    use_effect_with(state.good.clone(), move |good| {
+        let good = good.clone();
+        *persist.borrow_mut() = Some(gloo::timers::callback::Timeout::new(PERSIST_DEBOUNCE_MS, move || {
+            if let (Some(st), Ok(json)) = (local_storage(), serde_json::to_string_pretty(&good.scenario)) {
+                let _ = st.set_item(STORAGE_KEY, &json);
+            }
+        }));
     });
     // Share links opened while the page is open (only the fragment changes).
     {
