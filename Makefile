@@ -19,7 +19,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
         lint test-native bench tfvars check-tfvars tf-check tf-evidence checkov lint-workflows docs-check \
-        dist serve test-browser test-wasm bundle-size perf-browser
+        dist serve test-browser bundle-size perf-browser
 
 help:
 	@echo "make serve   build and serve the planner on http://127.0.0.1:8080"
@@ -117,13 +117,10 @@ dist: tools-web
 serve: tools-web
 	bash .ci/web.sh serve
 
-# End-to-end tests in headless Chromium against a fresh dist/ served under /planner/.
+# wasm-bindgen-test component tests, then end-to-end tests against a fresh
+# dist/ served under /planner/, both in headless Chromium.
 test-browser: tools-web tools-browser
 	bash .ci/web.sh dist
-	KICKOFF_E2E_REQUIRED=1 cargo test --test e2e -- --nocapture --test-threads 1
-
-# wasm-bindgen-test component tests in headless Chromium (not yet part of make test).
-test-wasm: tools-web tools-browser
 	bash .ci/web.sh test-browser
 
 # Raw/gzip/brotli sizes of dist/; fails above the 250 KB brotli budget.
