@@ -231,10 +231,11 @@ pub fn from_json(text: &str) -> Result<Bill, ImportError> {
 struct Checker(Vec<String>);
 
 impl Checker {
+    /// A quantity from 0 to 10^15: far past any real bill, and small enough
+    /// that every amount stays a finite number.
     fn non_negative(&mut self, field: String, v: f64) {
-        if !(v.is_finite() && v >= 0.0) {
-            self.0
-                .push(format!("{field} = {v}: must be a finite number of 0 or more"));
+        if !(v.is_finite() && (0.0..=1e15).contains(&v)) {
+            self.0.push(format!("{field} = {v}: must be a number from 0 to 1e15"));
         }
     }
     fn hours(&mut self, field: String, v: Option<f64>, month: f64) -> f64 {
@@ -587,7 +588,7 @@ pub fn price(bill: &Bill, book: &PriceBook) -> Result<Priced, ImportError> {
             book,
             Service::Networking,
             format!("{} interface endpoint(s) × {} AZ(s)", v.count, v.azs),
-            f64::from(v.count * v.azs) * hours,
+            f64::from(v.count) * f64::from(v.azs) * hours,
             "endpoint-hours",
             "vpc.endpoint_hour",
             1.0,

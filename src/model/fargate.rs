@@ -37,7 +37,11 @@ pub struct FargateSizing {
     pub binding_constraint: String,
 }
 
-/// Tasks needed for `rps` at the target utilisation.
+/// ECS quota: tasks per service
+/// (docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html).
+pub const MAX_TASKS_PER_SERVICE: u32 = 5_000;
+
+/// Tasks needed for `rps` at the target utilisation (`as` saturates).
 fn tasks_for(rps: f64, capacity: f64, util: f64) -> u32 {
     (rps / (capacity * util)).ceil().max(1.0) as u32
 }
@@ -78,9 +82,17 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
         why = format!("{why}; raised to {floor} by the one-task-per-AZ floor");
     }
 
-    let min_auto = tasks_for(off.origin_rps, task_capacity_rps, app.target_utilization).max(floor);
+    if peak_tasks > MAX_TASKS_PER_SERVICE {
+        why = format!("ECS quota: the peak needs {peak_tasks} tasks; one service runs at most {MAX_TASKS_PER_SERVICE}");
+        peak_tasks = MAX_TASKS_PER_SERVICE;
+    }
+    let min_auto = tasks_for(off.origin_rps, task_capacity_rps, app.target_utilization)
+        .max(floor)
+        .min(MAX_TASKS_PER_SERVICE);
     let min_tasks = s.overrides.min_tasks.unwrap_or(min_auto);
-    let max_auto = ((f64::from(peak_tasks) * s.scaling.max_tasks_over_peak).ceil() as u32).max(min_tasks);
+    let max_auto = ((f64::from(peak_tasks) * s.scaling.max_tasks_over_peak).ceil() as u32)
+        .min(MAX_TASKS_PER_SERVICE)
+        .max(min_tasks);
     let max_tasks = s.overrides.max_tasks.unwrap_or(max_auto).max(min_tasks);
     if max_tasks < peak_tasks {
         why = format!("pinned: overrides allow at most {max_tasks} task(s), the peak needs {peak_tasks}");
@@ -249,6 +261,25 @@ mod tests {
         // 10 GB of connections, at most 2 GB tasks (1.6 GB usable minus 0.3 base).
         assert_eq!(f.peak_tasks, 8);
         assert!(f.binding_constraint.starts_with("memory"));
+    }
+
+    #[test]
+    fn one_service_stops_at_the_ecs_quota() {
+        let s = Scenario::default();
+        let peak = Demand {
+            origin_rps: 1e8,
+            ..Demand::default()
+        };
+        let f = size(&s, &peak, &Demand::default());
+        assert_eq!(
+            (f.peak_tasks, f.max_tasks),
+            (MAX_TASKS_PER_SERVICE, MAX_TASKS_PER_SERVICE)
+        );
+        assert!(
+            f.binding_constraint.starts_with("ECS quota"),
+            "{}",
+            f.binding_constraint
+        );
     }
 
     #[test]

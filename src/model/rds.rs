@@ -62,7 +62,8 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
         Some(n) => n,
         None => match s.data.read_replicas {
             ReplicaPolicy::Fixed(n) => n,
-            ReplicaPolicy::Auto => ((reads - (cap - writes).max(0.0)).max(0.0) / cap).ceil() as u32,
+            // Capped just past RDS's 15-replica limit: more is infeasible anyway.
+            ReplicaPolicy::Auto => ((reads - (cap - writes).max(0.0)).max(0.0) / cap).ceil().min(16.0) as u32,
         },
     };
     let writer_load = writes + (reads / f64::from(replicas + 1)).min(reads);
@@ -88,7 +89,7 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
 pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (RdsSizing, ServiceCost) {
     let reads = peak.db_reads_per_s;
     let writes = peak.db_writes_per_s;
-    let conns = max_tasks * s.app.db_pool_per_task;
+    let conns = max_tasks.saturating_mul(s.app.db_pool_per_task);
     let fits: Vec<Fit> = DB_CLASSES
         .iter()
         .map(|&c| fit(s, book, c, reads, writes, conns))

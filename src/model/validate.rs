@@ -139,7 +139,7 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     let d = &s.delivery;
     e.range("delivery.poll_interval_s", d.poll_interval_s, 1.0, 60.0);
     e.range("delivery.sse_heartbeat_s", d.sse_heartbeat_s, 1.0, 300.0);
-    e.above("delivery.payload_kb", d.payload_kb, 0.0, 10_000.0);
+    e.range("delivery.payload_kb", d.payload_kb, 0.01, 10_000.0);
     e.range("delivery.cacheable_share", d.cacheable_share, 0.0, 1.0);
     e.range("delivery.cdn_live_ttl_s", d.cdn_live_ttl_s, 0.0, 60.0);
     e.rule(
@@ -151,7 +151,7 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     e.count("delivery.feed_keys_per_game", d.feed_keys_per_game, 1, 100);
     e.range("delivery.page_views_per_fan", d.page_views_per_fan, 0.0, 100.0);
     e.range("delivery.assets_per_page_view", d.assets_per_page_view, 0.0, 500.0);
-    e.above("delivery.asset_kb", d.asset_kb, 0.0, 100_000.0);
+    e.range("delivery.asset_kb", d.asset_kb, 0.01, 100_000.0);
     e.range("delivery.publish_latency_s", d.publish_latency_s, 0.0, 60.0);
 
     let w = &s.writes;
@@ -177,7 +177,7 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     }
 
     let app = &s.app;
-    e.above("app.rps_per_vcpu", app.rps_per_vcpu, 0.0, 1_000_000.0);
+    e.range("app.rps_per_vcpu", app.rps_per_vcpu, 1.0, 1_000_000.0);
     e.range("app.target_utilization", app.target_utilization, 0.05, 0.95);
     e.rule(
         "app.task_vcpu",
@@ -187,10 +187,10 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     );
     e.range("app.spot_share", app.spot_share, 0.0, 1.0);
     e.count("app.on_demand_base_tasks", app.on_demand_base_tasks, 0, 1000);
-    e.above("app.process_base_memory_mb", app.process_base_memory_mb, 0.0, 100_000.0);
-    e.above("app.connection_memory_kb", app.connection_memory_kb, 0.0, 10_000.0);
+    e.range("app.process_base_memory_mb", app.process_base_memory_mb, 1.0, 100_000.0);
+    e.range("app.connection_memory_kb", app.connection_memory_kb, 0.1, 10_000.0);
     e.count("app.db_pool_per_task", app.db_pool_per_task, 1, 1000);
-    e.above("app.request_timeout_s", app.request_timeout_s, 0.0, 120.0);
+    e.range("app.request_timeout_s", app.request_timeout_s, 0.01, 120.0);
 
     let data = &s.data;
     e.range("data.redis_hit_ratio", data.redis_hit_ratio, 0.0, 1.0);
@@ -217,9 +217,9 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
         0.0,
         1e6,
     );
-    e.above("storage.asset_object_kb", st.asset_object_kb, 0.0, 5e9);
+    e.range("storage.asset_object_kb", st.asset_object_kb, 0.1, 5e9);
     e.range("storage.archive_mb_per_game", st.archive_mb_per_game, 0.0, 1e6);
-    e.above("storage.archive_object_kb", st.archive_object_kb, 0.0, 5e9);
+    e.range("storage.archive_object_kb", st.archive_object_kb, 0.1, 5e9);
     e.count("storage.hot_retention_days", st.hot_retention_days, 1, 3650);
     e.count("storage.backup_every_hours", st.backup_every_hours, 1, 168);
     e.count("storage.backup_retention_days", st.backup_retention_days, 1, 3650);
@@ -319,11 +319,11 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
         1.0,
         1000.0,
     );
-    e.above("coefficients.db_queries_per_vcpu", c.db_queries_per_vcpu, 0.0, 1e7);
-    e.above(
+    e.range("coefficients.db_queries_per_vcpu", c.db_queries_per_vcpu, 1.0, 1e7);
+    e.range(
         "coefficients.db_bytes_per_connection",
         c.db_bytes_per_connection,
-        0.0,
+        1e5,
         1e12,
     );
     e.above(
@@ -333,7 +333,7 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
         1.0,
     );
     e.above("coefficients.db_buffer_pool_share", c.db_buffer_pool_share, 0.0, 1.0);
-    e.above("coefficients.cache_ops_per_vcpu", c.cache_ops_per_vcpu, 0.0, 1e8);
+    e.range("coefficients.cache_ops_per_vcpu", c.cache_ops_per_vcpu, 1.0, 1e8);
     e.above(
         "coefficients.cache_usable_memory_share",
         c.cache_usable_memory_share,
@@ -416,9 +416,9 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
         e.rule(&field, book.contains(id), id, "not a price id in the price book");
         e.rule(
             &field,
-            v.is_finite() && *v >= 0.0,
+            v.is_finite() && (0.0..=1e6).contains(v),
             v,
-            "must be a finite price of 0 or more",
+            "must be a price from 0 to 1000000 USD",
         );
     }
 
