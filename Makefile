@@ -26,7 +26,7 @@ help:
 	@echo "make test    every check: lint, native tests, tfvars drift, terraform, checkov, workflows"
 
 ## Everything CI runs.
-test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check test-browser
+test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check test-browser bundle-size
 
 ## Tools --------------------------------------------------------------------
 

@@ -60,7 +60,7 @@ cmd_bundle_size() {
     total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz)); total_br=$((total_br + br))
   done < <(find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) | sort)
   printf '%-44s %10d %10d %10d\n' TOTAL "$total_raw" "$total_gz" "$total_br"
-  printf 'brotli total %.1f KB (budget %d KB)\n' "$(echo "$total_br / 1024" | bc -l)" $((BROTLI_BUDGET_BYTES / 1024))
+  awk -v b="$total_br" -v k=$((BROTLI_BUDGET_BYTES / 1024)) 'BEGIN { printf "brotli total %.1f KB (budget %d KB)\n", b / 1024, k }'
   if [ "$total_br" -gt "$BROTLI_BUDGET_BYTES" ]; then
     echo "FAIL: brotli total $total_br bytes exceeds $BROTLI_BUDGET_BYTES" >&2
     exit 1
