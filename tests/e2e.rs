@@ -541,6 +541,7 @@ async fn perf() {
         load(&c, &base).await?;
         let n = 300;
         let out = c.execute_async(PERF_SCRIPT, vec![json!(n)]).await.map_err(|e| e.to_string())?;
+        let _ = std::fs::write(root().join("target").join("browser-perf-times.json"), out["times"].to_string());
         let mut times: Vec<f64> = out["times"].as_array().ok_or("no times")?.iter().filter_map(Value::as_f64).collect();
         let changed = out["changed"].as_u64().unwrap_or(0);
         let mut charts: Vec<f64> = out["charts"].as_array().ok_or("no chart times")?.iter().filter_map(Value::as_f64).collect();

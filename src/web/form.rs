@@ -36,7 +36,14 @@ fn section(
     st: &State,
     onedit: &Callback<(&'static str, String)>,
 ) -> Html {
-    let body = html! { <div class="fields">{ for s.fields.iter().map(|f| field(f, json, st, onedit)) }</div> };
+    let body = html! {
+        <div class="fields">
+            { for s.fields.iter().map(|f| {
+                let text = st.drafts.get(f.path).cloned().unwrap_or_else(|| value_text(json, f));
+                html! { <FieldRow key={f.path} field={FieldRef(f)} {text} error={st.error_for(f)} onedit={onedit.clone()} /> }
+            }) }
+        </div>
+    };
     let has_error = s.fields.iter().any(|f| st.error_for(f).is_some());
     if s.folded {
         html! { <details id={format!("section-{}", s.id)} class="section" open={has_error}><summary><h3>{ s.title }</h3></summary>{ body }</details> }
@@ -45,12 +52,36 @@ fn section(
     }
 }
 
-fn field(f: &'static Field, json: &serde_json::Value, st: &State, onedit: &Callback<(&'static str, String)>) -> Html {
+/// A field of the static table, compared by identity.
+#[derive(Clone, Copy)]
+pub struct FieldRef(pub &'static Field);
+
+impl PartialEq for FieldRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FieldRowProps {
+    pub field: FieldRef,
+    /// What the input shows: the scenario's value, or the user's draft.
+    pub text: String,
+    pub error: Option<String>,
+    pub onedit: Callback<(&'static str, String)>,
+}
+
+/// One labelled input. Its props are plain values, so Yew re-renders only
+/// the rows whose text or error changed (one per keystroke, not all 72).
+#[function_component(FieldRow)]
+fn field_row(props: &FieldRowProps) -> Html {
+    let f = props.field.0;
+    let onedit = &props.onedit;
+    let text = props.text.clone();
+    let error = props.error.clone();
     let id = f.dom_id();
     let help_id = format!("{id}-help");
     let err_id = format!("{id}-error");
-    let error = st.error_for(f);
-    let text = st.drafts.get(f.path).cloned().unwrap_or_else(|| value_text(json, f));
     let described = if error.is_some() {
         format!("{help_id} {err_id}")
     } else {

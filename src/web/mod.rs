@@ -277,7 +277,13 @@ pub fn app() -> Html {
         });
     }
 
-    let onedit = dispatch.reform(|(path, raw): (&'static str, String)| Action::Edit { path, raw });
+    // Stable across renders, so unchanged form rows are not re-rendered.
+    let onedit = {
+        let d = state.dispatcher();
+        use_callback((), move |(path, raw): (&'static str, String), _| {
+            d.dispatch(Action::Edit { path, raw })
+        })
+    };
     let notify = dispatch.reform(Action::Notify);
     let good = state.good.clone();
 
