@@ -36,7 +36,11 @@ fn err(message: impl Into<String>) -> ImportError {
     }
 }
 
-fn check_size(len: usize) -> Result<(), ImportError> {
+/// Refuse input over [`MAX_IMPORT_BYTES`] before any parsing.
+///
+/// # Errors
+/// The size and the limit.
+pub fn check_size(len: usize) -> Result<(), ImportError> {
     if len > MAX_IMPORT_BYTES {
         return Err(err(format!("input is {len} bytes; the limit is {MAX_IMPORT_BYTES}")));
     }
@@ -69,6 +73,16 @@ pub fn from_json(text: &str) -> Result<Scenario, ImportError> {
 pub fn from_tfvars(text: &str) -> Result<Scenario, ImportError> {
     check_size(text.len())?;
     hcl::parse(text).map_err(|e| err(format!("not a valid tfvars (HCL) file: {e}")))?;
+    from_json(&embedded_scenario_json(text)?)
+}
+
+/// The JSON between the scenario markers of a `kickoff tfvars` file, with
+/// the comment prefixes removed. Checks nothing else about the file (the
+/// browser uses this without the HCL parser, to keep its bundle small).
+///
+/// # Errors
+/// No scenario block, an unclosed one, or a line in it that is not a comment.
+pub fn embedded_scenario_json(text: &str) -> Result<String, ImportError> {
     let start = text.find(SCENARIO_BEGIN).ok_or_else(|| {
         err(format!(
             "no embedded scenario: the file has no `{SCENARIO_BEGIN}` line (was it written by `kickoff tfvars`?)"
@@ -90,7 +104,7 @@ pub fn from_tfvars(text: &str) -> Result<Scenario, ImportError> {
         json.push_str(body.strip_prefix(' ').unwrap_or(body));
         json.push('\n');
     }
-    from_json(&json)
+    Ok(json)
 }
 
 /// JSON or tfvars, told apart by the first non-blank character.

@@ -176,38 +176,14 @@ fn read_file(
 /// add ~90 KB (brotli) to the bundle. The scenario JSON is still parsed and
 /// validated strictly, with errors naming the field.
 pub fn import_light(text: &str) -> Result<Scenario, scenario_file::ImportError> {
-    use tfvars::{SCENARIO_BEGIN, SCENARIO_END};
-    let fail = |m: String| scenario_file::ImportError {
-        field: None,
-        message: m,
-    };
-    if text.len() > scenario_file::MAX_IMPORT_BYTES {
-        return Err(fail(format!(
-            "input is {} bytes; the limit is {}",
-            text.len(),
-            scenario_file::MAX_IMPORT_BYTES
-        )));
-    }
+    scenario_file::check_size(text.len())?;
     if text.trim_start().starts_with('{') {
         return parse_json(text);
     }
-    let start = text.find(SCENARIO_BEGIN).ok_or_else(|| fail(format!("not scenario JSON, and no embedded scenario: the file has no `{SCENARIO_BEGIN}` line (was it written by `kickoff tfvars`?)")))?;
-    let rest = &text[start + SCENARIO_BEGIN.len()..];
-    let end = rest
-        .find(SCENARIO_END)
-        .ok_or_else(|| fail(format!("embedded scenario is not closed by `{SCENARIO_END}`")))?;
-    let mut json = String::new();
-    for line in rest[..end].lines() {
-        let line = line.trim_start();
-        if line.is_empty() {
-            continue;
-        }
-        let body = line
-            .strip_prefix('#')
-            .ok_or_else(|| fail("embedded scenario lines must start with `#`".into()))?;
-        json.push_str(body.strip_prefix(' ').unwrap_or(body));
-        json.push('\n');
-    }
+    let json = scenario_file::embedded_scenario_json(text).map_err(|e| scenario_file::ImportError {
+        message: format!("not scenario JSON, and {}", e.message),
+        ..e
+    })?;
     parse_json(&json)
 }
 
