@@ -102,13 +102,7 @@ where
             .label("This scenario")
             .legend(|(x, y)| Circle::new((x + 8, y), 5, PALETTE[5].filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.85))
-        .label_font((FONT, 12))
-        .draw()?;
+    super::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 12)?;
     root.present()?;
     Ok(())
 }

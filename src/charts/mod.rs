@@ -33,6 +33,29 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(60, 60, 60),
 ];
 
+/// The legend every chart uses: framed, on a translucent white background,
+/// in `font_px` text.
+pub fn draw_legend<'a, DB, CT>(
+    chart: &mut plotters::chart::ChartContext<'a, DB, CT>,
+    position: plotters::chart::SeriesLabelPosition,
+    font_px: u32,
+) -> ChartResult
+where
+    DB: plotters::prelude::DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: plotters::coord::CoordTranslate,
+{
+    use plotters::prelude::*;
+    chart
+        .configure_series_labels()
+        .position(position)
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.85))
+        .label_font((FONT, font_px))
+        .draw()?;
+    Ok(())
+}
+
 /// `$1,234` / `$12.34` for axis labels.
 pub fn usd(v: f64) -> String {
     if v.abs() >= 1000.0 {

@@ -72,13 +72,7 @@ where
             .label(*name)
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.85))
-        .label_font((FONT, 12))
-        .draw()?;
+    super::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 12)?;
     root.present()?;
     Ok(())
 }

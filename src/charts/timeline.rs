@@ -74,12 +74,7 @@ where
     ))?
     .label("Capacity, reactive only")
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[5].stroke_width(2)));
-    c.configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.85))
-        .label_font((FONT, 11))
-        .draw()?;
+    super::draw_legend(&mut c, SeriesLabelPosition::UpperLeft, 11)?;
 
     let emax = w
         .steps
@@ -138,12 +133,7 @@ where
     ))?
     .label("Tasks, reactive only")
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[1].stroke_width(1)));
-    c.configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.85))
-        .label_font((FONT, 11))
-        .draw()?;
+    super::draw_legend(&mut c, SeriesLabelPosition::UpperRight, 11)?;
     root.present()?;
     Ok(())
 }
