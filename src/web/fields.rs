@@ -57,7 +57,8 @@ const fn f(path: &'static str, label: &'static str, unit: &'static str, help: &'
 
 use Kind::*;
 
-pub const SECTIONS: &[Section] = &[
+/// The hand-written sections; [`sections`] adds one input per price-book entry.
+const STATIC_SECTIONS: &[Section] = &[
     Section {
         id: "audience",
         title: "Audience",
@@ -507,34 +508,6 @@ pub const SECTIONS: &[Section] = &[
         folded: true,
         fields: &[
             f(
-                "price_overrides.fargate.arm.vcpu_hour",
-                "Fargate arm64 vCPU-hour",
-                "USD",
-                "Empty = embedded us-east-1 price.",
-                Price,
-            ),
-            f(
-                "price_overrides.fargate.x86.vcpu_hour",
-                "Fargate x86 vCPU-hour",
-                "USD",
-                "Empty = embedded us-east-1 price.",
-                Price,
-            ),
-            f(
-                "price_overrides.alb.hour",
-                "ALB hour",
-                "USD",
-                "Empty = embedded us-east-1 price.",
-                Price,
-            ),
-            f(
-                "price_overrides.alb.lcu_hour",
-                "ALB LCU-hour",
-                "USD",
-                "Empty = embedded us-east-1 price.",
-                Price,
-            ),
-            f(
                 "coefficients.hours_per_month",
                 "Hours per month",
                 "h",
@@ -580,9 +553,45 @@ pub const SECTIONS: &[Section] = &[
     },
 ];
 
+/// Every section, with "Prices & coefficients" extended by one input per
+/// price in the embedded price book (its unit, value, source and date as the
+/// help text), so any price can be overridden. Built once; the strings live
+/// for the page's lifetime.
+pub fn sections() -> &'static [Section] {
+    static ALL: std::sync::OnceLock<&'static [Section]> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let leak = |t: String| -> &'static str { Box::leak(t.into_boxed_str()) };
+        let book = crate::model::PriceBook::embedded();
+        let prices = book.prices.iter().map(|p| Field {
+            path: leak(format!("price_overrides.{}", p.id)),
+            label: leak(p.id.clone()),
+            unit: "USD",
+            help: leak(format!(
+                "{} {} — {} ({}, confidence {}). Empty = this price.",
+                p.value, p.unit, p.source, p.date, p.confidence
+            )),
+            kind: Price,
+        });
+        let sections: Vec<Section> = STATIC_SECTIONS
+            .iter()
+            .map(|s| {
+                if s.id != "prices" {
+                    return *s;
+                }
+                let fields: Vec<Field> = s.fields.iter().copied().chain(prices.clone()).collect();
+                Section {
+                    fields: Box::leak(fields.into_boxed_slice()),
+                    ..*s
+                }
+            })
+            .collect();
+        Box::leak(sections.into_boxed_slice())
+    })
+}
+
 /// All fields in order.
 pub fn all() -> impl Iterator<Item = &'static Field> {
-    SECTIONS.iter().flat_map(|s| s.fields.iter())
+    sections().iter().flat_map(|s| s.fields.iter())
 }
 
 /// The field for a `FieldError::field` path, if it has an input.

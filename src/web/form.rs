@@ -1,6 +1,6 @@
-//! The scenario form, generated from [`fields::SECTIONS`](super::fields::SECTIONS).
+//! The scenario form, generated from [`fields::sections`](super::fields::sections).
 
-use super::fields::{Field, Kind, Section, SECTIONS};
+use super::fields::{sections, Field, Kind, Section};
 use super::state::{value_text, State};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -25,7 +25,7 @@ pub fn scenario_form(props: &FormProps) -> Html {
                     <ul>{ for unplaced.iter().map(|e| html!{ <li>{ e.to_string() }</li> }) }</ul>
                 </div>
             }
-            { for SECTIONS.iter().map(|s| section(s, &json, &props.state, &props.onedit)) }
+            { for sections().iter().map(|s| section(s, &json, &props.state, &props.onedit)) }
         </form>
     }
 }
