@@ -94,3 +94,44 @@ async fn every_field_has_a_label_and_help() {
     }
     root.remove();
 }
+
+fn choose(root: &Element, sel: &str, v: &str) {
+    let select: web_sys::HtmlSelectElement = root.query_selector(sel).unwrap().unwrap().dyn_into().unwrap();
+    select.set_value(v);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn overrides_pin_the_database_and_drop_the_cache() {
+    let root = mount();
+    tick().await;
+    choose(&root, "#overrides-db_instance_class", "db.r7g.large");
+    choose(&root, "#overrides-cache_enabled", "false");
+    tick().await;
+    let table = text(&root, "#services");
+    assert!(table.contains("db.r7g.large"), "{table}");
+    assert!(!table.contains("ElastiCache"), "{table}");
+    // Back to "planner decides".
+    choose(&root, "#overrides-db_instance_class", "");
+    tick().await;
+    assert!(!text(&root, "#services").contains("db.r7g.large"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn every_price_in_the_book_has_an_input() {
+    let root = mount();
+    tick().await;
+    for p in kickoff::model::PriceBook::embedded().prices {
+        let id = format!("price_overrides-{}", p.id.replace('.', "-"));
+        assert!(root.query_selector(&format!("#{id}")).unwrap().is_some(), "{id}");
+    }
+    type_value(&root, "#price_overrides-alb-hour", "1");
+    tick().await;
+    assert!(text(&root, "#services").contains("Application Load Balancer"));
+    root.remove();
+}

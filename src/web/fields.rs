@@ -12,8 +12,14 @@ pub enum Kind {
     Bool,
     /// Select; (JSON value, label).
     Choice(&'static [(&'static str, &'static str)]),
-    /// A price-book override: empty = the embedded price.
-    Price,
+    /// An optional whole number: empty = the planner decides.
+    OptInt,
+    /// An optional decimal: empty = the planner decides (for a price
+    /// override: the embedded price).
+    OptNum,
+    /// An optional select: empty = the planner decides. The values `true`
+    /// and `false` are stored as JSON booleans.
+    OptChoice(&'static [(&'static str, &'static str)]),
 }
 
 /// One editable field.
@@ -503,6 +509,92 @@ const STATIC_SECTIONS: &[Section] = &[
         ],
     },
     Section {
+        id: "overrides",
+        title: "Overrides (what runs today, or a choice)",
+        folded: true,
+        fields: &[
+            f(
+                "overrides.min_tasks",
+                "Min tasks",
+                "tasks",
+                "Pin the floor. Empty = planner decides.",
+                OptInt,
+            ),
+            f(
+                "overrides.max_tasks",
+                "Max tasks",
+                "tasks",
+                "Pin the ceiling. Empty = planner decides.",
+                OptInt,
+            ),
+            f(
+                "overrides.task_memory_gb",
+                "Task memory",
+                "GB",
+                "A Fargate size for the task vCPU. Empty = planner decides.",
+                OptNum,
+            ),
+            f(
+                "overrides.db_instance_class",
+                "DB instance class",
+                "",
+                "Empty = cheapest class that fits.",
+                OptChoice(&[
+                    ("db.t4g.micro", "db.t4g.micro"),
+                    ("db.t4g.small", "db.t4g.small"),
+                    ("db.t4g.medium", "db.t4g.medium"),
+                    ("db.t4g.large", "db.t4g.large"),
+                    ("db.m6g.large", "db.m6g.large"),
+                    ("db.m6g.xlarge", "db.m6g.xlarge"),
+                    ("db.m6g.2xlarge", "db.m6g.2xlarge"),
+                    ("db.m7g.large", "db.m7g.large"),
+                    ("db.m7g.xlarge", "db.m7g.xlarge"),
+                    ("db.m7g.2xlarge", "db.m7g.2xlarge"),
+                    ("db.r6g.large", "db.r6g.large"),
+                    ("db.r6g.xlarge", "db.r6g.xlarge"),
+                    ("db.r6g.2xlarge", "db.r6g.2xlarge"),
+                    ("db.r7g.large", "db.r7g.large"),
+                    ("db.r7g.xlarge", "db.r7g.xlarge"),
+                    ("db.r7g.2xlarge", "db.r7g.2xlarge"),
+                ]),
+            ),
+            f(
+                "overrides.db_read_replicas",
+                "DB read replicas",
+                "replicas",
+                "Empty = the replica policy decides.",
+                OptInt,
+            ),
+            f(
+                "overrides.cache_enabled",
+                "Cache tier",
+                "",
+                "Try without ElastiCache. Empty = with a cache.",
+                OptChoice(&[("true", "with a cache"), ("false", "no cache")]),
+            ),
+            f(
+                "overrides.cache_node_type",
+                "Cache node type",
+                "",
+                "Empty = smallest node that fits.",
+                OptChoice(&[
+                    ("cache.t4g.micro", "cache.t4g.micro"),
+                    ("cache.t4g.small", "cache.t4g.small"),
+                    ("cache.t4g.medium", "cache.t4g.medium"),
+                    ("cache.m7g.large", "cache.m7g.large"),
+                    ("cache.r7g.large", "cache.r7g.large"),
+                ]),
+            ),
+            f(
+                "overrides.cache_replicas",
+                "Cache replicas",
+                "replicas",
+                "Empty = 1 in prod, 0 in staging.",
+                OptInt,
+            ),
+        ],
+    },
+    Section {
         id: "prices",
         title: "Prices & coefficients",
         folded: true,
@@ -570,7 +662,7 @@ pub fn sections() -> &'static [Section] {
                 "{} {} — {} ({}, confidence {}). Empty = this price.",
                 p.value, p.unit, p.source, p.date, p.confidence
             )),
-            kind: Price,
+            kind: OptNum,
         });
         let sections: Vec<Section> = STATIC_SECTIONS
             .iter()

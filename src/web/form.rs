@@ -103,18 +103,30 @@ fn field_row(props: &FieldRowProps) -> Html {
             });
             html! { <input type="checkbox" id={id.clone()} name={path} checked={text == "true"} onchange={cb} aria-describedby={described} /> }
         }
-        Kind::Choice(options) => {
+        Kind::Choice(options) | Kind::OptChoice(options) => {
             let cb = onedit.reform(move |e: Event| (path, e.target_unchecked_into::<HtmlSelectElement>().value()));
+            let optional = matches!(f.kind, Kind::OptChoice(_));
             html! {
                 <select id={id.clone()} name={path} onchange={cb} aria-describedby={described} aria-invalid={error.is_some().to_string()}>
+                    if optional {
+                        <option value="" selected={text.is_empty()}>{ "planner decides" }</option>
+                    }
                     { for options.iter().map(|(v, label)| html!{ <option value={*v} selected={*v == text}>{ *label }</option> }) }
                 </select>
             }
         }
-        Kind::Int | Kind::Num | Kind::Price => {
+        Kind::Int | Kind::Num | Kind::OptInt | Kind::OptNum => {
             let cb = onedit.reform(move |e: InputEvent| (path, e.target_unchecked_into::<HtmlInputElement>().value()));
-            let mode = if f.kind == Kind::Int { "numeric" } else { "decimal" };
-            let placeholder = if f.kind == Kind::Price { "embedded price" } else { "" };
+            let mode = if matches!(f.kind, Kind::Int | Kind::OptInt) {
+                "numeric"
+            } else {
+                "decimal"
+            };
+            let placeholder = match f.kind {
+                _ if f.path.starts_with("price_overrides.") => "embedded price",
+                Kind::OptInt | Kind::OptNum => "planner decides",
+                _ => "",
+            };
             html! {
                 <input type="text" inputmode={mode} id={id.clone()} name={path} value={text} oninput={cb} autocomplete="off" spellcheck="false"
                     placeholder={placeholder} aria-describedby={described} aria-invalid={error.is_some().to_string()} />

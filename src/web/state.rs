@@ -200,7 +200,8 @@ pub fn value_text(json: &Value, field: &Field) -> String {
     }
 }
 
-/// Parse `raw` for `field` into a JSON value; `Ok(None)` removes the key (empty price override).
+/// Parse `raw` for `field` into a JSON value; `Ok(None)` removes the key
+/// (an empty price override or override: the default, `None`).
 pub fn parse(field: &Field, raw: &str) -> Result<Option<Value>, String> {
     let t: String = raw
         .trim()
@@ -216,15 +217,20 @@ pub fn parse(field: &Field, raw: &str) -> Result<Option<Value>, String> {
             Ok(v) if v.is_finite() => Ok(Some(Value::from(v))),
             _ => Err(format!("enter a number ({})", field.unit_or("value"))),
         },
-        Kind::Price => {
-            if t.is_empty() {
-                return Ok(None);
-            }
-            match t.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(Value::from(v))),
-                _ => Err("enter a price in USD ≥ 0, or leave empty for the embedded price".into()),
-            }
-        }
+        Kind::OptInt | Kind::OptNum | Kind::OptChoice(_) if t.is_empty() => Ok(None),
+        Kind::OptInt => t
+            .parse::<u32>()
+            .map(|v| Some(Value::from(v)))
+            .map_err(|_| format!("enter a whole number ≥ 0 ({}), or leave empty", field.unit_or("count"))),
+        Kind::OptNum => match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Some(Value::from(v))),
+            _ => Err(format!("enter a number ({}), or leave empty", field.unit_or("value"))),
+        },
+        Kind::OptChoice(options) => match raw {
+            "true" | "false" => Ok(Some(Value::Bool(raw == "true"))),
+            _ if options.iter().any(|(v, _)| *v == raw) => Ok(Some(Value::String(raw.to_string()))),
+            _ => Err("choose one of the options".into()),
+        },
         Kind::Bool => Ok(Some(Value::Bool(t == "true"))),
         Kind::Choice(options) => {
             if options.iter().any(|(v, _)| *v == raw) {
