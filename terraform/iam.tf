@@ -226,8 +226,8 @@ data "aws_iam_policy_document" "scheduler" {
     sid     = "RunJobTasks"
     actions = ["ecs:RunTask"]
     resources = [
-      "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${aws_ecs_task_definition.backup.family}:*",
-      "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${aws_ecs_task_definition.archive.family}:*",
+      "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${aws_ecs_task_definition.job["backup"].family}:*",
+      "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${aws_ecs_task_definition.job["archive"].family}:*",
     ]
 
     condition {

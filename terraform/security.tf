@@ -128,7 +128,7 @@ resource "aws_vpc_security_group_ingress_rule" "api_from_alb" {
 }
 
 resource "aws_security_group" "jobs" {
-  #checkov:skip=CKV2_AWS_5:Attached at run time: EventBridge Scheduler passes it in ecs_parameters.network_configuration of aws_scheduler_schedule.backup/archive, which checkov does not model as an attachment.
+  #checkov:skip=CKV2_AWS_5:Attached at run time: EventBridge Scheduler passes it in ecs_parameters.network_configuration of aws_scheduler_schedule.job (backup, archive), which checkov does not model as an attachment.
   name        = "${local.name}-jobs"
   description = "Scheduled backup and archive tasks: no ingress"
   vpc_id      = aws_vpc.main.id

@@ -383,6 +383,38 @@ run "lifecycle_zero_days_omit_rules" {
   }
 }
 
+run "scheduled_jobs_keep_their_shape" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_ecs_task_definition.job["backup"].family == "kickoff-prod-backup" &&
+      aws_ecs_task_definition.job["archive"].family == "kickoff-prod-archive" &&
+      aws_scheduler_schedule.job["backup"].name == "kickoff-prod-mysql-backup" &&
+      aws_scheduler_schedule.job["archive"].name == "kickoff-prod-commentary-archive"
+    )
+    error_message = "Job task families and schedule names must not change (IAM and state depend on them)."
+  }
+
+  assert {
+    condition = (
+      aws_ecs_task_definition.job["backup"].cpu == "1024" && aws_ecs_task_definition.job["backup"].memory == "2048" &&
+      aws_ecs_task_definition.job["archive"].cpu == "512" && aws_ecs_task_definition.job["archive"].memory == "1024"
+    )
+    error_message = "Backup runs on 1 vCPU / 2 GiB, archival on 0.5 vCPU / 1 GiB."
+  }
+
+  assert {
+    condition = (
+      aws_scheduler_schedule.job["backup"].schedule_expression == "cron(0 3 * * ? *)" &&
+      aws_scheduler_schedule.job["backup"].flexible_time_window[0].maximum_window_in_minutes == 15 &&
+      aws_scheduler_schedule.job["archive"].flexible_time_window[0].maximum_window_in_minutes == 30 &&
+      alltrue([for s in aws_scheduler_schedule.job : s.target[0].retry_policy[0].maximum_retry_attempts == 3])
+    )
+    error_message = "Job schedules: backup_schedule_expression, 15/30 min flexible windows, 3 retries."
+  }
+}
+
 run "staging_shape" {
   command = plan
 
