@@ -44,7 +44,7 @@ where
     let mut chart = ChartBuilder::on(&root)
         .caption(TITLE, (FONT, 16))
         .margin(8)
-        .x_label_area_size(30)
+        .x_label_area_size(40)
         .y_label_area_size(160)
         .build_cartesian_2d(0.0..max, (0..n).into_segmented())?;
     let names: Vec<&str> = rows.iter().map(|r| r.0).collect();

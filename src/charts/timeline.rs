@@ -101,7 +101,7 @@ where
         .build_cartesian_2d(t0..t1, 0.0..emax)?
         .set_secondary_coord(t0..t1, 0u32..tmax);
     c.configure_mesh()
-        .x_desc("Minutes from start of match day")
+        .x_desc("Minutes from kickoff")
         .y_desc("errors %")
         .label_style((FONT, 12))
         .draw()?;
