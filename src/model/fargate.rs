@@ -104,8 +104,22 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
         min_tasks
     };
 
-    let connections_per_task_at_peak = peak.origin_connections / f64::from(peak_tasks);
-    let memory_needed_gb = (base_gb + connections_per_task_at_peak * app.connection_memory_kb / 1e6) * 1.25;
+    // Memory fits the connections one task holds at the target load, counted
+    // in fractional tasks: a task count rounded up must not shrink every
+    // task's memory (or more fans would cost less). Memory-bound services
+    // get the largest size.
+    let load_tasks = (peak.origin_rps / (task_capacity_rps * app.target_utilization)).max(1.0);
+    let memory_bound = mem_tasks > cpu_tasks;
+    let connections_per_task_at_peak = if memory_bound {
+        peak.origin_connections / f64::from(peak_tasks)
+    } else {
+        peak.origin_connections / load_tasks
+    };
+    let memory_needed_gb = if memory_bound {
+        largest
+    } else {
+        (base_gb + connections_per_task_at_peak * app.connection_memory_kb / 1e6) * 1.25
+    };
     let task_memory_gb = s.overrides.task_memory_gb.unwrap_or_else(|| {
         options
             .iter()

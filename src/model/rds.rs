@@ -55,15 +55,58 @@ struct Fit {
     burst_ok: bool,
 }
 
-fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, conns: u32) -> Fit {
+/// gp3 storage for a year's growth, raised to 400 GB (12,000 included IOPS)
+/// when the IOPS need it: (GB, provisioned IOPS, 0 = the included baseline).
+fn storage(s: &Scenario, reads: f64, writes: f64) -> (f64, f64) {
+    let d = &s.data;
+    let storage_gb = (d.db_data_gb + d.db_growth_gb_per_month * 12.0).ceil().max(20.0);
+    let iops_needed = writes * 2.0 + reads * 0.05;
+    if iops_needed <= GP3_IOPS_SMALL {
+        (storage_gb, 0.0)
+    } else if storage_gb >= 400.0 || iops_needed <= GP3_IOPS_LARGE {
+        let provisioned = if iops_needed > GP3_IOPS_LARGE {
+            iops_needed.ceil()
+        } else {
+            0.0
+        };
+        (storage_gb.max(400.0), provisioned)
+    } else {
+        (400.0, iops_needed.ceil())
+    }
+}
+
+/// Monthly storage and extra IOPS of one copy of the database.
+fn copy_monthly_usd(book: &PriceBook, storage_gb: f64, provisioned_iops: f64) -> f64 {
+    let included = if storage_gb >= 400.0 {
+        GP3_IOPS_LARGE
+    } else {
+        GP3_IOPS_SMALL
+    };
+    storage_gb * book.get("rds.gp3_gb_month") + (provisioned_iops - included).max(0.0) * book.get("rds.gp3_iops_month")
+}
+
+/// `copy_usd`: [`copy_monthly_usd`]. A fit's `hourly` is everything the class
+/// choice changes: instances, their storage, and the replica-lag alarms.
+fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, conns: u32, copy_usd: f64) -> Fit {
     let c = &s.coefficients;
     let cap = class.vcpu * c.db_queries_per_vcpu;
     let replicas = match s.overrides.db_read_replicas {
         Some(n) => n,
         None => match s.data.read_replicas {
             ReplicaPolicy::Fixed(n) => n,
-            // Capped just past RDS's 15-replica limit: more is infeasible anyway.
-            ReplicaPolicy::Auto => ((reads - (cap - writes).max(0.0)).max(0.0) / cap).ceil().min(16.0) as u32,
+            // Reads spread evenly over the writer and its replicas, and the
+            // writer also takes every write: the fewest instances n with
+            // writes + reads / n <= cap. Capped just past RDS's 15-replica
+            // limit (more is infeasible anyway); no headroom for reads at all
+            // (writes >= cap) is the same cap, and fails the CPU check.
+            ReplicaPolicy::Auto => {
+                let instances = if writes < cap {
+                    (reads / (cap - writes)).ceil().max(1.0)
+                } else {
+                    17.0
+                };
+                (instances - 1.0).min(16.0) as u32
+            }
         },
     };
     let writer_load = writes + (reads / f64::from(replicas + 1)).min(reads);
@@ -73,10 +116,14 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
     } else {
         1.0
     };
+    let hours = c.hours_per_month;
+    let copies = standby + f64::from(replicas);
     Fit {
         class,
         replicas,
-        hourly: price * (standby + f64::from(replicas)),
+        hourly: price * copies
+            + copies * copy_usd / hours
+            + f64::from(replicas) * book.get("cloudwatch.alarm_month") / hours,
         cpu_ok: writes <= cap && writer_load <= cap && replicas <= 15,
         mem_ok: class.memory_gib * GIB * c.db_buffer_pool_share >= s.data.working_set_gb,
         conn_ok: f64::from(conns)
@@ -90,9 +137,11 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
     let reads = peak.db_reads_per_s;
     let writes = peak.db_writes_per_s;
     let conns = max_tasks.saturating_mul(s.app.db_pool_per_task);
+    let (storage_gb, provisioned_iops) = storage(s, reads, writes);
+    let copy_usd = copy_monthly_usd(book, storage_gb, provisioned_iops);
     let fits: Vec<Fit> = DB_CLASSES
         .iter()
-        .map(|&c| fit(s, book, c, reads, writes, conns))
+        .map(|&c| fit(s, book, c, reads, writes, conns, copy_usd))
         .collect();
     let cheapest = |ok: &dyn Fn(&Fit) -> bool| {
         fits.iter()
@@ -112,7 +161,15 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
         .map(|f| (f, f.hourly + proxy_hourly(f)))
         .min_by(|a, b| a.1.total_cmp(&b.1));
     let chosen = match &s.overrides.db_instance_class {
-        Some(name) => fit(s, book, db_class(name).unwrap_or(DB_CLASSES[0]), reads, writes, conns),
+        Some(name) => fit(
+            s,
+            book,
+            db_class(name).unwrap_or(DB_CLASSES[0]),
+            reads,
+            writes,
+            conns,
+            copy_usd,
+        ),
         None => {
             let f = match (direct, proxied) {
                 (Some(d), Some(p)) => {
@@ -126,7 +183,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
                 (None, Some(p)) => p.0,
                 (None, None) => &fits[fits.len() - 1],
             };
-            fit(s, book, f.class, reads, writes, conns)
+            fit(s, book, f.class, reads, writes, conns, copy_usd)
         }
     };
     let binding = if s.overrides.db_instance_class.is_some() {
@@ -152,22 +209,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
     let max_conn = max_connections(&chosen.class, s.coefficients.db_bytes_per_connection);
 
     let d = &s.data;
-    let storage_gb = (d.db_data_gb + d.db_growth_gb_per_month * 12.0).ceil().max(20.0);
     let iops_needed = writes * 2.0 + reads * 0.05;
-    let (storage_gb, provisioned_iops) = if iops_needed <= GP3_IOPS_SMALL {
-        (storage_gb, 0.0)
-    } else if storage_gb >= 400.0 || iops_needed <= GP3_IOPS_LARGE {
-        (
-            storage_gb.max(400.0),
-            if iops_needed > GP3_IOPS_LARGE {
-                iops_needed.ceil()
-            } else {
-                0.0
-            },
-        )
-    } else {
-        (400.0, iops_needed.ceil())
-    };
     let writer_cpu_share =
         (writes + reads / f64::from(chosen.replicas + 1)) / (chosen.class.vcpu * s.coefficients.db_queries_per_vcpu);
 
