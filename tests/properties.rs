@@ -65,7 +65,12 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         s.platform.cache_engine = c.1;
         s.platform.environment = c.2;
         s.scaling.prescale_enabled = c.3;
-        s.data.read_replicas = c.4.map_or(ReplicaPolicy::Auto, ReplicaPolicy::Fixed);
+        s.data.read_replicas = if c.4 == Some(0) {
+            ReplicaPolicy::None
+        } else {
+            ReplicaPolicy::Auto
+        };
+        s.overrides.db_read_replicas = c.4.filter(|&n| n > 0);
         s.app.db_pool_per_task = c.5;
         s.app.arch = c.6;
         s

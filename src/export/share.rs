@@ -187,7 +187,8 @@ mod tests {
         s.peak_concurrent_fans = 123_456;
         s.app.arch = Arch::X86_64;
         s.delivery.poll_interval_s = 2.5;
-        s.data.read_replicas = ReplicaPolicy::Fixed(2);
+        s.data.read_replicas = ReplicaPolicy::None;
+        s.overrides.db_read_replicas = Some(2);
         s.price_overrides.insert("alb.hour".into(), 0.03);
         s.audience.design_headroom_pct = 0.1 + 0.2; // not exactly representable
         let f = encode(&s);

@@ -93,7 +93,7 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
     let replicas = match s.overrides.db_read_replicas {
         Some(n) => n,
         None => match s.data.read_replicas {
-            ReplicaPolicy::Fixed(n) => n,
+            ReplicaPolicy::None => 0,
             // Reads spread evenly over the writer and its replicas, and the
             // writer also takes every write: the fewest instances n with
             // writes + reads / n <= cap. Capped just past RDS's 15-replica

@@ -199,13 +199,15 @@ pub struct AppTier {
     pub request_timeout_s: f64,
 }
 
+/// When the plan adds MySQL read replicas. To run an exact number, pin
+/// `overrides.db_read_replicas`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "policy", content = "count")]
+#[serde(rename_all = "snake_case")]
 pub enum ReplicaPolicy {
     /// Add read replicas only when reads exceed what the writer serves.
     Auto,
-    /// Always run exactly this many.
-    Fixed(u32),
+    /// Never add replicas: scale the writer instead.
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

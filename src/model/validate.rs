@@ -1,7 +1,7 @@
 //! Scenario validation: every rule, every field, all errors at once.
 
 use super::catalog::{cache_node, db_class, is_valid_fargate_pair, FARGATE_VCPU};
-use super::scenario::{ReplicaPolicy, Scenario, MAX_FANS};
+use super::scenario::{Scenario, MAX_FANS};
 use super::PriceBook;
 use serde::Serialize;
 use std::fmt;
@@ -205,9 +205,6 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     e.above("data.cache_working_set_gb", data.cache_working_set_gb, 0.0, 10_000.0);
     e.range("data.db_data_gb", data.db_data_gb, 0.0, 60_000.0);
     e.range("data.db_growth_gb_per_month", data.db_growth_gb_per_month, 0.0, 5_000.0);
-    if let ReplicaPolicy::Fixed(n) = data.read_replicas {
-        e.count("data.read_replicas.count", n, 0, 15);
-    }
 
     let st = &s.storage;
     e.range("storage.assets_gb", st.assets_gb, 0.0, 1e7);

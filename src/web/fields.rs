@@ -337,6 +337,13 @@ const STATIC_SECTIONS: &[Section] = &[
                 "Standby in a second AZ.",
                 Bool,
             ),
+            f(
+                "data.read_replicas",
+                "Read replicas",
+                "",
+                "Auto adds replicas when reads outgrow the writer; pin a count under Overrides.",
+                Choice(&[("auto", "auto"), ("none", "none: grow the writer")]),
+            ),
         ],
     },
     Section {

@@ -71,9 +71,7 @@
 #     "cache_working_set_gb": 0.1,
 #     "db_data_gb": 5.0,
 #     "db_growth_gb_per_month": 2.0,
-#     "read_replicas": {
-#       "policy": "auto"
-#     },
+#     "read_replicas": "auto",
 #     "multi_az": false
 #   },
 #   "storage": {
