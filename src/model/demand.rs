@@ -103,7 +103,11 @@ pub fn at(s: &Scenario, fans: f64, arrivals_per_s: f64, events_per_min: f64) -> 
         DeliveryMode::Polling => origin_rps,
         DeliveryMode::Sse => arrivals_per_s + events_per_s,
     };
-    let redis_ops_per_s = if cached { reads + events_per_s * 2.0 } else { 0.0 };
+    let redis_ops_per_s = if cached {
+        reads + events_per_s * c.cache_ops_per_event
+    } else {
+        0.0
+    };
     let db_reads_per_s = reads * miss * s.data.db_queries_per_uncached_request;
     Demand {
         fans,

@@ -116,7 +116,7 @@ pub fn plan(
     }
     // Tasks talk to Redis and MySQL; a share of that crosses AZs.
     let cache_bytes = month.redis_ops * s.delivery.payload_kb * 1e3;
-    let db_bytes = (month.db_reads + month.db_writes) * 2e3;
+    let db_bytes = (month.db_reads + month.db_writes) * c.db_bytes_per_query;
     let cross_az_gb = (cache_bytes + db_bytes) / 1e9 * c.cross_az_share;
     items.push(LineItem::new(
         book,

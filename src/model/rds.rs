@@ -55,12 +55,17 @@ struct Fit {
     burst_ok: bool,
 }
 
+/// Storage IOPS the peak reads and writes need.
+fn iops_needed(s: &Scenario, reads: f64, writes: f64) -> f64 {
+    writes * s.coefficients.db_iops_per_write + reads * s.coefficients.db_iops_per_read
+}
+
 /// gp3 storage for a year's growth, raised to 400 GB (12,000 included IOPS)
 /// when the IOPS need it: (GB, provisioned IOPS, 0 = the included baseline).
 fn storage(s: &Scenario, reads: f64, writes: f64) -> (f64, f64) {
     let d = &s.data;
     let storage_gb = (d.db_data_gb + d.db_growth_gb_per_month * 12.0).ceil().max(20.0);
-    let iops_needed = writes * 2.0 + reads * 0.05;
+    let iops_needed = iops_needed(s, reads, writes);
     if iops_needed <= GP3_IOPS_SMALL {
         (storage_gb, 0.0)
     } else if storage_gb >= 400.0 || iops_needed <= GP3_IOPS_LARGE {
@@ -209,7 +214,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
     let max_conn = max_connections(&chosen.class, s.coefficients.db_bytes_per_connection);
 
     let d = &s.data;
-    let iops_needed = writes * 2.0 + reads * 0.05;
+    let iops_needed = iops_needed(s, reads, writes);
     let writer_cpu_share =
         (writes + reads / f64::from(chosen.replicas + 1)) / (chosen.class.vcpu * s.coefficients.db_queries_per_vcpu);
 

@@ -453,6 +453,18 @@ pub struct Coefficients {
     /// Share of the database changed per day (drives RDS backup storage).
     /// Default 0.05.
     pub db_daily_change_share: f64,
+    /// **Assumption.** Storage IOPS per MySQL write (the row, plus redo log
+    /// and binlog flushes amortised by group commit). Default 2.
+    pub db_iops_per_write: f64,
+    /// **Assumption.** Storage IOPS per MySQL read: the share of reads that
+    /// miss the buffer pool once the working set fits in memory. Default 0.05.
+    pub db_iops_per_read: f64,
+    /// Cache operations per commentary event (SET of the refreshed feed,
+    /// PUBLISH to streaming tasks). Default 2.
+    pub cache_ops_per_event: f64,
+    /// **Assumption.** Bytes on the wire per MySQL query (a few commentary
+    /// rows plus protocol overhead), for cross-AZ traffic. Default 2,000.
+    pub db_bytes_per_query: f64,
 }
 
 /// Pin a sized value instead of letting the planner choose: price "what we
@@ -685,6 +697,10 @@ impl Default for Coefficients {
             sse_message_cost: 0.25,
             asset_cdn_hit_ratio: 0.98,
             db_daily_change_share: 0.05,
+            db_iops_per_write: 2.0,
+            db_iops_per_read: 0.05,
+            cache_ops_per_event: 2.0,
+            db_bytes_per_query: 2_000.0,
         }
     }
 }

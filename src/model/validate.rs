@@ -361,6 +361,10 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     e.range("coefficients.sse_message_cost", c.sse_message_cost, 0.0, 10.0);
     e.range("coefficients.asset_cdn_hit_ratio", c.asset_cdn_hit_ratio, 0.0, 1.0);
     e.range("coefficients.db_daily_change_share", c.db_daily_change_share, 0.0, 1.0);
+    e.range("coefficients.db_iops_per_write", c.db_iops_per_write, 0.0, 100.0);
+    e.range("coefficients.db_iops_per_read", c.db_iops_per_read, 0.0, 10.0);
+    e.range("coefficients.cache_ops_per_event", c.cache_ops_per_event, 0.0, 100.0);
+    e.range("coefficients.db_bytes_per_query", c.db_bytes_per_query, 0.0, 1e7);
 
     let o = &s.overrides;
     if let Some(mem) = o.task_memory_gb {

@@ -144,7 +144,11 @@
 #     "alb_requests_per_connection": 100.0,
 #     "sse_message_cost": 0.25,
 #     "asset_cdn_hit_ratio": 0.98,
-#     "db_daily_change_share": 0.05
+#     "db_daily_change_share": 0.05,
+#     "db_iops_per_write": 2.0,
+#     "db_iops_per_read": 0.05,
+#     "cache_ops_per_event": 2.0,
+#     "db_bytes_per_query": 2000.0
 #   },
 #   "overrides": {
 #     "task_memory_gb": null,
