@@ -58,6 +58,15 @@ impl ChartKind {
             ChartKind::Storage => "chart-storage",
         }
     }
+    /// The chart's text alternative.
+    fn summary(self, good: &Good, curve: &CostCurve) -> String {
+        match self {
+            ChartKind::CostByService => charts::cost_by_service::summary(&good.plan),
+            ChartKind::CostCurve => charts::cost_curve::summary(curve),
+            ChartKind::Timeline => charts::timeline::summary(&good.plan),
+            ChartKind::Storage => charts::storage::summary(&good.plan),
+        }
+    }
     fn size(self) -> (u32, u32) {
         match self {
             ChartKind::Timeline => (760, 480),
@@ -70,11 +79,11 @@ impl ChartKind {
 pub fn chart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
     let kind = props.kind;
-    let summary = match kind {
-        ChartKind::CostByService => charts::cost_by_service::summary(&props.good.plan),
-        ChartKind::CostCurve => charts::cost_curve::summary(&props.curve),
-        ChartKind::Timeline => charts::timeline::summary(&props.good.plan),
-        ChartKind::Storage => charts::storage::summary(&props.good.plan),
+    // The text alternative describes what the canvas shows, so it changes
+    // when the canvas is redrawn, not on every keystroke.
+    let summary = {
+        let (good, curve) = (props.good.clone(), props.curve.clone());
+        use_state_eq(move || kind.summary(&good, &curve))
     };
     let pending = use_mut_ref(|| None::<Timeout>);
     {
@@ -82,6 +91,7 @@ pub fn chart(props: &ChartProps) -> Html {
         // The cost curve changes only with the curve; the rest with the plan.
         let good_dep = (kind != ChartKind::CostCurve).then(|| props.good.clone());
         let good = props.good.clone();
+        let set_summary = summary.setter();
         use_effect_with((good_dep, props.curve.clone()), move |(_, curve)| {
             let curve = curve.clone();
             // Replacing the timer cancels a redraw that has not run yet.
@@ -103,14 +113,15 @@ pub fn chart(props: &ChartProps) -> Html {
                 if let Err(e) = r {
                     web_sys::console::error_1(&format!("chart {}: {e}", kind.id()).into());
                 }
+                set_summary.set(kind.summary(&good, &curve));
             }));
         });
     }
     let (w, h) = kind.size();
     html! {
         <figure class="chart">
-            <canvas ref={canvas} id={kind.id()} width={w.to_string()} height={h.to_string()} role="img" aria-label={summary.clone()}></canvas>
-            <figcaption>{ summary }</figcaption>
+            <canvas ref={canvas} id={kind.id()} width={w.to_string()} height={h.to_string()} role="img" aria-label={(*summary).clone()}></canvas>
+            <figcaption>{ (*summary).clone() }</figcaption>
         </figure>
     }
 }

@@ -693,6 +693,14 @@ pub fn all() -> impl Iterator<Item = &'static Field> {
     sections().iter().flat_map(|s| s.fields.iter())
 }
 
+/// (section index, index in the section) of the field at `path`.
+pub fn position(path: &str) -> Option<(usize, usize)> {
+    sections()
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| s.fields.iter().position(|f| f.path == path).map(|j| (i, j)))
+}
+
 /// The field for a `FieldError::field` path, if it has an input.
 pub fn by_path(path: &str) -> Option<&'static Field> {
     all().find(|f| f.path == path)

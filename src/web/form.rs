@@ -1,7 +1,8 @@
 //! The scenario form, generated from [`fields::sections`](super::fields::sections).
 
 use super::fields::{sections, Field, Kind, Section};
-use super::state::{value_text, State};
+use super::state::State;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -14,8 +15,8 @@ pub struct FormProps {
 
 #[function_component(ScenarioForm)]
 pub fn scenario_form(props: &FormProps) -> Html {
-    let json = super::state::to_json_value(&props.state.scenario);
-    let unplaced = props.state.unplaced_errors();
+    let st = &props.state;
+    let unplaced = st.unplaced_errors();
     html! {
         <form id="scenario-form" class="scenario" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())} novalidate=true>
             <h2>{"Scenario"}</h2>
@@ -25,28 +26,49 @@ pub fn scenario_form(props: &FormProps) -> Html {
                     <ul>{ for unplaced.iter().map(|e| html!{ <li>{ e.to_string() }</li> }) }</ul>
                 </div>
             }
-            { for sections().iter().map(|s| section(s, &json, &props.state, &props.onedit)) }
+            { for sections().iter().enumerate().map(|(i, s)| html! {
+                <FormSection key={s.id} section={SectionRef(s)} texts={st.texts[i].clone()} errors={st.section_errors(i)} onedit={props.onedit.clone()} />
+            }) }
         </form>
     }
 }
 
-fn section(
-    s: &'static Section,
-    json: &serde_json::Value,
-    st: &State,
-    onedit: &Callback<(&'static str, String)>,
-) -> Html {
+/// A section of the static table, compared by identity.
+#[derive(Clone, Copy)]
+pub struct SectionRef(pub &'static Section);
+
+impl PartialEq for SectionRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SectionProps {
+    pub section: SectionRef,
+    /// What each input shows, in field order. Replaced (a new `Rc`) only
+    /// when one of this section's inputs changes.
+    pub texts: Rc<[String]>,
+    /// (index of the field, message), usually empty.
+    pub errors: Vec<(usize, String)>,
+    pub onedit: Callback<(&'static str, String)>,
+}
+
+/// One fieldset. Its props are equal unless one of its inputs or errors
+/// changed, so a keystroke re-renders one section, not all nine.
+#[function_component(FormSection)]
+fn form_section(props: &SectionProps) -> Html {
+    let s = props.section.0;
+    let error = |j: usize| props.errors.iter().find(|(k, _)| *k == j).map(|(_, e)| e.clone());
     let body = html! {
         <div class="fields">
-            { for s.fields.iter().map(|f| {
-                let text = st.drafts.get(f.path).cloned().unwrap_or_else(|| value_text(json, f));
-                html! { <FieldRow key={f.path} field={FieldRef(f)} {text} error={st.error_for(f)} onedit={onedit.clone()} /> }
+            { for s.fields.iter().enumerate().map(|(j, f)| html! {
+                <FieldRow key={f.path} field={FieldRef(f)} text={props.texts[j].clone()} error={error(j)} onedit={props.onedit.clone()} />
             }) }
         </div>
     };
-    let has_error = s.fields.iter().any(|f| st.error_for(f).is_some());
     if s.folded {
-        html! { <details id={format!("section-{}", s.id)} class="section" open={has_error}><summary><h3>{ s.title }</h3></summary>{ body }</details> }
+        html! { <details id={format!("section-{}", s.id)} class="section" open={!props.errors.is_empty()}><summary><h3>{ s.title }</h3></summary>{ body }</details> }
     } else {
         html! { <fieldset id={format!("section-{}", s.id)} class="section"><legend><h3>{ s.title }</h3></legend>{ body }</fieldset> }
     }

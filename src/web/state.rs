@@ -55,8 +55,13 @@ pub struct State {
     pub book: Shared<PriceBook>,
     /// The scenario as entered; may be invalid.
     pub scenario: Scenario,
-    /// Raw text of edited inputs, so what the user types stays as typed.
-    pub drafts: BTreeMap<&'static str, String>,
+    /// `scenario` as JSON, kept so an edit does not serialise it again.
+    json: Rc<Value>,
+    /// What each input shows, one list per form section (same order as
+    /// [`fields::sections`]): the scenario's value, or the raw text the user
+    /// typed. An edit replaces one section's list, so the other sections
+    /// compare equal by pointer and are not re-rendered.
+    pub texts: Vec<Rc<[String]>>,
     /// Inputs whose text is not a value of the right type.
     pub parse_errors: BTreeMap<&'static str, String>,
     /// Rules the current scenario breaks (from `plan()`).
@@ -104,11 +109,13 @@ impl State {
         };
         let good = good(&s, &book).expect("default scenario plans");
         let curve = cost_curve::compute(&s, &book);
+        let json = Rc::new(to_json_value(&s));
         State {
             book: Shared::new(book),
             curve_key: curve_key(&s),
+            texts: texts_of(&json),
+            json,
             scenario: s,
-            drafts: BTreeMap::new(),
             parse_errors: BTreeMap::new(),
             plan_errors: Vec::new(),
             good: Shared::new(good),
@@ -137,6 +144,26 @@ impl State {
             .collect()
     }
 
+    /// Errors of the fields of section `i`, as (index in the section, message).
+    pub fn section_errors(&self, i: usize) -> Vec<(usize, String)> {
+        if self.is_valid() {
+            return Vec::new();
+        }
+        fields::sections()[i]
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(j, f)| self.error_for(f).map(|e| (j, e)))
+            .collect()
+    }
+
+    /// Replace the scenario (load, reset): every input shows its value again.
+    fn set_scenario(&mut self, s: Scenario) {
+        self.json = Rc::new(to_json_value(&s));
+        self.texts = texts_of(&self.json);
+        self.scenario = s;
+    }
+
     pub fn is_valid(&self) -> bool {
         self.parse_errors.is_empty() && self.plan_errors.is_empty()
     }
@@ -160,6 +187,14 @@ impl State {
             Err(errs) => self.plan_errors = errs,
         }
     }
+}
+
+/// What every input shows for the scenario `json`, per section.
+fn texts_of(json: &Value) -> Vec<Rc<[String]>> {
+    fields::sections()
+        .iter()
+        .map(|s| s.fields.iter().map(|f| value_text(json, f)).collect())
+        .collect()
 }
 
 fn curve_key(s: &Scenario) -> Scenario {
@@ -258,10 +293,10 @@ pub fn to_json_value(s: &Scenario) -> Value {
     crate::export::share::to_json_value(s)
 }
 
-/// `s` with `field` set from `raw`.
-pub fn apply(s: &Scenario, field: &Field, raw: &str) -> Result<Scenario, String> {
+/// The scenario `json` with `field` set from `raw`, parsed; and its JSON.
+pub fn apply(json: &Value, field: &Field, raw: &str) -> Result<(Scenario, Value), String> {
     let v = parse(field, raw)?;
-    let mut json = to_json_value(s);
+    let mut json = json.clone();
     let ptr = pointer(field.path);
     let (parent, key) = ptr.rsplit_once('/').expect("pointer has a slash");
     let obj = json
@@ -277,14 +312,15 @@ pub fn apply(s: &Scenario, field: &Field, raw: &str) -> Result<Scenario, String>
         }
     }
     // Through text, not `from_value`: one Deserialize instantiation keeps the bundle small.
-    serde_json::from_str(&json.to_string()).map_err(|e| {
+    let s = serde_json::from_str(&json.to_string()).map_err(|e| {
         let m = e.to_string();
         if m.contains("invalid value") || m.contains("out of range") {
             format!("out of range for {}", field.label)
         } else {
             m
         }
-    })
+    })?;
+    Ok((s, json))
 }
 
 impl Reducible for State {
@@ -294,14 +330,18 @@ impl Reducible for State {
         let mut st = (*self).clone();
         match action {
             Action::Edit { path, raw } => {
-                let Some(field) = fields::by_path(path) else {
+                let Some((i, j)) = fields::position(path) else {
                     return self;
                 };
-                st.drafts.insert(field.path, raw.clone());
-                match apply(&st.scenario, field, &raw) {
-                    Ok(s) => {
+                let field = &fields::sections()[i].fields[j];
+                let mut texts = st.texts[i].to_vec();
+                texts[j] = raw.clone();
+                st.texts[i] = texts.into();
+                match apply(&st.json, field, &raw) {
+                    Ok((s, json)) => {
                         st.parse_errors.remove(field.path);
                         st.scenario = s;
+                        st.json = Rc::new(json);
                         st.replan();
                     }
                     Err(e) => {
@@ -311,8 +351,7 @@ impl Reducible for State {
             }
             Action::Load { scenario, source } => match plan(&scenario, &st.book) {
                 Ok(_) => {
-                    st.scenario = *scenario;
-                    st.drafts.clear();
+                    st.set_scenario(*scenario);
                     st.parse_errors.clear();
                     st.replan();
                     st.notice = Some(Notice {
@@ -332,8 +371,7 @@ impl Reducible for State {
                 }
             },
             Action::Reset => {
-                st.scenario = Scenario::default();
-                st.drafts.clear();
+                st.set_scenario(Scenario::default());
                 st.parse_errors.clear();
                 st.replan();
                 st.notice = Some(Notice {
