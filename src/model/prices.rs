@@ -6,6 +6,7 @@
 //! error, never silently ignored.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 const EMBEDDED: &str = include_str!("prices_us_east_1.json");
@@ -72,12 +73,16 @@ impl PriceBook {
         }
     }
 
-    /// A copy with the scenario's overrides applied. Unknown ids come back as
+    /// The book with the scenario's overrides applied (borrowed when there are
+    /// none: plans run on every keystroke). Unknown ids come back as
     /// the error list.
-    pub fn with_overrides(&self, overrides: &BTreeMap<String, f64>) -> Result<PriceBook, Vec<String>> {
+    pub fn with_overrides(&self, overrides: &BTreeMap<String, f64>) -> Result<Cow<'_, PriceBook>, Vec<String>> {
         let unknown: Vec<String> = overrides.keys().filter(|id| !self.contains(id)).cloned().collect();
         if !unknown.is_empty() {
             return Err(unknown);
+        }
+        if overrides.is_empty() {
+            return Ok(Cow::Borrowed(self));
         }
         let mut book = self.clone();
         for p in &mut book.prices {
@@ -87,7 +92,7 @@ impl PriceBook {
                 p.source = "scenario price_overrides".into();
             }
         }
-        Ok(book)
+        Ok(Cow::Owned(book))
     }
 }
 

@@ -32,6 +32,8 @@ const DAYS: [&str; 7] = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 struct Errors(Vec<FieldError>);
 
 impl Errors {
+    /// Record a broken rule. Helpers below format their message only when
+    /// the rule is broken: validation runs on every keystroke in the planner.
     fn rule(&mut self, field: &str, ok: bool, value: impl fmt::Display, rule: impl Into<String>) {
         if !ok {
             self.0.push(FieldError {
@@ -44,33 +46,29 @@ impl Errors {
 
     /// A finite number in `[lo, hi]`.
     fn range(&mut self, field: &str, v: f64, lo: f64, hi: f64) {
-        let ok = v.is_finite() && v >= lo && v <= hi;
-        self.rule(field, ok, v, format!("must be a number from {lo} to {hi}"));
+        if !(v.is_finite() && v >= lo && v <= hi) {
+            self.rule(field, false, v, format!("must be a number from {lo} to {hi}"));
+        }
     }
 
     /// A finite number above `lo` and at most `hi`.
     fn above(&mut self, field: &str, v: f64, lo: f64, hi: f64) {
-        let ok = v.is_finite() && v > lo && v <= hi;
-        self.rule(field, ok, v, format!("must be above {lo} and at most {hi}"));
+        if !(v.is_finite() && v > lo && v <= hi) {
+            self.rule(field, false, v, format!("must be above {lo} and at most {hi}"));
+        }
     }
 
     fn count(&mut self, field: &str, v: u32, lo: u32, hi: u32) {
-        self.rule(
-            field,
-            (lo..=hi).contains(&v),
-            v,
-            format!("must be a whole number from {lo} to {hi}"),
-        );
+        if !(lo..=hi).contains(&v) {
+            self.rule(field, false, v, format!("must be a whole number from {lo} to {hi}"));
+        }
     }
 
     /// Lifecycle days: 0 (never) or at least `min`.
     fn lifecycle(&mut self, field: &str, v: u32, min: u32) {
-        self.rule(
-            field,
-            v == 0 || (min..=3650).contains(&v),
-            v,
-            format!("must be 0 (never) or from {min} to 3650 days"),
-        );
+        if !(v == 0 || (min..=3650).contains(&v)) {
+            self.rule(field, false, v, format!("must be 0 (never) or from {min} to 3650 days"));
+        }
     }
 }
 
