@@ -8,26 +8,40 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct FormProps {
-    pub state: UseReducerHandle<State>,
+    /// What each input shows, per section (see [`State::texts`]).
+    pub texts: Vec<Rc<[String]>>,
+    /// Per section: (index of the field, message), usually empty.
+    pub errors: Vec<Vec<(usize, String)>>,
+    /// Broken rules that have no input on the form.
+    pub unplaced: Vec<String>,
     /// (field path, raw text)
     pub onedit: Callback<(&'static str, String)>,
 }
 
+impl FormProps {
+    pub fn of(st: &State, onedit: Callback<(&'static str, String)>) -> FormProps {
+        FormProps {
+            texts: st.texts.clone(),
+            errors: (0..st.texts.len()).map(|i| st.section_errors(i)).collect(),
+            unplaced: st.unplaced_errors().iter().map(ToString::to_string).collect(),
+            onedit,
+        }
+    }
+}
+
 #[function_component(ScenarioForm)]
 pub fn scenario_form(props: &FormProps) -> Html {
-    let st = &props.state;
-    let unplaced = st.unplaced_errors();
     html! {
         <form id="scenario-form" class="scenario" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())} novalidate=true>
             <h2>{"Scenario"}</h2>
-            if !unplaced.is_empty() {
+            if !props.unplaced.is_empty() {
                 <div class="form-errors" role="alert">
                     <p>{"Also invalid:"}</p>
-                    <ul>{ for unplaced.iter().map(|e| html!{ <li>{ e.to_string() }</li> }) }</ul>
+                    <ul>{ for props.unplaced.iter().map(|e| html!{ <li>{ e }</li> }) }</ul>
                 </div>
             }
             { for sections().iter().enumerate().map(|(i, s)| html! {
-                <FormSection key={s.id} section={SectionRef(s)} texts={st.texts[i].clone()} errors={st.section_errors(i)} onedit={props.onedit.clone()} />
+                <FormSection key={s.id} section={SectionRef(s)} texts={props.texts[i].clone()} errors={props.errors[i].clone()} onedit={props.onedit.clone()} />
             }) }
         </form>
     }

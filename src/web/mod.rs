@@ -14,7 +14,7 @@ pub mod state;
 use crate::export::{report, scenario_file, share, tfvars};
 use crate::model::Scenario;
 use charts::{Chart, ChartKind};
-use form::ScenarioForm;
+use form::{FormProps, ScenarioForm};
 use gloo::events::EventListener;
 use results::Results;
 use state::{Action, Notice, State};
@@ -380,7 +380,7 @@ pub fn app() -> Html {
                 if !state.is_valid() { <span class="mobile-stale">{" · last valid plan"}</span> }
             </p>
             <main class="layout">
-                <ScenarioForm state={state.clone()} onedit={onedit} />
+                <ScenarioForm ..FormProps::of(&state, onedit) />
                 <div class="output">
                     <Results good={good.clone()} stale={!state.is_valid()} />
                     <section class="charts" aria-label="Charts">

@@ -65,8 +65,7 @@ pub fn results(props: &ResultsProps) -> Html {
                 <tfoot><tr><th scope="row" colspan="4">{"Total"}</th><td class="num">{ format!("{:.2}", p.total_monthly_usd) }</td></tr></tfoot>
             </table>
             </div>
-            <Warnings good={props.good.clone()} />
-            <Assumptions good={props.good.clone()} />
+            <Notes good={props.good.clone()} />
         </section>
     }
 }
@@ -96,26 +95,23 @@ fn compare(g: &Good) -> Html {
     }
 }
 
-/// Props that compare one part of the plan by value, so a new plan whose
-/// warnings (or assumptions) are unchanged does not re-render that part.
-macro_rules! part_props {
-    ($name:ident, $part:ident) => {
-        #[derive(Properties)]
-        pub struct $name {
-            pub good: Shared<Good>,
-        }
-        impl PartialEq for $name {
-            fn eq(&self, other: &Self) -> bool {
-                self.good == other.good || self.good.plan.$part == other.good.plan.$part
-            }
-        }
-    };
+/// Compares only the plan's warnings and assumptions, by value: a new plan
+/// with the same ones (most keystrokes) does not re-render this part.
+#[derive(Properties)]
+pub struct NotesProps {
+    pub good: Shared<Good>,
 }
-part_props!(WarningsProps, warnings);
-part_props!(AssumptionsProps, assumptions);
 
-#[function_component(Warnings)]
-fn warnings(props: &WarningsProps) -> Html {
+impl PartialEq for NotesProps {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.good.plan, &other.good.plan);
+        self.good == other.good || (a.warnings == b.warnings && a.assumptions == b.assumptions)
+    }
+}
+
+/// The plan's warnings and its assumptions table.
+#[function_component(Notes)]
+fn notes(props: &NotesProps) -> Html {
     let p = &props.good.plan;
     html! {
         <>
@@ -123,17 +119,10 @@ fn warnings(props: &WarningsProps) -> Html {
             if p.warnings.is_empty() { <p id="warnings">{"None."}</p> } else {
                 <ul id="warnings" class="warnings">{ for p.warnings.iter().map(|w| html!{ <li data-code={w.code.clone()}>{ &w.message }</li> }) }</ul>
             }
+            <details class="assumptions"><summary><h2>{ format!("Assumptions ({})", p.assumptions.len()) }</h2></summary>
+                <div class="table-wrap"><table id="assumptions"><thead><tr><th scope="col">{"Name"}</th><th scope="col">{"Value"}</th><th scope="col">{"Source"}</th></tr></thead>
+                <tbody>{ for p.assumptions.iter().map(|a| html!{ <tr><td>{ &a.name }</td><td>{ &a.value }</td><td>{ &a.source }</td></tr> }) }</tbody></table></div>
+            </details>
         </>
-    }
-}
-
-#[function_component(Assumptions)]
-fn assumptions(props: &AssumptionsProps) -> Html {
-    let p = &props.good.plan;
-    html! {
-        <details class="assumptions"><summary><h2>{ format!("Assumptions ({})", p.assumptions.len()) }</h2></summary>
-            <div class="table-wrap"><table id="assumptions"><thead><tr><th scope="col">{"Name"}</th><th scope="col">{"Value"}</th><th scope="col">{"Source"}</th></tr></thead>
-            <tbody>{ for p.assumptions.iter().map(|a| html!{ <tr><td>{ &a.name }</td><td>{ &a.value }</td><td>{ &a.source }</td></tr> }) }</tbody></table></div>
-        </details>
     }
 }
