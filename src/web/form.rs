@@ -41,17 +41,24 @@ pub fn scenario_form(props: &FormProps) -> Html {
                 </div>
             }
             { for sections().iter().enumerate().map(|(i, s)| html! {
-                <FormSection key={s.id} section={SectionRef(s)} texts={props.texts[i].clone()} errors={props.errors[i].clone()} onedit={props.onedit.clone()} />
+                <FormSection key={s.id} section={Static(s)} texts={props.texts[i].clone()} errors={props.errors[i].clone()} onedit={props.onedit.clone()} />
             }) }
         </form>
     }
 }
 
-/// A section of the static table, compared by identity.
-#[derive(Clone, Copy)]
-pub struct SectionRef(pub &'static Section);
+/// An entry of the static field table (a [`Section`] or [`Field`]),
+/// compared by address: the table never changes, so the same address is the
+/// same entry, and props compare in O(1).
+pub struct Static<T: 'static>(pub &'static T);
 
-impl PartialEq for SectionRef {
+impl<T> Clone for Static<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Static<T> {}
+impl<T> PartialEq for Static<T> {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self.0, other.0)
     }
@@ -59,7 +66,7 @@ impl PartialEq for SectionRef {
 
 #[derive(Properties, PartialEq)]
 pub struct SectionProps {
-    pub section: SectionRef,
+    pub section: Static<Section>,
     /// What each input shows, in field order. Replaced (a new `Rc`) only
     /// when one of this section's inputs changes.
     pub texts: Rc<[String]>,
@@ -77,7 +84,7 @@ fn form_section(props: &SectionProps) -> Html {
     let body = html! {
         <div class="fields">
             { for s.fields.iter().enumerate().map(|(j, f)| html! {
-                <FieldRow key={f.path} field={FieldRef(f)} text={props.texts[j].clone()} error={error(j)} onedit={props.onedit.clone()} />
+                <FieldRow key={f.path} field={Static(f)} text={props.texts[j].clone()} error={error(j)} onedit={props.onedit.clone()} />
             }) }
         </div>
     };
@@ -88,19 +95,9 @@ fn form_section(props: &SectionProps) -> Html {
     }
 }
 
-/// A field of the static table, compared by identity.
-#[derive(Clone, Copy)]
-pub struct FieldRef(pub &'static Field);
-
-impl PartialEq for FieldRef {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.0, other.0)
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct FieldRowProps {
-    pub field: FieldRef,
+    pub field: Static<Field>,
     /// What the input shows: the scenario's value, or the user's draft.
     pub text: String,
     pub error: Option<String>,
@@ -108,7 +105,8 @@ pub struct FieldRowProps {
 }
 
 /// One labelled input. Its props are plain values, so Yew re-renders only
-/// the rows whose text or error changed (one per keystroke, not all 72).
+/// the rows whose text or error changed (one per keystroke, not every row
+/// of the section).
 #[function_component(FieldRow)]
 fn field_row(props: &FieldRowProps) -> Html {
     let f = props.field.0;

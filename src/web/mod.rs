@@ -27,10 +27,10 @@ use yew::prelude::*;
 /// localStorage key of the last valid scenario.
 pub const STORAGE_KEY: &str = "kickoff.scenario.v1";
 
-/// Mount the app on `<main id="app">` (or `<body>`).
 /// The scenario is written to localStorage this long after the last change.
 const PERSIST_DEBOUNCE_MS: u32 = 300;
 
+/// Mount the app on `<div id="app">` (or `<body>`).
 pub fn start() {
     let doc = gloo::utils::document();
     match doc.get_element_by_id("app") {

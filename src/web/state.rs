@@ -2,6 +2,7 @@
 
 use super::fields::{self, Field, Kind};
 use crate::charts::cost_curve::{self, CostCurve};
+use crate::export::share::to_json_value;
 use crate::model::{plan, FieldError, Plan, PriceBook, Scenario};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -55,8 +56,6 @@ pub struct State {
     pub book: Shared<PriceBook>,
     /// The scenario as entered; may be invalid.
     pub scenario: Scenario,
-    /// `scenario` as JSON, kept so an edit does not serialise it again.
-    json: Rc<Value>,
     /// What each input shows, one list per form section (same order as
     /// [`fields::sections`]): the scenario's value, or the raw text the user
     /// typed. An edit replaces one section's list, so the other sections
@@ -109,12 +108,10 @@ impl State {
         };
         let good = good(&s, &book).expect("default scenario plans");
         let curve = cost_curve::compute(&s, &book);
-        let json = Rc::new(to_json_value(&s));
         State {
             book: Shared::new(book),
             curve_key: curve_key(&s),
-            texts: texts_of(&json),
-            json,
+            texts: texts_of(&s),
             scenario: s,
             parse_errors: BTreeMap::new(),
             plan_errors: Vec::new(),
@@ -159,8 +156,7 @@ impl State {
 
     /// Replace the scenario (load, reset): every input shows its value again.
     fn set_scenario(&mut self, s: Scenario) {
-        self.json = Rc::new(to_json_value(&s));
-        self.texts = texts_of(&self.json);
+        self.texts = texts_of(&s);
         self.scenario = s;
     }
 
@@ -189,8 +185,9 @@ impl State {
     }
 }
 
-/// What every input shows for the scenario `json`, per section.
-fn texts_of(json: &Value) -> Vec<Rc<[String]>> {
+/// What every input shows for the scenario, per section.
+fn texts_of(s: &Scenario) -> Vec<Rc<[String]>> {
+    let json = &to_json_value(s);
     fields::sections()
         .iter()
         .map(|s| s.fields.iter().map(|f| value_text(json, f)).collect())
@@ -287,16 +284,10 @@ impl Field {
     }
 }
 
-/// The scenario as a JSON value. Goes through text so the bundle carries one
-/// `Serialize` instantiation (to a writer) instead of two.
-pub fn to_json_value(s: &Scenario) -> Value {
-    crate::export::share::to_json_value(s)
-}
-
-/// The scenario `json` with `field` set from `raw`, parsed; and its JSON.
-pub fn apply(json: &Value, field: &Field, raw: &str) -> Result<(Scenario, Value), String> {
+/// `s` with `field` set from `raw`.
+pub fn apply(s: &Scenario, field: &Field, raw: &str) -> Result<Scenario, String> {
     let v = parse(field, raw)?;
-    let mut json = json.clone();
+    let mut json = to_json_value(s);
     let ptr = pointer(field.path);
     let (parent, key) = ptr.rsplit_once('/').expect("pointer has a slash");
     let obj = json
@@ -312,15 +303,14 @@ pub fn apply(json: &Value, field: &Field, raw: &str) -> Result<(Scenario, Value)
         }
     }
     // Through text, not `from_value`: one Deserialize instantiation keeps the bundle small.
-    let s = serde_json::from_str(&json.to_string()).map_err(|e| {
+    serde_json::from_str(&json.to_string()).map_err(|e| {
         let m = e.to_string();
         if m.contains("invalid value") || m.contains("out of range") {
             format!("out of range for {}", field.label)
         } else {
             m
         }
-    })?;
-    Ok((s, json))
+    })
 }
 
 impl Reducible for State {
@@ -337,11 +327,10 @@ impl Reducible for State {
                 let mut texts = st.texts[i].to_vec();
                 texts[j] = raw.clone();
                 st.texts[i] = texts.into();
-                match apply(&st.json, field, &raw) {
-                    Ok((s, json)) => {
+                match apply(&st.scenario, field, &raw) {
+                    Ok(s) => {
                         st.parse_errors.remove(field.path);
                         st.scenario = s;
-                        st.json = Rc::new(json);
                         st.replan();
                     }
                     Err(e) => {
