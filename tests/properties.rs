@@ -121,7 +121,7 @@ proptest! {
             2 => { s.delivery.payload_kb = bad; "delivery.payload_kb" }
             3 => { s.app.target_utilization = bad; "app.target_utilization" }
             4 => { s.app.task_vcpu = bad; "app.task_vcpu" }
-            5 => { s.audience.match_window_hours = bad; "audience.match_window_hours" }
+            5 => { s.match_day.kickoff_spike_seconds = bad; "match_day.kickoff_spike_seconds" }
             6 => { s.app.request_timeout_s = bad; "app.request_timeout_s" }
             _ => { s.peak_concurrent_fans = 0; "peak_concurrent_fans" }
         };

@@ -56,8 +56,6 @@ pub struct Audience {
     pub simultaneous_games: u32,
     /// Match days per month. Default 8: two per week.
     pub match_days_per_month: u32,
-    /// Hours of one match window (pre-game to post-game). Default 3.
-    pub match_window_hours: f64,
     /// Fans online outside match windows (reading old commentary).
     /// Default 100: 2 % of the peak.
     pub off_peak_fans: u32,
@@ -423,8 +421,6 @@ pub struct Coefficients {
     pub cache_overhead_factor: f64,
     /// Log bytes per origin request. Default 300.
     pub log_bytes_per_request: f64,
-    /// Container image size, MB, pulled at every task start. Default 200.
-    pub image_mb: f64,
     /// Other outbound traffic per task-hour through egress, GB. Default 0.05.
     pub egress_gb_per_task_hour: f64,
     /// Interface endpoints needed with `vpc_endpoints` egress (ecr.api,
@@ -510,7 +506,6 @@ impl Default for Audience {
             design_headroom_pct: 20.0,
             simultaneous_games: 3,
             match_days_per_month: 8,
-            match_window_hours: 3.0,
             off_peak_fans: 100,
         }
     }
@@ -685,7 +680,6 @@ impl Default for Coefficients {
             cache_usable_memory_share: 0.75,
             cache_overhead_factor: 1.3,
             log_bytes_per_request: 300.0,
-            image_mb: 200.0,
             egress_gb_per_task_hour: 0.05,
             interface_endpoints: 5,
             alb_rules: 3,

@@ -84,7 +84,6 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     e.range("audience.design_headroom_pct", a.design_headroom_pct, 0.0, 500.0);
     e.count("audience.simultaneous_games", a.simultaneous_games, 1, 100);
     e.count("audience.match_days_per_month", a.match_days_per_month, 0, 31);
-    e.above("audience.match_window_hours", a.match_window_hours, 0.0, 24.0);
     e.rule(
         "audience.off_peak_fans",
         a.off_peak_fans <= s.peak_concurrent_fans,
@@ -337,7 +336,6 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     );
     e.range("coefficients.cache_overhead_factor", c.cache_overhead_factor, 1.0, 10.0);
     e.range("coefficients.log_bytes_per_request", c.log_bytes_per_request, 0.0, 1e6);
-    e.range("coefficients.image_mb", c.image_mb, 0.0, 1e5);
     e.range(
         "coefficients.egress_gb_per_task_hour",
         c.egress_gb_per_task_hour,

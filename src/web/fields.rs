@@ -99,13 +99,6 @@ const STATIC_SECTIONS: &[Section] = &[
                 Int,
             ),
             f(
-                "audience.match_window_hours",
-                "Match window",
-                "hours",
-                "Pre-game to post-game, one match day.",
-                Num,
-            ),
-            f(
                 "audience.off_peak_fans",
                 "Off-peak fans",
                 "fans",

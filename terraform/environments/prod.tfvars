@@ -8,7 +8,6 @@
 #     "design_headroom_pct": 20.0,
 #     "simultaneous_games": 3,
 #     "match_days_per_month": 8,
-#     "match_window_hours": 3.0,
 #     "off_peak_fans": 100
 #   },
 #   "match_day": {
@@ -133,7 +132,6 @@
 #     "cache_usable_memory_share": 0.75,
 #     "cache_overhead_factor": 1.3,
 #     "log_bytes_per_request": 300.0,
-#     "image_mb": 200.0,
 #     "egress_gb_per_task_hour": 0.05,
 #     "interface_endpoints": 5,
 #     "alb_rules": 3,
