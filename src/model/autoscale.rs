@@ -223,10 +223,7 @@ mod tests {
     fn setup(s: &Scenario) -> (FargateSizing, Vec<Point>, Vec<Demand>) {
         let pts = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
         let ds: Vec<Demand> = pts.iter().map(|p| demand::at_point(s, p)).collect();
-        let peak = ds.iter().copied().fold(
-            Demand::default(),
-            |a, d| if d.origin_rps > a.origin_rps { d } else { a },
-        );
+        let peak = demand::peak_by(&ds, |d| d.origin_rps);
         let f = fargate::size(s, &peak, &demand::off_peak(s));
         (f, pts, ds)
     }

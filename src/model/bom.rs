@@ -7,6 +7,7 @@ use super::catalog::{cache_node, db_class, is_valid_fargate_pair};
 use super::cdn::data_out_items;
 use super::cost::{LineItem, Service};
 use super::demand::Demand;
+use super::observability::FREE_DASHBOARDS;
 use super::prices::PriceBook;
 use super::scenario::Arch;
 use crate::export::scenario_file::{ImportError, MAX_IMPORT_BYTES};
@@ -670,7 +671,7 @@ pub fn price(bill: &Bill, book: &PriceBook) -> Result<Priced, ImportError> {
             book,
             Service::Monitoring,
             "Dashboards beyond 3 free",
-            f64::from(w.dashboards.saturating_sub(3)),
+            f64::from(w.dashboards.saturating_sub(FREE_DASHBOARDS)),
             "dashboard-months",
             "cloudwatch.dashboard_month",
             1.0,

@@ -1,14 +1,13 @@
 //! ElastiCache (Valkey or Redis OSS): node type and replicas for the hot
 //! commentary keys.
 
-use super::catalog::{cache_node, CacheNode, CACHE_NODES};
+use super::catalog::{cache_node, CacheNode, CACHE_NODES, GIB};
 use super::cost::{LineItem, Service, ServiceCost};
 use super::demand::Demand;
 use super::prices::PriceBook;
 use super::scenario::{CacheEngine, Environment, Scenario};
 use serde::Serialize;
 
-const GIB: f64 = 1.073_741_824;
 /// t4g nodes earn CPU credits at about this share of a core
 /// (aws.amazon.com/ec2/instance-types/t4g).
 pub const T4G_BASELINE: f64 = 0.2;

@@ -3,6 +3,10 @@
 //! Prices are not here; they live in the price book under the ids these
 //! entries name.
 
+/// GB in one GiB: `memory_gib * GIB` is the size in GB (catalog memory is
+/// in GiB, the model counts GB).
+pub const GIB: f64 = 1.073_741_824;
+
 /// Valid Fargate memory sizes (GB) for a task's vCPU
 /// (docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html).
 /// Empty when `vcpu` is not a Fargate size.

@@ -147,6 +147,16 @@ pub fn off_peak(s: &Scenario) -> Demand {
     at(s, f64::from(s.audience.off_peak_fans), 0.0, 0.0)
 }
 
+/// The step of `day` with the largest `key`, starting from
+/// `Demand::default()`: a later step replaces the current one only when its
+/// key is strictly greater, so ties keep the earliest step (and an empty or
+/// all-zero day gives the default).
+pub fn peak_by(day: &[Demand], key: impl Fn(&Demand) -> f64) -> Demand {
+    day.iter()
+        .copied()
+        .fold(Demand::default(), |a, d| if key(&d) > key(&a) { d } else { a })
+}
+
 /// Totals over an average month.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Month {

@@ -41,6 +41,12 @@ pub struct FargateSizing {
 /// (docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html).
 pub const MAX_TASKS_PER_SERVICE: u32 = 5_000;
 
+/// Memory headroom factor: a task is sized for 1.25 × the memory its process
+/// and open connections need (25 % spare), so garbage-collection peaks,
+/// connection bursts and estimation error in the per-connection cost do not
+/// push a task into an out-of-memory kill.
+pub const MEMORY_HEADROOM: f64 = 1.25;
+
 /// Tasks needed for `rps` at the target utilisation (`as` saturates).
 fn tasks_for(rps: f64, capacity: f64, util: f64) -> u32 {
     (rps / (capacity * util)).ceil().max(1.0) as u32
@@ -57,12 +63,13 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
     };
     let cpu_tasks = tasks_for(peak.origin_rps, task_capacity_rps, app.target_utilization);
 
-    // Memory: the process plus its share of open connections, 25 % spare.
+    // Memory: the process plus its share of open connections, with
+    // `MEMORY_HEADROOM` spare.
     let base_gb = app.process_base_memory_mb / 1_000.0;
     let conn_gb_total = peak.origin_connections * app.connection_memory_kb / 1e6;
     let options = fargate_memory_options_gb(app.task_vcpu);
     let largest = options.last().copied().unwrap_or(0.5);
-    let usable_per_task = (largest / 1.25 - base_gb).max(0.01);
+    let usable_per_task = (largest / MEMORY_HEADROOM - base_gb).max(0.01);
     let mem_tasks = (conn_gb_total / usable_per_task).ceil().max(1.0) as u32;
 
     let mut peak_tasks = cpu_tasks.max(mem_tasks).max(floor);
@@ -118,7 +125,7 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
     let memory_needed_gb = if memory_bound {
         largest
     } else {
-        (base_gb + connections_per_task_at_peak * app.connection_memory_kb / 1e6) * 1.25
+        (base_gb + connections_per_task_at_peak * app.connection_memory_kb / 1e6) * MEMORY_HEADROOM
     };
     let task_memory_gb = s.overrides.task_memory_gb.unwrap_or_else(|| {
         options

@@ -6,6 +6,11 @@ use super::prices::PriceBook;
 use super::scenario::Scenario;
 use super::storage::DAYS_PER_MONTH;
 
+/// CloudWatch dashboards free each month: the first 3 (up to 50 metrics
+/// each) cost nothing, the rest are billed per dashboard-month
+/// (aws.amazon.com/cloudwatch/pricing, free tier).
+pub const FREE_DASHBOARDS: u32 = 3;
+
 /// GB of API logs ingested a month.
 pub fn log_gb(s: &Scenario, month: &Month) -> f64 {
     month.origin_requests * s.coefficients.log_bytes_per_request / 1e9
@@ -48,7 +53,7 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month, read_replicas: 
             book,
             Service::Monitoring,
             "Dashboards beyond 3 free",
-            f64::from(c.dashboards.saturating_sub(3)),
+            f64::from(c.dashboards.saturating_sub(FREE_DASHBOARDS)),
             "dashboard-months",
             "cloudwatch.dashboard_month",
             1.0,

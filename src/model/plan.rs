@@ -12,7 +12,7 @@ use super::observability;
 use super::prices::{Price, PriceBook};
 use super::profile;
 use super::rds::{self, RdsSizing};
-use super::scenario::{DeliveryMode, Environment, Scenario};
+use super::scenario::{Environment, Scenario};
 use super::slo::{self, SloVerdict, CLOUDFRONT_ORIGIN_READ_TIMEOUT_S};
 use super::storage::{self, StorageSizing};
 use super::validate::{validate, FieldError};
@@ -32,6 +32,18 @@ pub struct DemandSummary {
 pub struct MatchDaySim {
     pub with_prescale: SimRun,
     pub without_prescale: SimRun,
+}
+
+impl MatchDaySim {
+    /// The run the deployed configuration `f` follows: the pre-scaled one
+    /// when scheduled pre-scaling raises the kickoff minimum above the floor.
+    pub fn chosen(&self, f: &FargateSizing) -> &SimRun {
+        if f.prescale_tasks > f.min_tasks {
+            &self.with_prescale
+        } else {
+            &self.without_prescale
+        }
+    }
 }
 
 /// A cross-service trap the plan found.
@@ -70,15 +82,6 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The run the deployed configuration follows (pre-scaled when enabled).
-    pub fn chosen_run(&self) -> &SimRun {
-        if self.fargate.prescale_tasks > self.fargate.min_tasks {
-            &self.match_day.with_prescale
-        } else {
-            &self.match_day.without_prescale
-        }
-    }
-
     pub fn slo_pass(&self) -> bool {
         self.slo.iter().all(|v| v.pass)
     }
@@ -98,49 +101,26 @@ impl Plan {
 /// ```
 pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
     validate(s, book)?;
-    let book = book.with_overrides(&s.price_overrides).map_err(|ids| {
-        ids.into_iter()
-            .map(|id| FieldError {
-                field: format!("price_overrides.{id}"),
-                value: id,
-                rule: "not a price id in the price book".into(),
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let Ok(book) = book.with_overrides(&s.price_overrides) else {
+        unreachable!("validate() rejects unknown price ids");
+    };
     let book = &book;
 
     let points = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
     let day: Vec<Demand> = points.iter().map(|p| demand::at_point(s, p)).collect();
-    let peak = day.iter().copied().fold(
-        Demand::default(),
-        |a, d| if d.origin_rps > a.origin_rps { d } else { a },
-    );
+    let peak = demand::peak_by(&day, |d| d.origin_rps);
     // Peak per dimension, for tiers that do not scale with origin requests.
-    let peak_db = day.iter().copied().fold(Demand::default(), |a, d| {
-        if d.db_reads_per_s + d.db_writes_per_s > a.db_reads_per_s + a.db_writes_per_s {
-            d
-        } else {
-            a
-        }
-    });
-    let peak_cache = day.iter().copied().fold(Demand::default(), |a, d| {
-        if d.redis_ops_per_s > a.redis_ops_per_s {
-            d
-        } else {
-            a
-        }
-    });
+    let peak_db = demand::peak_by(&day, |d| d.db_reads_per_s + d.db_writes_per_s);
+    let peak_cache = demand::peak_by(&day, |d| d.redis_ops_per_s);
     let off = demand::off_peak(s);
     let month = demand::month(s, &day, s.scaling.sim_step_s);
 
     let f = fargate::size(s, &peak, &off);
-    let with_prescale = autoscale::simulate(s, &f, &points, &day, true);
-    let without_prescale = autoscale::simulate(s, &f, &points, &day, false);
-    let chosen = if f.prescale_tasks > f.min_tasks {
-        &with_prescale
-    } else {
-        &without_prescale
+    let match_day = MatchDaySim {
+        with_prescale: autoscale::simulate(s, &f, &points, &day, true),
+        without_prescale: autoscale::simulate(s, &f, &points, &day, false),
     };
+    let chosen = match_day.chosen(&f);
 
     let fargate_cost = fargate::cost(s, book, &f, chosen);
     let (alb_sizing, alb_cost) = alb::plan(s, book, &peak, &day, &off, &month);
@@ -201,10 +181,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
         cdn: cdn_sizing,
         storage: storage_sizing,
         network: net_sizing,
-        match_day: MatchDaySim {
-            with_prescale,
-            without_prescale,
-        },
+        match_day,
         assumptions: assumptions(s),
         prices_used,
     })
@@ -231,14 +208,12 @@ fn warnings(
             f.max_tasks, s.app.db_pool_per_task, rds.connections_at_max_tasks, s.coefficients.db_connection_headroom * 100.0, rds.max_connections, rds.instance_class
         ));
     }
-    let (idle, _, _) = alb::settings(s);
-    if s.delivery.mode == DeliveryMode::Sse {
+    if slo::sse_heartbeat_too_slow(s) {
+        let (idle, _, _) = alb::settings(s);
         let hb = s.delivery.sse_heartbeat_s;
-        if hb >= CLOUDFRONT_ORIGIN_READ_TIMEOUT_S || hb >= f64::from(idle) {
-            warn(&mut w, "heartbeat_timeout", format!(
-                "SSE heartbeat {hb} s is not below CloudFront's origin read timeout ({CLOUDFRONT_ORIGIN_READ_TIMEOUT_S} s) and the ALB idle timeout ({idle} s): streams will be cut"
-            ));
-        }
+        warn(&mut w, "heartbeat_timeout", format!(
+            "SSE heartbeat {hb} s is not below CloudFront's origin read timeout ({CLOUDFRONT_ORIGIN_READ_TIMEOUT_S} s) and the ALB idle timeout ({idle} s): streams will be cut"
+        ));
     }
     if s.delivery.cdn_live_ttl_s >= s.slo.freshness_p95_s {
         warn(
@@ -352,18 +327,38 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
             "Measurements range 25–100 KB per Node connection",
         ),
         a(
+            "SSE message cost (coefficients.sse_message_cost)",
+            format!("{} × a polled request's CPU per message", s.coefficients.sse_message_cost),
+            "No TLS handshake or routing, one write; applies only to SSE delivery",
+        ),
+        a(
             "MySQL queries per vCPU (coefficients.db_queries_per_vcpu)",
-            format!("{}", s.coefficients.db_queries_per_vcpu),
+            format!("{} queries/s per vCPU", s.coefficients.db_queries_per_vcpu),
             "Simple indexed reads at 70 % CPU; rule of thumb",
         ),
         a(
+            "Storage IOPS per MySQL write (coefficients.db_iops_per_write)",
+            format!("{} I/Os per write", s.coefficients.db_iops_per_write),
+            "The row plus redo log and binlog flushes, amortised by group commit",
+        ),
+        a(
+            "Storage IOPS per MySQL read (coefficients.db_iops_per_read)",
+            format!("{} I/Os per read", s.coefficients.db_iops_per_read),
+            "Share of reads that miss the buffer pool once the working set fits in memory",
+        ),
+        a(
+            "Bytes per MySQL query (coefficients.db_bytes_per_query)",
+            format!("{} bytes", s.coefficients.db_bytes_per_query),
+            "A few commentary rows plus protocol overhead; drives cross-AZ traffic",
+        ),
+        a(
             "Cache ops per engine thread (coefficients.cache_ops_per_vcpu)",
-            format!("{}", s.coefficients.cache_ops_per_vcpu),
+            format!("{} ops/s per engine thread", s.coefficients.cache_ops_per_vcpu),
             "Conservative for small GET/SET on Redis/Valkey",
         ),
         a(
             "max_connections (coefficients.db_bytes_per_connection)",
-            format!("memory / {}", s.coefficients.db_bytes_per_connection),
+            format!("memory (bytes) / {} bytes per connection", s.coefficients.db_bytes_per_connection),
             "RDS MySQL parameter group default formula",
         ),
         a(

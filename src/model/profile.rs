@@ -39,7 +39,7 @@ pub fn burst_starts_s(md: &MatchDay) -> Vec<f64> {
     let n = md.goal_bursts;
     (0..n)
         .map(|k| {
-            let play_min = 90.0 * (f64::from(k) + 0.5) / f64::from(n);
+            let play_min = (FIRST_HALF_MIN + SECOND_HALF_MIN) * (f64::from(k) + 0.5) / f64::from(n);
             let clock_min = if play_min < FIRST_HALF_MIN {
                 play_min
             } else {

@@ -1,18 +1,30 @@
 //! RDS for MySQL: instance class, standby, read replicas, gp3 storage and the
 //! connection budget the API's pools must fit in.
 
-use super::catalog::{db_class, DbClass, DB_CLASSES};
+use super::catalog::{db_class, DbClass, DB_CLASSES, GIB};
 use super::cost::{LineItem, Service, ServiceCost};
 use super::demand::Demand;
 use super::prices::PriceBook;
 use super::scenario::{ReplicaPolicy, Scenario};
 use serde::Serialize;
 
-/// GiB → GB.
-const GIB: f64 = 1.073_741_824;
-/// gp3 IOPS included below / from 400 GB.
+/// gp3 volumes for RDS MySQL from this size (GB) include more IOPS.
+const GP3_LARGE_FROM_GB: f64 = 400.0;
+/// gp3 IOPS included below / from [`GP3_LARGE_FROM_GB`].
 const GP3_IOPS_SMALL: f64 = 3_000.0;
 const GP3_IOPS_LARGE: f64 = 12_000.0;
+/// RDS quota: read replicas per source DB instance
+/// (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html).
+pub const MAX_READ_REPLICAS: u32 = 15;
+
+/// IOPS a gp3 volume of `storage_gb` includes without provisioning.
+fn gp3_included_iops(storage_gb: f64) -> f64 {
+    if storage_gb >= GP3_LARGE_FROM_GB {
+        GP3_IOPS_LARGE
+    } else {
+        GP3_IOPS_SMALL
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RdsSizing {
@@ -68,25 +80,21 @@ fn storage(s: &Scenario, reads: f64, writes: f64) -> (f64, f64) {
     let iops_needed = iops_needed(s, reads, writes);
     if iops_needed <= GP3_IOPS_SMALL {
         (storage_gb, 0.0)
-    } else if storage_gb >= 400.0 || iops_needed <= GP3_IOPS_LARGE {
+    } else if storage_gb >= GP3_LARGE_FROM_GB || iops_needed <= GP3_IOPS_LARGE {
         let provisioned = if iops_needed > GP3_IOPS_LARGE {
             iops_needed.ceil()
         } else {
             0.0
         };
-        (storage_gb.max(400.0), provisioned)
+        (storage_gb.max(GP3_LARGE_FROM_GB), provisioned)
     } else {
-        (400.0, iops_needed.ceil())
+        (GP3_LARGE_FROM_GB, iops_needed.ceil())
     }
 }
 
 /// Monthly storage and extra IOPS of one copy of the database.
 fn copy_monthly_usd(book: &PriceBook, storage_gb: f64, provisioned_iops: f64) -> f64 {
-    let included = if storage_gb >= 400.0 {
-        GP3_IOPS_LARGE
-    } else {
-        GP3_IOPS_SMALL
-    };
+    let included = gp3_included_iops(storage_gb);
     storage_gb * book.get("rds.gp3_gb_month") + (provisioned_iops - included).max(0.0) * book.get("rds.gp3_iops_month")
 }
 
@@ -102,8 +110,9 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
             // Reads spread evenly over the writer and its replicas, and the
             // writer also takes every write: the fewest instances n with
             // writes + reads / n <= cap. Capped just past RDS's 15-replica
-            // limit (more is infeasible anyway); no headroom for reads at all
-            // (writes >= cap) is the same cap, and fails the CPU check.
+            // limit (`MAX_READ_REPLICAS`; more is infeasible anyway); no
+            // headroom for reads at all (writes >= cap) is the same cap, and
+            // fails the CPU check.
             ReplicaPolicy::Auto => {
                 let instances = if writes < cap {
                     (reads / (cap - writes)).ceil().max(1.0)
@@ -129,7 +138,7 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
         hourly: price * copies
             + copies * copy_usd / hours
             + f64::from(replicas) * book.get("cloudwatch.alarm_month") / hours,
-        cpu_ok: writes <= cap && writer_load <= cap && replicas <= 15,
+        cpu_ok: writes <= cap && writer_load <= cap && replicas <= MAX_READ_REPLICAS,
         mem_ok: class.memory_gib * GIB * c.db_buffer_pool_share >= s.data.working_set_gb,
         conn_ok: f64::from(conns)
             <= f64::from(max_connections(&class, c.db_bytes_per_connection)) * c.db_connection_headroom,
@@ -260,11 +269,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
         1.0,
     ));
     if provisioned_iops > 0.0 {
-        let included = if storage_gb >= 400.0 {
-            GP3_IOPS_LARGE
-        } else {
-            GP3_IOPS_SMALL
-        };
+        let included = gp3_included_iops(storage_gb);
         items.push(LineItem::new(
             book,
             Service::Rds,

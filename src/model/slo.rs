@@ -9,6 +9,15 @@ use serde::Serialize;
 /// CloudFront's default origin read timeout, seconds.
 pub const CLOUDFRONT_ORIGIN_READ_TIMEOUT_S: f64 = 30.0;
 
+/// Does SSE delivery send its heartbeat too rarely to keep streams open?
+/// True when streaming and the heartbeat is not below both CloudFront's
+/// origin read timeout and the ALB idle timeout: idle streams get cut.
+pub fn sse_heartbeat_too_slow(s: &Scenario) -> bool {
+    let (idle, _, _) = super::alb::settings(s);
+    s.delivery.mode == DeliveryMode::Sse
+        && s.delivery.sse_heartbeat_s >= f64::from(idle).min(CLOUDFRONT_ORIGIN_READ_TIMEOUT_S)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SloVerdict {
     /// `freshness`, `kickoff_error_rate`, `zero_downtime_deploy`, `budget`.
@@ -115,10 +124,8 @@ pub fn verdicts(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, run: &SimRun, 
     if f.max_tasks < deploy_tasks / 2 {
         problems.push("max tasks below the peak".to_string());
     }
-    let (idle, dereg, _) = super::alb::settings(s);
-    if s.delivery.mode == DeliveryMode::Sse
-        && s.delivery.sse_heartbeat_s >= f64::from(idle).min(CLOUDFRONT_ORIGIN_READ_TIMEOUT_S)
-    {
+    let (_, dereg, _) = super::alb::settings(s);
+    if sse_heartbeat_too_slow(s) {
         problems.push("SSE heartbeat not below the ALB idle timeout and CloudFront origin read timeout".to_string());
     }
     out.push(SloVerdict {

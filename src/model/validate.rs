@@ -1,6 +1,8 @@
 //! Scenario validation: every rule, every field, all errors at once.
 
 use super::catalog::{cache_node, db_class, is_valid_fargate_pair, FARGATE_VCPU};
+use super::fargate::MAX_TASKS_PER_SERVICE;
+use super::rds::MAX_READ_REPLICAS;
 use super::scenario::{Scenario, MAX_FANS};
 use super::PriceBook;
 use serde::Serialize;
@@ -372,10 +374,10 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
         );
     }
     if let Some(min) = o.min_tasks {
-        e.count("overrides.min_tasks", min, 1, 5000);
+        e.count("overrides.min_tasks", min, 1, MAX_TASKS_PER_SERVICE);
     }
     if let Some(max) = o.max_tasks {
-        e.count("overrides.max_tasks", max, 1, 5000);
+        e.count("overrides.max_tasks", max, 1, MAX_TASKS_PER_SERVICE);
         if let Some(min) = o.min_tasks {
             e.rule(
                 "overrides.max_tasks",
@@ -394,7 +396,7 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
         );
     }
     if let Some(n) = o.db_read_replicas {
-        e.count("overrides.db_read_replicas", n, 0, 15);
+        e.count("overrides.db_read_replicas", n, 0, MAX_READ_REPLICAS);
     }
     if let Some(node) = &o.cache_node_type {
         e.rule(
