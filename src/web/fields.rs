@@ -1,6 +1,8 @@
 //! The input table: one row per editable scenario field. The form is
 //! generated from this table; no field has its own component.
 
+use crate::model::catalog::{CACHE_NODES, DB_CLASSES};
+
 /// How a field is entered and stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
@@ -50,6 +52,24 @@ impl Field {
         self.path.replace('.', "-")
     }
 }
+
+/// Select options (value, label) naming every entry of a catalog table,
+/// built at compile time so the form offers exactly the classes the model
+/// knows.
+macro_rules! name_options {
+    ($table:expr) => {{
+        let mut out = [("", ""); $table.len()];
+        let mut i = 0;
+        while i < out.len() {
+            out[i] = ($table[i].name, $table[i].name);
+            i += 1;
+        }
+        out
+    }};
+}
+
+const DB_CLASS_OPTIONS: [(&str, &str); DB_CLASSES.len()] = name_options!(DB_CLASSES);
+const CACHE_NODE_OPTIONS: [(&str, &str); CACHE_NODES.len()] = name_options!(CACHE_NODES);
 
 const fn f(path: &'static str, label: &'static str, unit: &'static str, help: &'static str, kind: Kind) -> Field {
     Field {
@@ -539,24 +559,7 @@ const STATIC_SECTIONS: &[Section] = &[
                 "DB instance class",
                 "",
                 "Empty = cheapest class that fits.",
-                OptChoice(&[
-                    ("db.t4g.micro", "db.t4g.micro"),
-                    ("db.t4g.small", "db.t4g.small"),
-                    ("db.t4g.medium", "db.t4g.medium"),
-                    ("db.t4g.large", "db.t4g.large"),
-                    ("db.m6g.large", "db.m6g.large"),
-                    ("db.m6g.xlarge", "db.m6g.xlarge"),
-                    ("db.m6g.2xlarge", "db.m6g.2xlarge"),
-                    ("db.m7g.large", "db.m7g.large"),
-                    ("db.m7g.xlarge", "db.m7g.xlarge"),
-                    ("db.m7g.2xlarge", "db.m7g.2xlarge"),
-                    ("db.r6g.large", "db.r6g.large"),
-                    ("db.r6g.xlarge", "db.r6g.xlarge"),
-                    ("db.r6g.2xlarge", "db.r6g.2xlarge"),
-                    ("db.r7g.large", "db.r7g.large"),
-                    ("db.r7g.xlarge", "db.r7g.xlarge"),
-                    ("db.r7g.2xlarge", "db.r7g.2xlarge"),
-                ]),
+                OptChoice(&DB_CLASS_OPTIONS),
             ),
             f(
                 "overrides.db_read_replicas",
@@ -577,13 +580,7 @@ const STATIC_SECTIONS: &[Section] = &[
                 "Cache node type",
                 "",
                 "Empty = smallest node that fits.",
-                OptChoice(&[
-                    ("cache.t4g.micro", "cache.t4g.micro"),
-                    ("cache.t4g.small", "cache.t4g.small"),
-                    ("cache.t4g.medium", "cache.t4g.medium"),
-                    ("cache.m7g.large", "cache.m7g.large"),
-                    ("cache.r7g.large", "cache.r7g.large"),
-                ]),
+                OptChoice(&CACHE_NODE_OPTIONS),
             ),
             f(
                 "overrides.cache_replicas",
@@ -646,8 +643,8 @@ const STATIC_SECTIONS: &[Section] = &[
 ];
 
 /// Every section, with "Prices & coefficients" extended by one input per
-/// price in the embedded price book (its unit, value, source and date as the
-/// help text), so any price can be overridden. Built once; the strings live
+/// price in the embedded price book (its unit on the label; value, source
+/// and date as the help text), so any price can be overridden. Built once; the strings live
 /// for the page's lifetime.
 pub fn sections() -> &'static [Section] {
     static ALL: std::sync::OnceLock<&'static [Section]> = std::sync::OnceLock::new();
@@ -657,10 +654,12 @@ pub fn sections() -> &'static [Section] {
         let prices = book.prices.iter().map(|p| Field {
             path: leak(format!("price_overrides.{}", p.id)),
             label: leak(p.id.clone()),
-            unit: "USD",
+            // The book's own unit: most are USD per something, but some are
+            // shares, multipliers or free allowances.
+            unit: leak(p.unit.clone()),
             help: leak(format!(
-                "{} {} — {} ({}, confidence {}). Empty = this price.",
-                p.value, p.unit, p.source, p.date, p.confidence
+                "Embedded: {} — {} ({}, confidence {}). Empty = this price.",
+                p.value, p.source, p.date, p.confidence
             )),
             kind: OptNum,
         });

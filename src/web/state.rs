@@ -232,38 +232,48 @@ pub fn value_text(json: &Value, field: &Field) -> String {
     }
 }
 
+/// `raw` as number text: spaces and `_` dropped, and `,` accepted only as a
+/// thousands separator ("1,500", "12,345.5"). A decimal comma ("2,5") is an
+/// error rather than being read as 25.
+fn number_text(raw: &str) -> Result<String, String> {
+    let t: String = raw.trim().chars().filter(|c| *c != '_' && *c != ' ').collect();
+    if !t.contains(',') {
+        return Ok(t);
+    }
+    let int = t.split('.').next().unwrap_or_default();
+    let mut groups = int.trim_start_matches('-').split(',');
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    let decimals_ok = !t[int.len()..].contains(',');
+    if first_ok && decimals_ok && groups.all(|g| g.len() == 3) {
+        Ok(t.replace(',', ""))
+    } else {
+        Err("use '.' for decimals (',' only between thousands)".into())
+    }
+}
+
 /// Parse `raw` for `field` into a JSON value; `Ok(None)` removes the key
 /// (an empty price override or override: the default, `None`).
 pub fn parse(field: &Field, raw: &str) -> Result<Option<Value>, String> {
-    let t: String = raw
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != '_' && *c != ' ')
-        .collect();
+    let optional = matches!(field.kind, Kind::OptInt | Kind::OptNum | Kind::OptChoice(_));
+    if optional && raw.trim().is_empty() {
+        return Ok(None);
+    }
+    let or_empty = if optional { ", or leave empty" } else { "" };
     match field.kind {
-        Kind::Int => t
+        Kind::Int | Kind::OptInt => number_text(raw)?
             .parse::<u32>()
             .map(|v| Some(Value::from(v)))
-            .map_err(|_| format!("enter a whole number ≥ 0 ({})", field.unit_or("count"))),
-        Kind::Num => match t.parse::<f64>() {
+            .map_err(|_| format!("enter a whole number ≥ 0 ({}){or_empty}", field.unit_or("count"))),
+        Kind::Num | Kind::OptNum => match number_text(raw)?.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(Some(Value::from(v))),
-            _ => Err(format!("enter a number ({})", field.unit_or("value"))),
-        },
-        Kind::OptInt | Kind::OptNum | Kind::OptChoice(_) if t.is_empty() => Ok(None),
-        Kind::OptInt => t
-            .parse::<u32>()
-            .map(|v| Some(Value::from(v)))
-            .map_err(|_| format!("enter a whole number ≥ 0 ({}), or leave empty", field.unit_or("count"))),
-        Kind::OptNum => match t.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(Some(Value::from(v))),
-            _ => Err(format!("enter a number ({}), or leave empty", field.unit_or("value"))),
+            _ => Err(format!("enter a number ({}){or_empty}", field.unit_or("value"))),
         },
         Kind::OptChoice(options) => match raw {
             "true" | "false" => Ok(Some(Value::Bool(raw == "true"))),
             _ if options.iter().any(|(v, _)| *v == raw) => Ok(Some(Value::String(raw.to_string()))),
             _ => Err("choose one of the options".into()),
         },
-        Kind::Bool => Ok(Some(Value::Bool(t == "true"))),
+        Kind::Bool => Ok(Some(Value::Bool(raw.trim() == "true"))),
         Kind::Choice(options) => {
             if options.iter().any(|(v, _)| *v == raw) {
                 Ok(Some(Value::String(raw.to_string())))
