@@ -3,6 +3,7 @@
 //! The variable names are the contract in `docs/tfvars-contract.md`.
 
 use crate::model::cache::engine_name;
+use crate::model::catalog::CACHE_NODES;
 use crate::model::cdn::price_class_name;
 use crate::model::network::egress_name;
 use crate::model::profile::MATCH_MIN;
@@ -112,7 +113,8 @@ impl Tfvars {
         let st = &s.storage;
         let (cache_node, cache_replicas) = match &p.cache {
             Some(c) => (c.node_type.clone(), c.replicas),
-            None => ("cache.t4g.micro".to_string(), 0),
+            // No cache: Terraform still needs a valid node type; the smallest.
+            None => (CACHE_NODES[0].name.to_string(), 0),
         };
         Tfvars {
             environment: match s.platform.environment {

@@ -17,7 +17,7 @@ use charts::{Chart, ChartKind};
 use form::{FormProps, ScenarioForm};
 use gloo::events::EventListener;
 use results::Results;
-use state::{Action, Notice, State};
+use state::{Action, Good, Notice, State};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -54,33 +54,31 @@ fn location_hash() -> String {
         .unwrap_or_default()
 }
 
+/// The scenario in the URL's share link: None when the fragment is not one,
+/// else the scenario or the notice that says why it could not be opened.
+fn share_link() -> Option<Result<Scenario, Notice>> {
+    let hash = location_hash();
+    share::is_share_fragment(&hash).then(|| {
+        share::decode_with(&hash, parse_json).map_err(|e| Notice {
+            error: true,
+            text: format!("Could not open the share link: {e}. Your scenario is unchanged."),
+        })
+    })
+}
+
 /// The first state: a share link in the URL wins, then localStorage, then defaults.
 pub fn initial_state() -> State {
-    let hash = location_hash();
-    if share::is_share_fragment(&hash) {
-        match share::decode_with(&hash, parse_json) {
-            Ok(s) => {
-                return State::new(
-                    s,
-                    Some(Notice {
-                        error: false,
-                        text: "Loaded the scenario from the share link.".into(),
-                    }),
-                )
-            }
-            Err(e) => {
-                let base = stored();
-                return State::new(
-                    base,
-                    Some(Notice {
-                        error: true,
-                        text: format!("Could not open the share link: {e}. Your scenario is unchanged."),
-                    }),
-                );
-            }
-        }
+    match share_link() {
+        Some(Ok(s)) => State::new(
+            s,
+            Some(Notice {
+                error: false,
+                text: "Loaded the scenario from the share link.".into(),
+            }),
+        ),
+        Some(Err(notice)) => State::new(stored(), Some(notice)),
+        None => State::new(stored(), None),
     }
-    State::new(stored(), None)
 }
 
 fn stored() -> Scenario {
@@ -233,21 +231,13 @@ pub fn app() -> Html {
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                let hash = location_hash();
-                if !share::is_share_fragment(&hash) {
-                    return;
-                }
-                dispatch.emit(match share::decode_with(&hash, parse_json) {
-                    Ok(s) => Action::Load {
-                        scenario: Box::new(s),
-                        source: "the share link".into(),
-                    },
-                    Err(e) => Action::Notify(Notice {
-                        error: true,
-                        text: format!("Could not open the share link: {e}. Your scenario is unchanged."),
-                    }),
-                });
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| match share_link() {
+                Some(Ok(s)) => dispatch.emit(Action::Load {
+                    scenario: Box::new(s),
+                    source: "the share link".into(),
+                }),
+                Some(Err(notice)) => dispatch.emit(Action::Notify(notice)),
+                None => {}
             });
             move || drop(listener)
         });
@@ -263,41 +253,27 @@ pub fn app() -> Html {
     let notify = dispatch.reform(Action::Notify);
     let good = state.good.clone();
 
-    let on_tfvars = {
+    // A download callback: `text` renders the file from the last good plan.
+    let offer = |name: &'static str, mime: &'static str, text: fn(&Good) -> String| {
         let good = good.clone();
         let notify = notify.clone();
         Callback::from(move |_: MouseEvent| {
-            if download(
-                "kickoff.tfvars",
-                "text/plain",
-                &tfvars::render(&good.scenario, &good.plan),
-            )
-            .is_err()
-            {
+            if download(name, mime, &text(&good)).is_err() {
                 notify.emit(Notice {
                     error: true,
-                    text: "The browser blocked the download.".into(),
+                    text: format!("The browser blocked the download of {name}."),
                 });
             }
         })
     };
+    let on_tfvars = offer("kickoff.tfvars", "text/plain", |g| tfvars::render(&g.scenario, &g.plan));
+    let on_md = offer("kickoff-summary.md", "text/markdown", |g| report::markdown(&g.plan));
+    let on_csv = offer("kickoff-services.csv", "text/csv", |g| report::csv(&g.plan));
     let on_copy_tfvars = {
         let good = good.clone();
         let notify = notify.clone();
         Callback::from(move |_: MouseEvent| {
             copy_to_clipboard(tfvars::render(&good.scenario, &good.plan), "the tfvars", notify.clone())
-        })
-    };
-    let on_md = {
-        let good = good.clone();
-        Callback::from(move |_: MouseEvent| {
-            let _ = download("kickoff-summary.md", "text/markdown", &report::markdown(&good.plan));
-        })
-    };
-    let on_csv = {
-        let good = good.clone();
-        Callback::from(move |_: MouseEvent| {
-            let _ = download("kickoff-services.csv", "text/csv", &report::csv(&good.plan));
         })
     };
     let on_share = {
@@ -376,7 +352,7 @@ pub fn app() -> Html {
                 }
             </header>
             <p class="mobile-total" aria-hidden="true">
-                { format!("{} a month · SLOs {}/{} pass", crate::charts::usd(good.plan.total_monthly_usd), good.plan.slo.iter().filter(|v| v.pass).count(), good.plan.slo.len()) }
+                { format!("{} a month · SLOs {}/{} pass", results::money(good.plan.total_monthly_usd), good.plan.slo.iter().filter(|v| v.pass).count(), good.plan.slo.len()) }
                 if !state.is_valid() { <span class="mobile-stale">{" · last valid plan"}</span> }
             </p>
             <main class="layout">

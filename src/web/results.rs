@@ -14,7 +14,8 @@ pub struct ResultsProps {
     pub stale: bool,
 }
 
-fn money(v: f64) -> String {
+/// Dollars as the results show them: cents below $100, whole dollars above.
+pub fn money(v: f64) -> String {
     if v.abs() >= 100.0 {
         usd(v)
     } else {
