@@ -96,6 +96,14 @@ mod tests {
         for s in &p.services {
             assert!(out.contains(s.service.name()), "{}", s.service.name());
         }
-        assert!(super::summary(&p).contains("total"));
+        // The text alternative carries the numbers the bars show.
+        let text = super::summary(&p);
+        assert!(
+            text.contains(&format!("total {} a month", super::usd(p.total_monthly_usd))),
+            "{text}"
+        );
+        for (name, usd) in super::rows(&p) {
+            assert!(text.contains(&format!("{name} {}", super::usd(usd))), "{name}: {text}");
+        }
     }
 }

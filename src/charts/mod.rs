@@ -56,7 +56,8 @@ where
     Ok(())
 }
 
-/// `$1,234` / `$12.34` for axis labels.
+/// Whole dollars with thousands separators from $10 (`$1,234`, `$57`),
+/// cents below (`$3.20`): axis labels and chart summaries.
 pub fn usd(v: f64) -> String {
     if v.abs() >= 1000.0 {
         let whole = v.round() as i64;

@@ -87,6 +87,16 @@ mod tests {
         let out = svg(640, 320, |b| super::draw(b, &p));
         assert!(out.contains(super::TITLE));
         assert!(out.contains("Glacier IR"));
-        assert!(super::summary(&p).contains("GB"));
+        // The text alternative carries the first and last month's totals.
+        let text = super::summary(&p);
+        let (a, b) = (&p.storage.months[0], p.storage.months.last().unwrap());
+        let gb = |m: &crate::model::storage::StorageMonth| {
+            m.standard_gb + m.standard_ia_gb + m.glacier_ir_gb + m.deep_archive_gb
+        };
+        assert!(
+            text.contains(&format!("{:.0} GB in month {}", gb(a), a.month)),
+            "{text}"
+        );
+        assert!(text.contains(&format!("${:.2} a month at the end", b.usd)), "{text}");
     }
 }

@@ -149,6 +149,16 @@ mod tests {
         assert!(out.contains(super::TITLE));
         assert!(out.contains(super::LOWER_TITLE));
         assert!(out.contains("reactive only"));
-        assert!(super::summary(&p).contains("With pre-scaling"));
+        // The text alternative carries both runs' task counts.
+        let text = super::summary(&p);
+        let (w, wo) = (&p.match_day.with_prescale, &p.match_day.without_prescale);
+        assert!(
+            text.contains(&format!("up to {} tasks. Without", w.max_running_tasks)),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("up to {} tasks.", wo.max_running_tasks)),
+            "{text}"
+        );
     }
 }
