@@ -18,7 +18,7 @@ export CARGO_TERM_COLOR := never
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
-        lint test-native bench tfvars check-tfvars tf-check tf-evidence checkov lint-workflows docs-check \
+        lint test-native bench tfvars check-tfvars tf-test tf-check tf-evidence checkov lint-workflows docs-check \
         dist serve test-browser bundle-size perf-browser
 
 help:
@@ -83,10 +83,16 @@ check-tfvars:
 
 ## Terraform ----------------------------------------------------------------
 
-tf-check:
+# fmt check, validate and `terraform test` (mocked provider): no credentials and
+# no ../shared needed, so GitHub's ci.yml runs this against the registry provider.
+tf-test:
 	bash .ci/terraform.sh fmt
 	bash .ci/terraform.sh validate
 	bash .ci/terraform.sh test
+
+# tf-test plus `terraform plan` of each environment's tfvars. The plans call AWS
+# data sources, so they need the offline provider in ../shared (or credentials).
+tf-check: tf-test
 	@for env in $(ENVIRONMENTS); do bash .ci/terraform.sh plan $$env; done
 
 # Refresh docs/evidence/terraform-plan-prod.txt.

@@ -66,10 +66,12 @@ async function main() {
     return 2;
   }
 
-  const lint = await createLinter();
   let findings = 0;
   const suppressed = new Map();
   for (const file of files) {
+    // One linter per file: reusing one across files makes the WebAssembly build
+    // abort ("RuntimeError: unreachable"), depending on the files' sizes.
+    const lint = await createLinter();
     const shown = path.relative(process.cwd(), path.resolve(file)) || file;
     const source = await readFile(file, "utf8");
     let count = 0;

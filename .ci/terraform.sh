@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Offline-capable Terraform checks for terraform/. Run from the repo root:
 #
-#   .ci/terraform.sh setup | fmt | validate | test | plan ENV | evidence | checkov | all
+#   .ci/terraform.sh fmt | validate | test | plan ENV | evidence | checkov
+#
+# `make tf-test` runs fmt, validate and test; `make tf-check` adds plan for
+# each environment; `make tf-evidence` runs evidence; `make checkov` checkov.
 #
 # Nothing is written into terraform/ except what .gitignore covers
 # (terraform/.terraform.lock.hcl from `init -backend=false`): provider mirror,
@@ -33,18 +36,13 @@ terraform_bin() {
 }
 
 # Point Terraform at the offline provider when it is available. Idempotent;
-# every subcommand calls it, `setup` just does it explicitly.
+# every subcommand that needs a provider calls it. terraform/.terraform.lock.hcl
+# is git-ignored, never committed, so a plain `init` installs the stand-in.
 use_provider() {
   terraform_bin
   if [[ -d "$OFFLINE_SRC" ]]; then
     mkdir -p "$TARGET"
     eval "$("$OFFLINE_SRC/install" "$OFFLINE_DIR")"
-    # A committed lock file holds the registry's checksums, which the
-    # stand-in does not match: use the dev-override config then (no init).
-    if git ls-files --error-unmatch "$TF_DIR/.terraform.lock.hcl" >/dev/null 2>&1; then
-      export TF_CLI_CONFIG_FILE="$OFFLINE_DIR/terraformrc-dev-overrides"
-      OFFLINE_OVERRIDE=1
-    fi
     log "using offline hashicorp/aws stand-in ($TF_CLI_CONFIG_FILE)"
   else
     log "no $OFFLINE_SRC: using the Terraform registry"
@@ -52,16 +50,7 @@ use_provider() {
 }
 
 init_module() {
-  if [[ "${OFFLINE_OVERRIDE:-0}" == 1 ]]; then
-    return
-  fi
   terraform -chdir="$TF_DIR" init -backend=false -input=false -no-color >/dev/null
-}
-
-cmd_setup() {
-  use_provider
-  init_module
-  terraform version
 }
 
 cmd_fmt() {
@@ -137,36 +126,23 @@ cmd_checkov() {
     python3 -m pip install --quiet checkov
   fi
   checkov --version
-  # Inline #checkov:skip comments carry each justified skip; see .checkov.yaml.
+  # Every skip is an inline #checkov:skip=CHECK:reason comment beside its
+  # resource in terraform/*.tf; there is no checkov config file.
   # --skip-download: no Prisma Cloud calls (offline CI); checks run locally.
   checkov -d "$TF_DIR" --framework terraform --quiet --compact --skip-download
-}
-
-cmd_all() {
-  cmd_fmt
-  cmd_validate
-  cmd_test
-  prepare_plan_dir
-  log "plan prod"
-  run_plan prod >/dev/null
-  log "plan staging"
-  run_plan staging >/dev/null
-  cmd_checkov
 }
 
 main() {
   local cmd="${1:-}"
   shift || true
   case "$cmd" in
-    setup) cmd_setup ;;
     fmt) cmd_fmt ;;
     validate) cmd_validate ;;
     test) cmd_test ;;
     plan) cmd_plan "$@" ;;
     evidence) cmd_evidence ;;
     checkov) cmd_checkov ;;
-    all) cmd_all ;;
-    *) die "usage: $0 {setup|fmt|validate|test|plan ENV|evidence|checkov|all}" ;;
+    *) die "usage: $0 {fmt|validate|test|plan ENV|evidence|checkov}" ;;
   esac
 }
 
