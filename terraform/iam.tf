@@ -5,10 +5,14 @@
 #   api_task       - the API: read archived commentary (archive/commentary/*)
 #   backup_task    - write dumps to backups/mysql/*
 #   archive_task   - read/write archive/commentary/*
-#   scheduler      - EventBridge Scheduler: run the two job task definitions
+#   scheduler      - EventBridge Scheduler: run the job task definitions
+#                    (jobs.tf: backup, archive) on the cluster, passing
+#                    their task roles
 #   rds_monitoring - RDS Enhanced Monitoring
 #   flow_logs      - VPC flow logs to CloudWatch Logs
-#   deploy         - GitHub Actions (OIDC) for this repository's environment
+#   deploy         - GitHub Actions (OIDC) for this repository's environment:
+#                    roll the API task definition, publish site/assets,
+#                    invalidate CloudFront
 
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
@@ -395,6 +399,22 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["*"]
   }
 
+  # deploy.yml re-registers the API task definition with its tags
+  # (describe-task-definition --include TAGS): tagging on create needs
+  # ecs:TagResource, allowed only inside RegisterTaskDefinition and only for
+  # the API family, so the role cannot re-tag existing resources.
+  statement {
+    sid       = "TagApiTaskDefinitionOnRegister"
+    actions   = ["ecs:TagResource"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${aws_ecs_task_definition.api.family}:*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ecs:CreateAction"
+      values   = ["RegisterTaskDefinition"]
+    }
+  }
+
   statement {
     sid       = "RollApiService"
     actions   = ["ecs:UpdateService", "ecs:DescribeServices"]
@@ -416,7 +436,13 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "PublishStaticContent"
     actions   = ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"]
-    resources = ["${aws_s3_bucket.this["site"].arn}/*", "${aws_s3_bucket.this["assets"].arn}/assets/*"]
+    # assets/ holds the game assets; _deploy/ the manifest of their hashes
+    # (deploy.yml ASSETS_MANIFEST_KEY), read and rewritten on each publish.
+    resources = [
+      "${aws_s3_bucket.this["site"].arn}/*",
+      "${aws_s3_bucket.this["assets"].arn}/assets/*",
+      "${aws_s3_bucket.this["assets"].arn}/_deploy/*",
+    ]
   }
 
   statement {
