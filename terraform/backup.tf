@@ -20,7 +20,8 @@ locals {
   # Dump from a replica to keep load off the writer during matches.
   backup_source_host = var.db_read_replica_count > 0 ? aws_db_instance.replica[0].address : aws_db_instance.main.address
 
-  # The dump is streamed to S3; 21 GiB of ephemeral storage is only scratch.
+  # The dump is streamed to S3; the Fargate default 20 GiB of ephemeral
+  # storage is only scratch.
   backup_job = {
     schedule_name       = "mysql-backup"
     description         = "Logical MySQL backup to S3"

@@ -1,5 +1,6 @@
 # ECS Fargate: the cluster, image repositories and the commentary API
-# service. The scheduled job task definitions live in backup.tf/archive.tf.
+# service. The scheduled job task definitions and schedules live in jobs.tf
+# (what each job runs: backup.tf, archive.tf).
 
 resource "aws_ecr_repository" "this" {
   for_each = toset(["api", "backup", "archive"])

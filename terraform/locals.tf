@@ -64,7 +64,9 @@ locals {
   db_performance_insights = !contains(["db.t4g.micro", "db.t4g.small"], var.db_instance_class)
 
   # Approximate RDS MySQL max_connections (DBInstanceClassMemory / 12582880)
-  # for the connections alarm; see docs/reference (aws-us-east-1.md).
+  # for the connections alarm; the planner uses the same formula
+  # (docs/capacity-model.md, RDS MySQL: max_connections; class memory in
+  # src/model/catalog.rs).
   db_size            = split(".", var.db_instance_class)[2]
   db_family          = split(".", var.db_instance_class)[1]
   db_size_memory_gib = { micro = 1, small = 2, medium = 4, large = 8, xlarge = 16, "2xlarge" = 32, "4xlarge" = 64, "8xlarge" = 128, "12xlarge" = 192, "16xlarge" = 256 }

@@ -3,7 +3,8 @@
 provider "aws" {
   region = var.aws_region
 
-  # The single tag source (STYLE.md): resources only add a Name where useful.
+  # The single tag source: resources only add a Name where useful. The budget
+  # filters on the Environment tag (budget.tf).
   default_tags {
     tags = {
       Project     = var.project

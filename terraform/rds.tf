@@ -40,6 +40,14 @@ resource "aws_db_parameter_group" "mysql" {
 
 locals {
   db_log_exports = ["error", "slowquery"]
+
+  # Shared by the writer and every replica. 7 days is the free Performance
+  # Insights retention tier.
+  db_performance_insights_retention_days  = 7
+  db_enhanced_monitoring_interval_seconds = 60
+
+  # Writer first, then replica-1 … replica-N (aws_db_instance.replica[i] is
+  # element i + 1).
   db_instance_identifiers = concat(
     [local.name],
     [for i in range(var.db_read_replica_count) : "${local.name}-replica-${i + 1}"],
@@ -99,8 +107,8 @@ resource "aws_db_instance" "main" {
   enabled_cloudwatch_logs_exports       = local.db_log_exports
   performance_insights_enabled          = local.db_performance_insights
   performance_insights_kms_key_id       = local.db_performance_insights ? aws_kms_key.main.arn : null
-  performance_insights_retention_period = local.db_performance_insights ? 7 : null
-  monitoring_interval                   = 60
+  performance_insights_retention_period = local.db_performance_insights ? local.db_performance_insights_retention_days : null
+  monitoring_interval                   = local.db_enhanced_monitoring_interval_seconds
   monitoring_role_arn                   = aws_iam_role.rds_monitoring.arn
 
   depends_on = [aws_cloudwatch_log_group.rds]
@@ -111,7 +119,7 @@ resource "aws_db_instance" "replica" {
   #checkov:skip=CKV_AWS_133:Replicas are rebuilt from the writer, whose automated backups and logical dumps are the recovery path; replica backups would only add storage cost.
   count = var.db_read_replica_count
 
-  identifier          = "${local.name}-replica-${count.index + 1}"
+  identifier          = local.db_instance_identifiers[count.index + 1]
   replicate_source_db = aws_db_instance.main.identifier
   instance_class      = var.db_instance_class
   multi_az            = false
@@ -139,8 +147,8 @@ resource "aws_db_instance" "replica" {
   enabled_cloudwatch_logs_exports       = local.db_log_exports
   performance_insights_enabled          = local.db_performance_insights
   performance_insights_kms_key_id       = local.db_performance_insights ? aws_kms_key.main.arn : null
-  performance_insights_retention_period = local.db_performance_insights ? 7 : null
-  monitoring_interval                   = 60
+  performance_insights_retention_period = local.db_performance_insights ? local.db_performance_insights_retention_days : null
+  monitoring_interval                   = local.db_enhanced_monitoring_interval_seconds
   monitoring_role_arn                   = aws_iam_role.rds_monitoring.arn
 
   depends_on = [aws_cloudwatch_log_group.rds]

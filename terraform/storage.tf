@@ -1,9 +1,9 @@
 # S3 buckets.
 #
-# Decision (an ADR in docs/ will follow): five separate buckets rather than
-# one bucket with prefixes, because each has a different access pattern,
-# encryption, lifecycle and blast radius, and S3 policies/lifecycle rules are
-# simplest and least error-prone per bucket:
+# Decision (docs/adr/0008-one-bucket-per-access-pattern.md): five separate
+# buckets rather than one bucket with prefixes, because each has a different
+# access pattern, encryption, lifecycle and blast radius, and S3
+# policies/lifecycle rules are simplest and least error-prone per bucket:
 #
 #   assets  - game assets (crests, player photos) under assets/, served at
 #             /assets/* via CloudFront OAC; STANDARD_IA after
@@ -55,6 +55,11 @@ locals {
 
   # Buckets that CloudFront reads through Origin Access Control.
   oac_buckets = toset(["assets", "site"])
+
+  # Content buckets nobody reads through CloudFront: their bucket policy is
+  # the TLS-only statement alone (backups, archive). The logs bucket is not in
+  # local.buckets; its policy (aws_s3_bucket_policy.logs) adds log delivery.
+  private_buckets = setsubtract(local.buckets, local.oac_buckets)
 }
 
 resource "aws_s3_bucket" "this" {
@@ -326,7 +331,7 @@ resource "aws_s3_bucket_policy" "oac" {
 }
 
 resource "aws_s3_bucket_policy" "private" {
-  for_each = toset(["backups", "archive"])
+  for_each = local.private_buckets
 
   bucket = aws_s3_bucket.this[each.key].id
   policy = data.aws_iam_policy_document.bucket_tls_only[each.key].json

@@ -29,19 +29,21 @@ mock_provider "aws" {
 }
 
 # Production-like planner output, shared by every run unless overridden.
+# Values an assert reads are kept distinct from each other (and from the
+# hard-coded job sizes), so an assert fails if two wirings are swapped.
 variables {
   environment                    = "prod"
   az_count                       = 2
   egress_mode                    = "nat_per_az"
-  api_cpu                        = 1024
-  api_memory                     = 2048
+  api_cpu                        = 2048
+  api_memory                     = 4096
   api_cpu_architecture           = "ARM64"
-  api_min_tasks                  = 2
+  api_min_tasks                  = 3
   api_max_tasks                  = 12
   api_on_demand_base_tasks       = 2
-  api_spot_percent               = 50
+  api_spot_percent               = 70
   api_target_requests_per_task   = 6000
-  api_target_cpu_percent         = 60
+  api_target_cpu_percent         = 55
   api_scale_out_cooldown_seconds = 60
   api_scale_in_cooldown_seconds  = 300
   prescale_windows = [
@@ -53,7 +55,7 @@ variables {
   sse_heartbeat_seconds            = 15
   alb_idle_timeout_seconds         = 60
   alb_deregistration_delay_seconds = 30
-  alb_slow_start_seconds           = 30
+  alb_slow_start_seconds           = 90
   db_instance_class                = "db.m7g.large"
   db_multi_az                      = true
   db_allocated_storage_gb          = 100
@@ -62,28 +64,42 @@ variables {
   db_backup_retention_days         = 14
   cache_engine                     = "valkey"
   cache_node_type                  = "cache.t4g.small"
-  cache_replicas                   = 1
+  cache_replicas                   = 2
   cdn_price_class                  = "PriceClass_100"
   cdn_live_ttl_seconds             = 2
   cdn_origin_shield_enabled        = true
-  assets_ia_after_days             = 90
-  commentary_hot_retention_days    = 30
+  assets_ia_after_days             = 75
+  commentary_hot_retention_days    = 40
   archive_ia_after_days            = 30
-  archive_glacier_ir_after_days    = 90
+  archive_glacier_ir_after_days    = 100
   archive_deep_archive_after_days  = 365
   backup_schedule_expression       = "cron(0 3 * * ? *)"
-  backup_s3_retention_days         = 90
-  backup_glacier_after_days        = 30
-  noncurrent_version_expiry_days   = 30
-  log_retention_days               = 30
+  backup_s3_retention_days         = 120
+  backup_glacier_after_days        = 45
+  noncurrent_version_expiry_days   = 21
+  log_retention_days               = 60
   monthly_budget_usd               = 900
 }
 
 run "api_task_and_service_follow_planner" {
   command = plan
 
+  # The RDS-managed master secret is computed; give it a known ARN at plan
+  # time so the secret references below can be compared.
+  override_resource {
+    target          = aws_db_instance.main
+    override_during = plan
+    values = {
+      master_user_secret = [{
+        secret_arn    = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-mock"
+        kms_key_id    = "arn:aws:kms:us-east-1:123456789012:key/mock"
+        secret_status = "active"
+      }]
+    }
+  }
+
   assert {
-    condition     = aws_ecs_task_definition.api.cpu == "1024" && aws_ecs_task_definition.api.memory == "2048"
+    condition     = aws_ecs_task_definition.api.cpu == "2048" && aws_ecs_task_definition.api.memory == "4096"
     error_message = "Task cpu/memory must come from api_cpu/api_memory."
   }
 
@@ -93,7 +109,7 @@ run "api_task_and_service_follow_planner" {
   }
 
   assert {
-    condition     = aws_appautoscaling_target.api.min_capacity == 2 && aws_appautoscaling_target.api.max_capacity == 12
+    condition     = aws_appautoscaling_target.api.min_capacity == 3 && aws_appautoscaling_target.api.max_capacity == 12
     error_message = "Autoscaling min/max must follow api_min_tasks/api_max_tasks."
   }
 
@@ -118,8 +134,11 @@ run "api_task_and_service_follow_planner" {
   }
 
   assert {
-    condition     = [for s in local.db_secrets : s.name] == ["DB_USERNAME", "DB_PASSWORD"]
-    error_message = "DB username/password must come from the RDS-managed secret."
+    condition = [for s in local.db_secrets : [s.name, s.valueFrom]] == [
+      ["DB_USERNAME", "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-mock:username::"],
+      ["DB_PASSWORD", "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-mock:password::"],
+    ]
+    error_message = "DB_USERNAME/DB_PASSWORD must read the username/password keys of the RDS-managed master secret."
   }
 
   assert {
@@ -155,9 +174,9 @@ run "spot_strategy_with_on_demand_base" {
   assert {
     condition = alltrue([
       for s in aws_ecs_service.api.capacity_provider_strategy :
-      s.capacity_provider == "FARGATE" ? (s.base == 2 && s.weight == 50) : (s.capacity_provider == "FARGATE_SPOT" && s.weight == 50 && s.base == 0)
+      s.capacity_provider == "FARGATE" ? (s.base == 2 && s.weight == 30) : (s.capacity_provider == "FARGATE_SPOT" && s.weight == 70 && s.base == 0)
     ])
-    error_message = "FARGATE carries the on-demand base; weights split by api_spot_percent."
+    error_message = "FARGATE carries api_on_demand_base_tasks and weight 100 - api_spot_percent; FARGATE_SPOT base 0, weight api_spot_percent."
   }
 }
 
@@ -192,7 +211,7 @@ run "prescale_windows_become_scheduled_actions" {
   }
 
   assert {
-    condition     = tonumber(aws_appautoscaling_scheduled_action.prescale_down["sunday"].scalable_target_action[0].min_capacity) == 2
+    condition     = tonumber(aws_appautoscaling_scheduled_action.prescale_down["sunday"].scalable_target_action[0].min_capacity) == 3
     error_message = "Scale-down must return min capacity to api_min_tasks."
   }
 }
@@ -224,8 +243,16 @@ run "target_tracking_uses_alb_and_cpu" {
   }
 
   assert {
-    condition     = aws_appautoscaling_policy.api_cpu.target_tracking_scaling_policy_configuration[0].target_value == 60 && aws_appautoscaling_policy.api_cpu.target_tracking_scaling_policy_configuration[0].scale_in_cooldown == 300
-    error_message = "CPU target tracking must follow api_target_cpu_percent and the cooldowns."
+    condition = alltrue([
+      for p in [aws_appautoscaling_policy.api_requests, aws_appautoscaling_policy.api_cpu] :
+      p.target_tracking_scaling_policy_configuration[0].scale_out_cooldown == 60 && p.target_tracking_scaling_policy_configuration[0].scale_in_cooldown == 300
+    ])
+    error_message = "Both target tracking policies must use api_scale_out_cooldown_seconds and api_scale_in_cooldown_seconds."
+  }
+
+  assert {
+    condition     = aws_appautoscaling_policy.api_cpu.target_tracking_scaling_policy_configuration[0].target_value == 55
+    error_message = "CPU target tracking must follow api_target_cpu_percent."
   }
 }
 
@@ -252,7 +279,7 @@ run "http_listener_redirects_to_https" {
   }
 
   assert {
-    condition     = aws_lb_target_group.api.load_balancing_algorithm_type == "least_outstanding_requests" && aws_lb_target_group.api.slow_start == 30 && aws_lb_target_group.api.deregistration_delay == "30"
+    condition     = aws_lb_target_group.api.load_balancing_algorithm_type == "least_outstanding_requests" && aws_lb_target_group.api.slow_start == 90 && aws_lb_target_group.api.deregistration_delay == "30"
     error_message = "Target group must use LOR, slow start and deregistration delay from the planner."
   }
 }
@@ -281,11 +308,11 @@ run "db_replicas_and_multi_az_follow_planner" {
   command = plan
 
   variables {
-    db_read_replica_count = 3
+    db_read_replica_count = 4
   }
 
   assert {
-    condition     = length(aws_db_instance.replica) == 3
+    condition     = length(aws_db_instance.replica) == 4
     error_message = "Replica count must follow db_read_replica_count."
   }
 
@@ -305,7 +332,7 @@ run "db_replicas_and_multi_az_follow_planner" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.rds_replica_lag) == 3
+    condition     = length(aws_cloudwatch_metric_alarm.rds_replica_lag) == 4
     error_message = "Each replica gets a lag alarm."
   }
 }
@@ -315,13 +342,13 @@ run "cache_ha_follows_replicas" {
 
   assert {
     condition = (
-      aws_elasticache_replication_group.main.num_cache_clusters == 2 &&
+      aws_elasticache_replication_group.main.num_cache_clusters == 3 &&
       aws_elasticache_replication_group.main.automatic_failover_enabled &&
       aws_elasticache_replication_group.main.multi_az_enabled &&
       aws_elasticache_replication_group.main.transit_encryption_enabled &&
       aws_elasticache_replication_group.main.at_rest_encryption_enabled
     )
-    error_message = "1 replica: 2 nodes, failover, Multi-AZ, encryption in transit and at rest."
+    error_message = "2 replicas: 3 nodes, failover, Multi-AZ, encryption in transit and at rest."
   }
 
   assert {
@@ -335,20 +362,27 @@ run "lifecycle_days_follow_planner" {
 
   assert {
     condition = (
-      length(aws_s3_bucket_lifecycle_configuration.this["archive"].rule[0].transition) == 3 &&
-      contains([for t in aws_s3_bucket_lifecycle_configuration.this["archive"].rule[0].transition : t.days if t.storage_class == "GLACIER_IR"], 90) &&
-      contains([for t in aws_s3_bucket_lifecycle_configuration.this["archive"].rule[0].transition : t.days if t.storage_class == "DEEP_ARCHIVE"], 365)
+      { for t in aws_s3_bucket_lifecycle_configuration.this["archive"].rule[0].transition : t.storage_class => t.days } ==
+      { STANDARD_IA = 30, GLACIER_IR = 100, DEEP_ARCHIVE = 365 }
     )
-    error_message = "Archive transitions must follow the planner's days."
+    error_message = "Archive transitions must follow archive_ia/glacier_ir/deep_archive_after_days."
   }
 
   assert {
-    condition     = aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].expiration[0].days == 90
+    condition = (
+      { for t in aws_s3_bucket_lifecycle_configuration.this["assets"].rule[0].transition : t.storage_class => t.days } == { STANDARD_IA = 75 } &&
+      { for t in aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].transition : t.storage_class => t.days } == { GLACIER_IR = 45 }
+    )
+    error_message = "Assets go to STANDARD_IA after assets_ia_after_days, backups to GLACIER_IR after backup_glacier_after_days."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].expiration[0].days == 120
     error_message = "Backups must expire after backup_s3_retention_days."
   }
 
   assert {
-    condition     = aws_s3_bucket_lifecycle_configuration.this["assets"].rule[0].noncurrent_version_expiration[0].noncurrent_days == 30
+    condition     = aws_s3_bucket_lifecycle_configuration.this["assets"].rule[0].noncurrent_version_expiration[0].noncurrent_days == 21
     error_message = "Noncurrent versions must expire after noncurrent_version_expiry_days."
   }
 }
@@ -533,7 +567,7 @@ run "rejects_base_above_min" {
   command = plan
 
   variables {
-    api_on_demand_base_tasks = 3
+    api_on_demand_base_tasks = 4
   }
 
   expect_failures = [var.api_on_demand_base_tasks]
