@@ -399,7 +399,7 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
         ),
         a(
             "Not priced",
-            "Container Insights metrics, Secrets Manager secrets, KMS keys, ECR storage, data transfer for deploys"
+            "Container Insights metrics, Secrets Manager secrets, KMS keys, ECR storage, data transfer for deploys, the two scheduled job tasks (backup, archive: minutes of Fargate a day)"
                 .into(),
             "Each is a few dollars a month at this scale",
         ),
