@@ -434,8 +434,8 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid       = "PublishStaticContent"
-    actions   = ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"]
+    sid     = "PublishStaticContent"
+    actions = ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"]
     # assets/ holds the game assets; _deploy/ the manifest of their hashes
     # (deploy.yml ASSETS_MANIFEST_KEY), read and rewritten on each publish.
     resources = [
