@@ -96,14 +96,7 @@ fn load_scenario(path: Option<&Path>) -> Result<Scenario, Failure> {
 }
 
 fn plan_of(s: &Scenario) -> Result<model::Plan, Failure> {
-    model::plan(s, &PriceBook::embedded()).map_err(|errs| {
-        let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
-        bad_input(format!(
-            "invalid scenario ({} error(s)):\n{}",
-            errs.len(),
-            lines.join("\n")
-        ))
-    })
+    model::plan(s, &PriceBook::embedded()).map_err(|errs| bad_input(errs.to_string()))
 }
 
 fn execute(cli: Cli) -> Result<String, Failure> {

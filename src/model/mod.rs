@@ -19,9 +19,10 @@ pub mod rds;
 pub mod scenario;
 pub mod slo;
 pub mod storage;
+pub mod sweep;
 pub mod validate;
 
 pub use plan::{plan, Plan};
 pub use prices::PriceBook;
 pub use scenario::Scenario;
-pub use validate::FieldError;
+pub use validate::{FieldError, ValidationErrors};

@@ -23,6 +23,58 @@ impl fmt::Display for FieldError {
     }
 }
 
+/// Every rule a scenario breaks, in table order. `Display` writes one line
+/// per error under a count; the CLI prints that, the planner a few of them
+/// ([`ValidationErrors::brief`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    /// The first `n` errors on one line, `; `-separated, with how many more.
+    pub fn brief(&self, n: usize) -> String {
+        let mut text: Vec<String> = self.0.iter().take(n).map(ToString::to_string).collect();
+        if self.0.len() > n {
+            text.push(format!("and {} more", self.0.len() - n));
+        }
+        text.join("; ")
+    }
+}
+
+impl std::ops::Deref for ValidationErrors {
+    type Target = [FieldError];
+    fn deref(&self) -> &[FieldError] {
+        &self.0
+    }
+}
+
+impl IntoIterator for ValidationErrors {
+    type Item = FieldError;
+    type IntoIter = std::vec::IntoIter<FieldError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a FieldError;
+    type IntoIter = std::slice::Iter<'a, FieldError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid scenario ({} error(s)):", self.0.len())?;
+        for e in &self.0 {
+            write!(f, "\n  {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
 /// CloudWatch Logs accepts only these retention periods (days).
 pub const LOG_RETENTION_DAYS: [u32; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -77,8 +129,8 @@ impl Errors {
 /// Check every rule; return all broken ones.
 ///
 /// # Errors
-/// The list of [`FieldError`]s, empty never.
-pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
+/// Every broken rule ([`ValidationErrors`], never empty).
+pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> {
     let mut e = Errors::default();
     e.count("peak_concurrent_fans", s.peak_concurrent_fans, 1, MAX_FANS);
 
@@ -424,7 +476,7 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), Vec<FieldError>> {
     if e.0.is_empty() {
         Ok(())
     } else {
-        Err(e.0)
+        Err(ValidationErrors(e.0))
     }
 }
 

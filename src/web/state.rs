@@ -1,9 +1,9 @@
 //! Pure app state and its reducer: scenario edits in, plans out. No DOM types.
 
 use super::fields::{self, Field, Kind};
-use crate::charts::cost_curve::{self, CostCurve};
 use crate::export::share::to_json_value;
-use crate::model::{plan, FieldError, Plan, PriceBook, Scenario};
+use crate::model::sweep::{cost_curve, CostCurve};
+use crate::model::{plan, FieldError, Plan, PriceBook, Scenario, ValidationErrors};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -102,12 +102,12 @@ impl State {
                 Scenario::default(),
                 notice.or(Some(Notice {
                     error: true,
-                    text: format!("The saved scenario is invalid ({}); using the defaults.", e[0]),
+                    text: format!("The saved scenario is invalid ({}); using the defaults.", e.brief(1)),
                 })),
             ),
         };
         let good = good(&s, &book).expect("default scenario plans");
-        let curve = cost_curve::compute(&s, &book);
+        let curve = cost_curve(&s, &book);
         State {
             book: Shared::new(book),
             curve_key: curve_key(&s),
@@ -170,7 +170,7 @@ impl State {
                 self.plan_errors.clear();
                 let key = curve_key(&self.scenario);
                 if key != self.curve_key {
-                    self.curve = Shared::new(cost_curve::compute(&self.scenario, &self.book));
+                    self.curve = Shared::new(cost_curve(&self.scenario, &self.book));
                     self.curve_key = key;
                 } else {
                     let mut c = (*self.curve).clone();
@@ -180,7 +180,7 @@ impl State {
                 self.good = Shared::new(g);
                 self.revision += 1;
             }
-            Err(errs) => self.plan_errors = errs,
+            Err(errs) => self.plan_errors = errs.0,
         }
     }
 }
@@ -200,7 +200,7 @@ fn curve_key(s: &Scenario) -> Scenario {
     k
 }
 
-fn good(s: &Scenario, book: &PriceBook) -> Result<Good, Vec<FieldError>> {
+fn good(s: &Scenario, book: &PriceBook) -> Result<Good, ValidationErrors> {
     let p = plan(s, book)?;
     let today = plan(&s.seed_setup(), book).ok();
     Ok(Good {
@@ -359,12 +359,11 @@ impl Reducible for State {
                     });
                 }
                 Err(errs) => {
-                    let list: Vec<String> = errs.iter().take(3).map(ToString::to_string).collect();
                     st.notice = Some(Notice {
                         error: true,
                         text: format!(
                             "{source} holds an invalid scenario ({}); nothing changed.",
-                            list.join("; ")
+                            errs.brief(3)
                         ),
                     });
                 }
