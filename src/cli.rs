@@ -2,8 +2,8 @@
 //! 2 bad input (message names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kickoff::export::{report, scenario_file, tfvars};
-use kickoff::model::{self, bom, PriceBook, Scenario};
+use kickoff::export::{bom, report, scenario_file, tfvars};
+use kickoff::model::{self, PriceBook, Scenario};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]

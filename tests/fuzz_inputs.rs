@@ -21,8 +21,7 @@
 
 use kickoff::export::scenario_file::{self, ImportError, MAX_IMPORT_BYTES};
 use kickoff::export::share::{self, ShareError, MAX_FRAGMENT_CHARS};
-use kickoff::export::tfvars;
-use kickoff::model::bom;
+use kickoff::export::{bom, tfvars};
 use kickoff::model::{plan, PriceBook, Scenario};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
@@ -806,7 +805,7 @@ fn oversize_inputs_are_refused_fast() {
 // Fargate stops at the ECS quota of 5,000 tasks per service.
 
 /// Crash reproducer (found by `bom/value_mutations`): `count × azs` is a u32
-/// product in `bom::price` (`src/model/bom.rs`, vpc_endpoint line): it
+/// product in `bom::price` (`src/export/bom.rs`, vpc_endpoint line): it
 /// panics in debug builds and wraps silently in release, pricing
 /// 4,294,967,295 × 2 endpoints as 4,294,967,294.
 #[test]

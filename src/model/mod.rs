@@ -2,7 +2,6 @@
 
 pub mod alb;
 pub mod autoscale;
-pub mod bom;
 pub mod cache;
 pub mod catalog;
 pub mod cdn;

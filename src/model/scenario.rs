@@ -670,7 +670,7 @@ impl Default for SloTargets {
 impl Default for Coefficients {
     fn default() -> Self {
         Coefficients {
-            hours_per_month: 730.0,
+            hours_per_month: super::cost::HOURS_PER_MONTH,
             cdn_origin_fetchers_without_shield: 13.0,
             db_queries_per_vcpu: 1_500.0,
             db_bytes_per_connection: 12_582_880.0,
