@@ -8,6 +8,7 @@ pub mod cdn;
 pub mod cost;
 pub mod demand;
 pub mod fargate;
+pub mod inputs;
 pub mod network;
 pub mod observability;
 pub mod plan;
