@@ -15,6 +15,7 @@ pub fn text(p: &Plan) -> String {
         money(p.total_monthly_usd),
         money(p.cost_per_1000_fans_usd)
     );
+    let _ = writeln!(o, "{}", p.headroom.sentence());
     let _ = writeln!(o, "\nServices");
     for s in &p.services {
         let _ = writeln!(o, "  {:<27} {:>12}  {}", s.service.name(), money(s.monthly_usd), s.what);
@@ -56,6 +57,7 @@ pub fn markdown(p: &Plan) -> String {
         money(p.total_monthly_usd),
         money(p.cost_per_1000_fans_usd)
     );
+    let _ = writeln!(o, "{}\n", p.headroom.sentence());
     let _ = writeln!(
         o,
         "| Service | What runs | Why this size | Monthly |\n|---|---|---|---:|"

@@ -434,6 +434,8 @@ pub static INPUTS: &[Input] = &[
         "Match days in a month.").form(),
     row!(audience.off_peak_fans, "Off-peak fans", "fans", int(0, MAX_FANS),
         "Fans reading old commentary outside match windows.").form(),
+    row!(audience.growth_pct_per_month, "Audience growth", "% per month", num(0.0, 50.0),
+        "Expected growth of the peak audience, compounded monthly; the plan says when the design headroom runs out.").form(),
     // Match day
     row!(match_day.pre_game_ramp_minutes, "Pre-game ramp", "min", num(0.0, 240.0),
         "Minutes before kickoff when fans start arriving."),

@@ -46,6 +46,33 @@ impl MatchDaySim {
     }
 }
 
+/// How long the design headroom lasts as the audience grows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Headroom {
+    pub design_headroom_pct: f64,
+    pub growth_pct_per_month: f64,
+    /// Months of growth the headroom absorbs before the peak exceeds the
+    /// design audience; `None` without growth.
+    pub months: Option<f64>,
+}
+
+impl Headroom {
+    /// One sentence for the summaries.
+    pub fn sentence(&self) -> String {
+        let h = self.design_headroom_pct;
+        match self.months {
+            None => format!(
+                "Audience growth: none assumed (audience.growth_pct_per_month = 0); the {h} % design headroom covers surprises, not growth."
+            ),
+            Some(m) => format!(
+                "Audience growth: {} % a month uses up the {h} % design headroom in {m:.1} months; re-plan before month {}.",
+                self.growth_pct_per_month,
+                m.floor() as u64 + 1
+            ),
+        }
+    }
+}
+
 /// A cross-service trap the plan found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
@@ -65,6 +92,7 @@ pub struct Assumption {
 pub struct Plan {
     pub total_monthly_usd: f64,
     pub cost_per_1000_fans_usd: f64,
+    pub headroom: Headroom,
     pub services: Vec<ServiceCost>,
     pub slo: Vec<SloVerdict>,
     pub warnings: Vec<Warning>,
@@ -171,6 +199,11 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     Ok(Plan {
         total_monthly_usd: total,
         cost_per_1000_fans_usd: total / f64::from(s.peak_concurrent_fans) * 1000.0,
+        headroom: Headroom {
+            design_headroom_pct: s.audience.design_headroom_pct,
+            growth_pct_per_month: s.audience.growth_pct_per_month,
+            months: demand::headroom_months(s),
+        },
         services,
         slo,
         warnings,

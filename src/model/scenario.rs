@@ -68,6 +68,11 @@ pub struct Audience {
     /// Default 100: 2 % of the peak.
     #[default(100)]
     pub off_peak_fans: u32,
+    /// Expected growth of the peak audience, percent per month (compounded).
+    /// Default 0: no growth assumed. The plan says how many months of growth
+    /// the design headroom absorbs before it must be re-planned.
+    #[default(0.0)]
+    pub growth_pct_per_month: f64,
 }
 
 /// The shape of a match day, as shares of `peak_concurrent_fans` over time.
