@@ -111,7 +111,13 @@ fn serve(files: Arc<BTreeMap<String, (Vec<u8>, &'static str)>>, stream: TcpStrea
         while reader.read_line(&mut line).unwrap_or(0) > 2 {
             line.clear();
         }
-        let path = request.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/");
+        let path = request
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("/")
+            .split('?')
+            .next()
+            .unwrap_or("/");
         let head = match files.get(path) {
             Some((body, mime)) => {
                 let h = format!(
@@ -243,7 +249,12 @@ async fn run(driver: &Driver, url: &str, scratch: &Path, i: usize) -> Run {
     .await;
     cdp(&c, "Emulation.setCPUThrottlingRate", json!({ "rate": CPU_SLOWDOWN })).await;
     cdp(&c, "Page.enable", json!({})).await;
-    cdp(&c, "Page.addScriptToEvaluateOnNewDocument", json!({ "source": OBSERVE_LONG_TASKS })).await;
+    cdp(
+        &c,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": OBSERVE_LONG_TASKS }),
+    )
+    .await;
     c.goto(url).await.expect("navigate");
     let started = Instant::now();
     let figures = loop {
@@ -251,7 +262,10 @@ async fn run(driver: &Driver, url: &str, scratch: &Path, i: usize) -> Run {
         if !v.is_null() {
             break v;
         }
-        assert!(started.elapsed() < RUN_TIMEOUT, "no first render within {RUN_TIMEOUT:?}");
+        assert!(
+            started.elapsed() < RUN_TIMEOUT,
+            "no first render within {RUN_TIMEOUT:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     c.close().await.expect("close session");
