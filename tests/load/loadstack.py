@@ -304,11 +304,14 @@ def render_nginx(prefix: Path, logs: Path, api_port: int, edge_port: int, ttl_s:
     return text
 
 
-def short_socket_dir() -> Path:
-    # Unix socket paths are limited to 107 bytes; a deep checkout falls back to /tmp.
-    if len(str(RUN / "mysql.sock")) < 100:
-        return RUN
-    return Path(tempfile.mkdtemp(prefix="kickoff-loadstack-"))
+def volatile_dir() -> Path:
+    """Sockets, logs and nginx's cache on tmpfs (/dev/shm) when there is one: a disk busy with other
+    work (a build) must not stall nginx's cache writes, and Unix socket paths must stay short."""
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    vol = Path(tempfile.mkdtemp(prefix="kickoff-loadstack-", dir=shm))
+    vol.chmod(0o755)  # nginx's workers run as an unprivileged user and need the cache and the pages
+    (vol / "private").mkdir(mode=0o700)  # the database socket and Redis's directory: this user only
+    return vol
 
 
 def seed_sql(games: int, lines: int) -> str:
@@ -351,9 +354,16 @@ def stop_state(state: dict | None) -> list[str]:
     for p in reversed(procs):
         p.stop()
     left = [f"{p.name} (pid {p.pid})" for p in procs if p.ours(p.pid) or p.ours(p.wrapper)]
-    if state.get("tmp_socket_dir"):
-        shutil.rmtree(state["tmp_socket_dir"], ignore_errors=True)
     if not left:
+        # Keep the logs (complete now that the servers have flushed them) in target/loadstack/logs.
+        vol = Path(state.get("volatile_dir", "/nonexistent"))
+        if vol.is_dir():
+            shutil.rmtree(RUN / "logs", ignore_errors=True)
+            if (vol / "logs").is_dir():
+                shutil.copytree(vol / "logs", RUN / "logs")
+            if (vol / "nginx" / "nginx.conf").exists():
+                shutil.copy(vol / "nginx" / "nginx.conf", RUN / "logs" / "nginx.conf")
+            shutil.rmtree(vol, ignore_errors=True)
         STATE.unlink(missing_ok=True)
     return left
 
@@ -367,13 +377,14 @@ def up(ttl_s: int, lifetime_s: int, timeout_s: float, games: int, assets: int, a
     tools = {t: need_tool(t) for t in ("mariadb-install-db", "mariadbd", "mariadb", "redis-server", "nginx", "node", "timeout", "taskset")}
     if not (STACK / "node_modules" / "express").is_dir():
         raise StackError("tests/load/stack/node_modules missing: run `make loadtest-tools`")
-    for d in ("mysql", "redis", "nginx", "logs"):
+    for d in ("mysql", "logs"):
         shutil.rmtree(RUN / d, ignore_errors=True)
-    logs = RUN / "logs"
-    for d in (RUN / "mysql", RUN / "redis", RUN / "nginx" / "tmp", RUN / "nginx" / "html", logs):
+    (RUN / "mysql").mkdir(parents=True)
+    vol = volatile_dir()
+    logs = vol / "logs"
+    for d in (vol / "private" / "redis", vol / "nginx" / "tmp", vol / "nginx" / "html", logs):
         d.mkdir(parents=True, exist_ok=True)
     api_core, aux = cores()
-    sock_dir = short_socket_dir()
     state: dict = {
         "started_at": time.time(),
         "lifetime_s": lifetime_s,
@@ -383,7 +394,8 @@ def up(ttl_s: int, lifetime_s: int, timeout_s: float, games: int, assets: int, a
         "api_core": api_core,
         "aux_cpus": aux,
         "procs": [],
-        "tmp_socket_dir": str(sock_dir) if sock_dir != RUN else None,
+        "volatile_dir": str(vol),
+        "logs": str(logs),
     }
     root_user = ["--user=root"] if os.geteuid() == 0 else []
 
@@ -394,7 +406,7 @@ def up(ttl_s: int, lifetime_s: int, timeout_s: float, games: int, assets: int, a
 
     try:
         # MariaDB: a fresh datadir every time, Unix socket only (no TCP at all).
-        sock = sock_dir / "mysql.sock"
+        sock = vol / "private" / "mysql.sock"
         install = subprocess.run(
             [tools["mariadb-install-db"], "--no-defaults", f"--datadir={RUN / 'mysql'}", "--auth-root-authentication-method=normal",
              "--skip-test-db", "--skip-name-resolve", *root_user],
@@ -428,7 +440,7 @@ def up(ttl_s: int, lifetime_s: int, timeout_s: float, games: int, assets: int, a
         rd = remember(spawn(
             "redis",
             [tools["redis-server"], "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "", "--appendonly", "no",
-             "--protected-mode", "yes", "--dir", str(RUN / "redis"), "--logfile", str(redis_log), "--daemonize", "no",
+             "--protected-mode", "yes", "--dir", str(vol / "private" / "redis"), "--logfile", str(redis_log), "--daemonize", "no",
              "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"],
             cpus=aux, lifetime_s=lifetime_s, logfile=logs / "redis.out",
         ))
@@ -449,7 +461,7 @@ def up(ttl_s: int, lifetime_s: int, timeout_s: float, games: int, assets: int, a
 
         # nginx, the CloudFront stand-in.
         edge_port = free_port()
-        prefix = RUN / "nginx"
+        prefix = vol / "nginx"
         write_static(prefix / "html", assets, asset_kb)
         conf = prefix / "nginx.conf"
         conf.write_text(render_nginx(prefix, logs, api_port, edge_port, ttl_s, timeout_s))
@@ -616,7 +628,7 @@ def collapse_probe(state: dict, n: int = 50) -> dict:
     # T = 1: the same-parity entry expires two seconds on; T ≥ 2: T seconds on.
     expired = _burst(port, path, n, math.floor(new["sent_at"]) + max(2, ttl) + 0.2) if ttl > 0 else None
     time.sleep(0.5)  # the API writes its log line when the response closes
-    rows = [r for r in read_service_log(RUN / "logs" / "api-service.log") if r[1] == "score" and r[5] == "1"]
+    rows = [r for r in read_service_log(Path(state["logs"]) / "api-service.log") if r[1] == "score" and r[5] == "1"]
 
     def fills(b: dict) -> int:
         return sum(1 for r in rows if b["sent_at"] - 0.01 <= r[0] < b["sent_at"] + 1.0)
@@ -787,6 +799,7 @@ def analyse_fans(k6: dict, state: dict, sampler: Sampler, logs: Path) -> dict:
             "error_pct": rnd(100 * (metric(k6, "feed_failed", "rate") or 0), 3),
             "peak_window_error_pct": max((w["error_pct"] for w in win), default=0.0),
             "first_error_s": rnd(first_err, 2),
+            "first_error_match_time_s": rnd(pl["match_start_s"] + first_err / pl["time_scale"], 1) if first_err is not None else None,
             "first_slo_breach_window_s": breach,
             "page_requests_failed": int(metric(k6, "page_failed", "passes") or 0),
             "publish_failed": int(metric(k6, "publish_failed", "passes") or 0),
@@ -819,6 +832,9 @@ def analyse_capacity(k6: dict, sampler: Sampler, logs: Path) -> dict:
         a, b = t0 + h["from_s"] + 3, t0 + h["to_s"] - 1
         rows = [r for r in service if a <= r[0] < b and r[1] == "fan"]
         ticks, secs = ticks_between(sampler.rows, a, b, "api")
+        busy, total = ticks_between(sampler.rows, a, b, "busy")[0], ticks_between(sampler.rows, a, b, "total")[0]
+        stack_t = ticks_between(sampler.rows, a, b, "stack")[0]
+        ncpu = os.cpu_count() or 1
         ms = [r[3] for r in rows]
         bad = sum(1 for r in rows if r[2] != 200)
         cpu_s = ticks / CLK_TCK
@@ -829,6 +845,7 @@ def analyse_capacity(k6: dict, sampler: Sampler, logs: Path) -> dict:
             "requests_per_cpu_s": rnd(len(rows) / (b - a) * secs / cpu_s, 1) if cpu_s else None,
             "service_ms": {"p50": rnd(pct(ms, 50)), "p95": rnd(pct(ms, 95))},
             "non_200": bad,
+            "other_cpus": rnd(busy / total * ncpu - stack_t / CLK_TCK / secs, 2) if total and secs else None,
         })
     best = max((s for s in steps if s["requests_per_cpu_s"]), key=lambda s: s["api_cpu_utilization"] or 0, default=None)
     return {
@@ -910,7 +927,7 @@ def smoke_checks(s: dict) -> list[tuple[str, bool, str]]:
         ("uncacheable share sent within 1 point of the plan's", abs(c["uncacheable_share_sent"] - (1 - c["cacheable_share_planned"])) <= 0.01,
          f"{c['uncacheable_share_sent']}"),
         ("freshness measured (publish to first seen)", f["samples"] >= 5 and f["p95_s"] is not None, f"{f['samples']} samples, p95 {f['p95_s']} s"),
-        ("freshness p95 within poll interval + TTL + 1 s", f["p95_s"] is not None and f["p95_s"] <= md["scale"]["poll_interval_s"] + ttl + 1,
+        ("freshness p95 within poll interval + TTL + 1 s", f["samples"] > 0 and f["p95_s"] <= md["scale"]["poll_interval_s"] + ttl + 1,
          f"{f['p95_s']} s"),
         ("publish latency measured at the origin", f["publish_to_origin_s"]["samples"] >= 1, f"{f['publish_to_origin_s']['samples']} events"),
         ("zero feed errors", e["feed_requests_failed"] == 0, f"{e['feed_requests_failed']} failed"),
@@ -937,7 +954,7 @@ def run(kind: str, out_dir: Path, ttl_s: int) -> int:
         log(f"stack up in {time.time() - started:.1f} s: edge {state['edge_url']}, origin {state['origin_url']}, "
             f"API on core {state['api_core']}, the rest on {state['aux_cpus']}")
         mach = machine(state)
-        sampler = Sampler(state, RUN / "logs" / "cpu.jsonl")
+        sampler = Sampler(state, Path(state["logs"]) / "cpu.jsonl")
         sampler.start()
         fans_env = {**env, "MODE": "fans", "BASE_URL": state["edge_url"]}
         k6_fans = run_k6(state, sampler, "match-day", fans_env, out_dir, max_s=2400 * float(env["TIME_SCALE"]) + 120)
@@ -949,7 +966,18 @@ def run(kind: str, out_dir: Path, ttl_s: int) -> int:
                        "SLO_ERROR_SHARE": env["SLO_ERROR_SHARE"], **prof["capacity"]}
             cap = run_k6(state, sampler, "capacity", cap_env, out_dir, max_s=600)
         sampler.finish()
-        summary = {
+    finally:
+        if sampler and sampler.is_alive():
+            sampler.stop_evt.set()
+        if state:
+            log("stopping the stack")
+            left = stop_state(state)
+            if left:
+                log(f"STILL RUNNING after stop: {', '.join(left)}")
+    for name in ("api-service.log", "nginx-access.log", "cpu.jsonl", "nginx.conf"):
+        if (RUN / "logs" / name).exists():
+            shutil.copy(RUN / "logs" / name, out_dir / name)
+    summary = {
             "schema": SCHEMA,
             "kind": kind,
             "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -963,18 +991,6 @@ def run(kind: str, out_dir: Path, ttl_s: int) -> int:
             "collapse_probe": collapse,
             "capacity": analyse_capacity(cap, sampler, RUN / "logs") if cap else None,
         }
-    finally:
-        if sampler and sampler.is_alive():
-            sampler.stop_evt.set()
-        if state:
-            log("stopping the stack")
-            left = stop_state(state)
-            if left:
-                log(f"STILL RUNNING after stop: {', '.join(left)}")
-        for name in ("api-service.log", "nginx-access.log", "cpu.jsonl"):
-            src = RUN / "logs" / name
-            if src.exists():
-                shutil.copy(src, out_dir / name)
     pids = [p for ps in [[x["pid"], x["wrapper"]] for x in state["procs"]] for p in ps]
     still = [p for p in pids if alive(p)]
     summary["duration_s"] = round(time.time() - started, 1)

@@ -415,7 +415,8 @@ export function setup() {
   return { t0: Date.now(), base };
 }
 
-const params = (kind, text) => ({ timeout: `${TIMEOUT_S}s`, tags: { kind }, responseType: text ? 'text' : 'none' });
+// `name` groups the URLs (fan ids, probe nonces) into one time series per kind.
+const params = (kind, text) => ({ timeout: `${TIMEOUT_S}s`, tags: { kind, name: kind }, responseType: text ? 'text' : 'none' });
 
 function record(res, data) {
   const ok = res.status === 200;
@@ -488,11 +489,14 @@ export function watch(data) {
 export function publish(data) {
   const i = exec.scenario.iterationInTest;
   const game = (i % GAMES) + 1;
+  // The arrival-rate timer would publish in lockstep with the clock second (and so with the cache's
+  // refills) and with the watchers' timers; commentators do not: a random delay breaks the phase.
+  sleep(Math.random() * POLL_S);
   const published = Date.now();
   const res = http.post(
     `${data.base}/api/matches/${game}/events`,
     JSON.stringify({ text: `Load-test line ${i}: a long ball forward, cleared for a corner.`, published_at_ms: published }),
-    { headers: { 'Content-Type': 'application/json' }, timeout: `${TIMEOUT_S}s`, tags: { kind: 'publish' }, responseType: 'text' },
+    { headers: { 'Content-Type': 'application/json' }, timeout: `${TIMEOUT_S}s`, tags: { kind: 'publish', name: 'publish' }, responseType: 'text' },
   );
   publishFailed.add(res.status !== 201);
   if (res.status !== 201) return;
