@@ -93,6 +93,14 @@ def log(msg: str) -> None:
     print(f"loadstack: {msg}", flush=True)
 
 
+def show(path: Path) -> str:
+    """A path relative to the repository when it is inside it."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 # --- processes --------------------------------------------------------------------------------------
 
 
@@ -545,7 +553,7 @@ def run_k6(state: dict, sampler: Sampler, name: str, env: dict, out_dir: Path, m
         argv[-1:-1] = ["-e", f"{k}={v}"]
     argv[-1:-1] = ["-e", f"SUMMARY_PATH={summary}"]
     k6_log = out_dir / f"k6-{name}.log"
-    log(f"k6 {name}: up to {max_s:.0f} s, log {k6_log.relative_to(ROOT)}")
+    log(f"k6 {name}: up to {max_s:.0f} s, log {show(k6_log)}")
     with open(k6_log, "w") as out:
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                              env={**os.environ, "K6_NO_USAGE_REPORT": "true"}, start_new_session=True)
@@ -1018,7 +1026,7 @@ def run(kind: str, out_dir: Path, ttl_s: int) -> int:
     log(f"{kind} done in {summary['duration_s']} s: client {c['achieved_rps']} req/s (offered {c['offered_rps']}), "
         f"origin {o['rps']} req/s, service p50/p95 {o['service_ms']['p50']}/{o['service_ms']['p95']} ms, "
         f"{md['api_cpu']['requests_per_cpu_s']} req per API CPU-s, freshness p50/p95 {f['p50_s']}/{f['p95_s']} s, "
-        f"errors {md['errors']['error_pct']} % → {(out_dir / 'summary.json').relative_to(ROOT)}")
+        f"errors {md['errors']['error_pct']} % → {show(out_dir / 'summary.json')}")
     if summary["capacity"]:
         for st in summary["capacity"]["steps"]:
             log(f"capacity {st['offered_rps']} req/s offered: served {st['served_rps']}, API CPU {st['api_cpu_utilization']}, "
