@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -213,7 +214,8 @@ def spawn(name: str, argv: list[str], *, cpus: str, lifetime_s: int, logfile: Pa
             break
         time.sleep(0.01)
     if pid is None:
-        p.kill()
+        p.terminate()  # `timeout` passes SIGTERM on to a child it may have started
+        p.wait(timeout=15)
         raise StackError(f"{name} did not start: see {logfile}")
     return Proc(name, p.pid, pid, argv[0].rsplit("/", 1)[-1], grace_s)
 
