@@ -270,6 +270,20 @@ fn warnings(
             format!("Lifecycle transition costs more than it saves: {t}"),
         );
     }
+    for t in &st.skipped_transitions {
+        warn(
+            &mut w,
+            "lifecycle_skips_small_objects",
+            format!("Lifecycle rule has no effect: {t}"),
+        );
+    }
+    for t in &st.early_exits {
+        warn(
+            &mut w,
+            "lifecycle_minimum_duration",
+            format!("Objects leave a storage class before its minimum duration: {t}"),
+        );
+    }
     if super::catalog::db_class(&rds.instance_class)
         .is_some_and(|c| c.is_burstable() && rds.writer_cpu_share > c.cpu_baseline)
     {
@@ -429,6 +443,11 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
             "Fargate Spot price",
             "on-demand × (1 − fargate.spot_discount)".into(),
             "AWS says up to 70 % off; the current rate varies",
+        ),
+        a(
+            "Origin Shield requests via its own Region (coefficients.cdn_shield_region_share)",
+            format!("{:.3} of requests reaching Origin Shield", s.coefficients.cdn_shield_region_share),
+            "Viewers spread evenly over 13 regional edge caches; those behind us-east-1's are not charged for Origin Shield",
         ),
         a(
             "Edge prices",
