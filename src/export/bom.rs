@@ -424,6 +424,7 @@ pub fn price(bill: &Bill, book: &crate::model::PriceBook) -> Result<Priced, Impo
     // 8 KB per object) in one set of volume tiers.
     let limits = LimitCatalog::shared();
     let mut standard_gb: Option<f64> = None;
+    let mut s3_items = Vec::new();
     for (i, s) in bill.s3.iter().enumerate() {
         c.each(
             |n| format!("s3[{i}].{n}"),
@@ -442,23 +443,23 @@ pub fn price(bill: &Bill, book: &crate::model::PriceBook) -> Result<Priced, Impo
         if class == Class::Standard {
             *standard_gb.get_or_insert(0.0) += class_gb;
         } else {
-            items.push(class.storage_item(book, class_gb, ""));
+            s3_items.push(class.storage_item(book, class_gb, ""));
         }
         if overhead > 0.0 {
             *standard_gb.get_or_insert(0.0) += overhead;
         }
         if s.put_requests > 0.0 {
-            items.push(class.put_item(book, s.put_requests, "PUT requests"));
+            s3_items.push(class.put_item(book, s.put_requests, "PUT requests"));
         }
         if s.get_requests > 0.0 {
-            items.push(class.get_item(book, s.get_requests, "GET requests"));
+            s3_items.push(class.get_item(book, s.get_requests, "GET requests"));
         }
         if s.transitions > 0.0 {
-            items.extend(class.transition_item(book, s.transitions, ""));
+            s3_items.extend(class.transition_item(book, s.transitions, ""));
         }
         if s.retrieval_gb > 0.0 {
             match class.retrieval_item(book, s.retrieval_gb, "Retrieval") {
-                Some(item) => items.push(item),
+                Some(item) => s3_items.push(item),
                 None => c.0.push(format!(
                     "s3[{i}].retrieval_gb = {}: {} has no retrieval fee; use get_requests",
                     s.retrieval_gb,
@@ -468,7 +469,7 @@ pub fn price(bill: &Bill, book: &crate::model::PriceBook) -> Result<Priced, Impo
         }
         if s.restore_requests > 0.0 {
             match class.restore_requests_item(book, s.restore_requests) {
-                Some(item) => items.push(item),
+                Some(item) => s3_items.push(item),
                 None => c.0.push(format!(
                     "s3[{i}].restore_requests = {}: only glacier_flexible has a restore request price in the book",
                     s.restore_requests
@@ -479,6 +480,7 @@ pub fn price(bill: &Bill, book: &crate::model::PriceBook) -> Result<Priced, Impo
     if let Some(gb) = standard_gb.filter(|gb| gb.is_finite()) {
         items.extend(storage::standard_storage_items(book, gb, ""));
     }
+    items.extend(s3_items);
     for (i, n) in bill.nat_gateway.iter().enumerate() {
         let hours = c.hours(format!("nat_gateway[{i}].hours"), n.hours, month);
         c.non_negative(format!("nat_gateway[{i}].gb_processed"), n.gb_processed);

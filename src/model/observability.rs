@@ -112,7 +112,7 @@ pub fn dns_items(book: &PriceBook, zones: u32, queries: f64) -> Vec<LineItem> {
     items.extend(tiered_items(
         book,
         Service::Dns,
-        "Standard queries, alias queries to AWS resources free",
+        "Standard non-alias queries",
         queries,
         "queries",
         1e-6,
