@@ -284,6 +284,13 @@ fn warnings(
             format!("Objects leave a storage class before its minimum duration: {t}"),
         );
     }
+    if s.data.engine_version == super::scenario::MysqlVersion::V8_0 {
+        warn(
+            &mut w,
+            "mysql_extended_support",
+            "MySQL 8.0 left RDS standard support on 2026-07-31: the plan bills RDS Extended Support per vCPU-hour on the writer, standby and every replica; MySQL 8.4 costs nothing extra".into(),
+        );
+    }
     if super::catalog::db_class(&rds.instance_class)
         .is_some_and(|c| c.is_burstable() && rds.writer_cpu_share > c.cpu_baseline)
     {
@@ -461,4 +468,23 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
             "Each is a few dollars a month at this scale",
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scenario::MysqlVersion;
+
+    #[test]
+    fn mysql_8_0_costs_extended_support_and_says_so() {
+        let book = PriceBook::embedded();
+        let mut s = Scenario::default();
+        let p84 = plan(&s, &book).unwrap();
+        s.data.engine_version = MysqlVersion::V8_0;
+        let p80 = plan(&s, &book).unwrap();
+        assert!(p80.warnings.iter().any(|w| w.code == "mysql_extended_support"));
+        assert!(!p84.warnings.iter().any(|w| w.code == "mysql_extended_support"));
+        // The default db.t4g.medium Multi-AZ: 2 vCPU × 2 instances × 730 h × $0.10.
+        assert!((p80.total_monthly_usd - p84.total_monthly_usd - 292.0).abs() < 1e-6);
+    }
 }
