@@ -9,6 +9,11 @@ SHELL := bash
 TRUNK_VERSION := 0.21.14
 WASM_BINDGEN_VERSION := 0.2.130
 CHECKOV_VERSION := 3.3.30
+# The runbook test's AWS mock and CLI, in their own virtualenv (target/).
+MOTO_VERSION := 5.2.5
+AWSCLI_VERSION := 1.46.2
+PYTEST_VERSION := 9.2.0
+RUNBOOK_VENV := $(CURDIR)/target/runbook-venv
 PUBLIC_URL ?= /planner/
 ENVIRONMENTS := prod staging
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -19,6 +24,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
         lint test-native bench tfvars check-tfvars tf-test tf-check tf-evidence checkov lint-workflows docs-check \
+        tools-runbooks runbooks-check \
         dist serve test-browser bundle-size perf-browser
 
 help:
@@ -26,11 +32,11 @@ help:
 	@echo "make test    every check: lint, native tests, tfvars drift, terraform, checkov, workflows"
 
 ## Everything CI runs.
-test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check test-browser bundle-size
+test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check runbooks-check test-browser bundle-size
 
 ## Tools --------------------------------------------------------------------
 
-tools: tools-rust tools-web tools-browser tools-lint
+tools: tools-rust tools-web tools-browser tools-lint tools-runbooks
 
 tools-rust:
 	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
@@ -48,6 +54,15 @@ tools-browser:
 
 tools-lint: node-tools
 	@[ "$$(checkov --version 2>/dev/null)" = "$(CHECKOV_VERSION)" ] || pip install --quiet "checkov==$(CHECKOV_VERSION)"
+
+# moto (server mode) and the AWS CLI v1 for `runbooks-check`, pinned, in a
+# virtualenv so they never clash with checkov's botocore.
+tools-runbooks:
+	@[ -x $(RUNBOOK_VENV)/bin/python ] || python3 -m venv $(RUNBOOK_VENV)
+	@v() { $(RUNBOOK_VENV)/bin/python -c "import importlib.metadata as m; print(m.version('$$1'))" 2>/dev/null; }; \
+	  [ "$$(v moto)" = $(MOTO_VERSION) ] && [ "$$(v awscli)" = $(AWSCLI_VERSION) ] && [ "$$(v pytest)" = $(PYTEST_VERSION) ] || \
+	  $(RUNBOOK_VENV)/bin/pip install --quiet --disable-pip-version-check \
+	    "moto[server]==$(MOTO_VERSION)" "awscli==$(AWSCLI_VERSION)" "pytest==$(PYTEST_VERSION)"
 
 node-tools: node_modules/.package-lock.json
 
@@ -112,6 +127,17 @@ lint-workflows: node-tools
 # Offline link, image and anchor check over README.md and docs/.
 docs-check:
 	bash .ci/docs-check.sh
+
+## Runbooks ------------------------------------------------------------------
+
+# Every shell command in docs/runbooks/, troubleshooting, data management,
+# incident response and the match-day checklist, run against a local moto
+# seeded from prod's plan (with one read replica, so replica commands run).
+runbooks-check: tools-runbooks
+	bash .ci/terraform.sh plan-json prod target/runbooks/plan-prod.json -var=db_read_replica_count=1 \
+	  $$([ -f terraform/environments/prod.team.tfvars ] && echo -var-file=environments/prod.team.tfvars)
+	RUNBOOK_PLAN=target/runbooks/plan-prod.json RUNBOOK_AWS=$(RUNBOOK_VENV)/bin/aws RUNBOOK_MOTO=$(RUNBOOK_VENV)/bin/moto_server \
+	  $(RUNBOOK_VENV)/bin/pytest -q -p no:cacheprovider tests/runbooks
 
 ## The planner in the browser ---------------------------------------------------
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Offline-capable Terraform checks for terraform/. Run from the repo root:
 #
-#   .ci/terraform.sh fmt | validate | test | plan ENV | evidence | checkov
+#   .ci/terraform.sh fmt | validate | test | plan ENV | plan-json ENV OUT | evidence | checkov
 #
 # `make tf-test` runs fmt, validate and test; `make tf-check` adds plan for
 # each environment; `make tf-evidence` runs evidence; `make checkov` checkov.
@@ -97,7 +97,7 @@ run_plan() {
   [[ -f "$TF_DIR/environments/$env.tfvars" ]] || die "no $TF_DIR/environments/$env.tfvars"
   TF_DATA_DIR="$PLAN_DIR/.terraform" terraform -chdir="$PLAN_DIR" plan \
     -refresh=false -input=false -no-color -lock=false \
-    -var-file="environments/$env.tfvars"
+    -var-file="environments/$env.tfvars" "${@:2}"
 }
 
 cmd_plan() {
@@ -105,6 +105,18 @@ cmd_plan() {
   [[ -n "$env" ]] || die "usage: $0 plan ENV (prod|staging)"
   prepare_plan_dir
   run_plan "$env"
+}
+
+# The plan as JSON (`terraform show -json`): the runbook test seeds its AWS
+# mock with the resources and names this plan creates.
+cmd_plan_json() {
+  local env="${1:-}" out="${2:-}"
+  [[ -n "$env" && -n "$out" ]] || die "usage: $0 plan-json ENV OUT [PLAN_ARGS...]"
+  prepare_plan_dir
+  run_plan "$env" -out="$PLAN_DIR/$env.tfplan" "${@:3}" >/dev/null
+  mkdir -p "$(dirname "$out")"
+  TF_DATA_DIR="$PLAN_DIR/.terraform" terraform -chdir="$PLAN_DIR" show -json "$env.tfplan" >"$out"
+  log "wrote $out"
 }
 
 cmd_evidence() {
@@ -140,9 +152,10 @@ main() {
     validate) cmd_validate ;;
     test) cmd_test ;;
     plan) cmd_plan "$@" ;;
+    plan-json) cmd_plan_json "$@" ;;
     evidence) cmd_evidence ;;
     checkov) cmd_checkov ;;
-    *) die "usage: $0 {fmt|validate|test|plan ENV|evidence|checkov}" ;;
+    *) die "usage: $0 {fmt|validate|test|plan ENV|plan-json ENV OUT|evidence|checkov}" ;;
   esac
 }
 
