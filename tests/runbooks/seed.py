@@ -45,11 +45,14 @@ def seed(plan, endpoint):
     rds, cw, logs, s3 = client("rds"), client("cloudwatch"), client("logs"), client("s3")
 
     # --- Network: the VPC, two private and two public subnets, named groups.
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    vpc = ec2.create_vpc(CidrBlock=of_type(plan, "aws_vpc")[0]["cidr_block"])["Vpc"]["VpcId"]
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})  # as network.tf; moto's tasks need it
+    # Public subnets first, then private, named as network.tf names them.
+    planned = sorted(of_type(plan, "aws_subnet"), key=lambda s: (s["tags"]["Tier"] != "public", s["cidr_block"]))
     subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i * 16}.0/20", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
-        for i, az in enumerate("abab")
+        ec2.create_subnet(VpcId=vpc, CidrBlock=s["cidr_block"], AvailabilityZone=s["availability_zone"],
+                          TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": k, "Value": v} for k, v in s["tags"].items()]}])["Subnet"]["SubnetId"]
+        for s in planned
     ]
     groups = {}
     for g in of_type(plan, "aws_security_group"):
@@ -64,7 +67,7 @@ def seed(plan, endpoint):
             Name=tg["name"], Protocol=tg.get("protocol") or "HTTP", Port=tg.get("port") or 8080, VpcId=vpc, TargetType="ip"
         )["TargetGroups"][0]["TargetGroupArn"]
         tg_arns[tg["name"]] = arn
-        elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": "10.0.128.37"}, {"Id": "10.0.144.12"}])
+        elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": "10.40.128.37"}, {"Id": "10.40.144.12"}])
 
     # --- ECS: cluster, task definitions (the API's twice: a previous revision
     # to roll back to), the service, and tasks.
@@ -113,6 +116,10 @@ def seed(plan, endpoint):
         startedBy="ecs-svc/1", networkConfiguration=network,
     )["tasks"]
     ecs.stop_task(cluster=cluster, task=api_tasks[0]["taskArn"], reason="OutOfMemoryError: container killed")
+    # Not in a plan: a backup job running during a match.
+    if "backup" in families:
+        ecs.run_task(cluster=cluster, taskDefinition=families["backup"], count=1, launchType="FARGATE",
+                     group=f"family:{cluster}-backup", networkConfiguration=network)
 
     # --- Autoscaling: the scalable target and any pre-scale actions.
     aas = client("application-autoscaling")
@@ -186,9 +193,18 @@ def seed(plan, endpoint):
     now = int(time.time() * 1000)
     for g in of_type(plan, "aws_cloudwatch_log_group"):
         logs.create_log_group(logGroupName=g["name"])
+    # Not in a plan: the log group Synthetics creates for a canary at its first run.
+    for c in of_type(plan, "aws_synthetics_canary"):
+        group = f"/aws/lambda/cwsyn-{c['name']}-0a1b2c3d"
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName="2026/11/27/[$LATEST]0a1b")
+        logs.put_log_events(logGroupName=group, logStreamName="2026/11/27/[$LATEST]0a1b",
+                            logEvents=[{"timestamp": now - 60_000, "message": "ERROR publish: HTTP 401"}])
     lines = {
         "api": ("api/api/0a1b2c", ['GET /api/matches/1/feed 200 3ms', 'ERROR ER_CON_COUNT_ERROR: Too many connections']),
         "jobs": ("backup/backup/3d4e5f", ["backup: wrote mysql/2026/11/27/kickoff.sql.gz (41.2 MB)", "backup: done"]),
+        "slowquery": ("kickoff", ["# Query_time: 2.1  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 1200000",
+                                   "SELECT * FROM commentary WHERE match_id = 1 ORDER BY ts DESC;"]),
     }
     for g in of_type(plan, "aws_cloudwatch_log_group"):
         suffix = g["name"].rsplit("/", 1)[-1]
@@ -204,14 +220,28 @@ def seed(plan, endpoint):
         if "-backups-" in b["bucket"]:
             s3.put_object(Bucket=b["bucket"], Key="mysql/2026/11/27/kickoff-20261127T0600Z.sql.gz",
                           Body=gzip.compress(b"CREATE TABLE t (id int);\n"))
+        if "-assets-" in b["bucket"]:
+            s3.put_object(Bucket=b["bucket"], Key="assets/crests/1.svg", Body=b"<svg/>", ContentType="image/svg+xml")
         if "-archive-" in b["bucket"]:
             s3.put_object(Bucket=b["bucket"], Key="commentary/2026/10/match-1.jsonl",
                           Body=b'{"match_id":"1","minute":23,"kind":"goal","text":"Goal!"}\n')
+
+    # Not in a plan: the engineer's own IAM user, with an MFA device (break glass).
+    iam = client("iam")
+    me = client("sts").get_caller_identity()["Arn"].rsplit("/", 1)[-1]
+    iam.create_user(UserName=me)
+    mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName=me)["VirtualMFADevice"]["SerialNumber"]
+    iam.enable_mfa_device(UserName=me, SerialNumber=mfa, AuthenticationCode1="123456", AuthenticationCode2="654321")
 
     # --- Secrets, schedules, the CDN.
     sm = client("secretsmanager")
     for s in of_type(plan, "aws_secretsmanager_secret"):
         sm.create_secret(Name=s["name"], SecretString="mock")
+    # Decided, not yet in terraform/ on this branch (issue 13): the master
+    # password in our own secret. Remove once the plan creates it.
+    master = f"{cluster}/db/master"
+    if master not in {s["name"] for s in of_type(plan, "aws_secretsmanager_secret")}:
+        sm.create_secret(Name=master, SecretString="mock-master-password")
     role = "arn:aws:iam::123456789012:role/mock-scheduler"
     for s in of_type(plan, "aws_scheduler_schedule"):
         target = s["target"][0]
@@ -231,6 +261,12 @@ def seed(plan, endpoint):
                         "AssignPublicIp": "ENABLED" if net.get("assign_public_ip") else "DISABLED"}},
                 },
             },
+        )
+    for c in of_type(plan, "aws_synthetics_canary"):
+        client("synthetics").create_canary(
+            Name=c["name"], Code={"Handler": c["handler"], "ZipFile": b"seeded"}, ArtifactS3Location=c.get("artifact_s3_location") or "s3://unknown-until-apply/",
+            ExecutionRoleArn="arn:aws:iam::123456789012:role/mock-canary", RuntimeVersion=c["runtime_version"],
+            Schedule={"Expression": c["schedule"][0]["expression"]},
         )
     for d in of_type(plan, "aws_cloudfront_distribution"):
         client("cloudfront").create_distribution(DistributionConfig={
