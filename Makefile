@@ -24,7 +24,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
         lint test-native bench tfvars check-tfvars tf-test tf-check tf-evidence checkov lint-workflows docs-check \
-        tools-runbooks runbooks-check \
+        tools-runbooks runbooks-check canary-zip \
         dist serve test-browser bundle-size perf-browser
 
 help:
@@ -36,7 +36,7 @@ test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check r
 
 ## Tools --------------------------------------------------------------------
 
-tools: tools-rust tools-web tools-browser tools-lint tools-runbooks
+tools: tools-rust tools-web tools-browser tools-lint
 
 tools-rust:
 	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
@@ -138,6 +138,10 @@ runbooks-check: tools-runbooks
 	  $$([ -f terraform/environments/prod.team.tfvars ] && echo -var-file=environments/prod.team.tfvars)
 	RUNBOOK_PLAN=target/runbooks/plan-prod.json RUNBOOK_AWS=$(RUNBOOK_VENV)/bin/aws RUNBOOK_MOTO=$(RUNBOOK_VENV)/bin/moto_server \
 	  $(RUNBOOK_VENV)/bin/pytest -q -p no:cacheprovider tests/runbooks
+
+# The freshness canary's zip (committed; runbooks-check fails when it is stale).
+canary-zip:
+	python3 .ci/canary-zip.py
 
 ## The planner in the browser ---------------------------------------------------
 

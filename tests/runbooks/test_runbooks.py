@@ -55,7 +55,7 @@ NOT_REACHED = {
 }
 
 # AWS CLI v2-only commands: the command, and the options its v2 reference lists
-# (checked by hand against `aws logs tail help` of AWS CLI v2).
+# (checked by hand against docs.aws.amazon.com/cli/latest/reference/logs/tail.html, 2026-12-04).
 V2_ONLY = {
     "aws logs tail": {"--since", "--follow", "--format", "--filter-pattern", "--log-stream-names", "--log-stream-name-prefix"},
 }
@@ -106,7 +106,8 @@ def commands(start, text):
         joined = "\n".join(acc)
         if line.rstrip().endswith("\\"):
             continue
-        if subprocess.run(["bash", "-n", "-c", joined], capture_output=True).returncode == 0:
+        # A <placeholder> is a syntax error to bash; the lint test reports it by name.
+        if subprocess.run(["bash", "-n", "-c", PLACEHOLDER.sub("X", joined)], capture_output=True).returncode == 0:
             out.append((first, joined))
             acc = []
     assert not acc, f"line {first}: incomplete command: {chr(10).join(acc)}"
@@ -171,9 +172,8 @@ def plan():
     return json.loads(Path(os.environ["RUNBOOK_PLAN"]).read_text())
 
 
-@pytest.mark.parametrize("doc", DOCS, ids=lambda d: str(d.relative_to(ROOT)))
-def test_doc_has_no_hidden_commands(doc):
-    """Commands live in ```sh blocks, complete, with no placeholders left."""
+def lint(doc):
+    """Problems that hide a command from this test: inline commands, placeholders, unmarked v2 commands."""
     found, prose = blocks(doc)
     problems = [f"{doc.name}:{n}: inline command, put it in a ```sh block: {m}" for n, line in prose for m in INLINE_COMMAND.findall(line)]
     for start, kind, text in found:
@@ -189,7 +189,27 @@ def test_doc_has_no_hidden_commands(doc):
                     for opt in re.findall(r"\s(--[a-z-]+)", strip_comments(cmd)):
                         if opt not in options:
                             problems.append(f"{doc.name}:{n}: {v2} has no option {opt} in AWS CLI v2")
+    return problems
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda d: str(d.relative_to(ROOT)))
+def test_doc_has_no_hidden_commands(doc):
+    """Commands live in ```sh blocks, complete, with no placeholders left."""
+    problems = lint(doc)
     assert not problems, "\n".join(problems)
+
+
+def test_lint_finds_each_kind_of_hidden_command(tmp_path):
+    doc = tmp_path / "bad.md"
+    doc.write_text(
+        "Roll back with `aws ecs update-service --cluster $NAME --service api`.\n\n"
+        "```sh\naws ecs stop-task --cluster $NAME --task <id>\n"
+        "aws logs tail /ecs/x --since 5m\n"
+        "aws logs tail /ecs/x --start-time 5   # CLI v2\n```\n"
+    )
+    problems = "\n".join(lint(doc))
+    assert "inline command" in problems and "placeholder '<id>'" in problems
+    assert "end the line with '# CLI v2'" in problems and "no option --start-time" in problems
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda d: str(d.relative_to(ROOT)))
