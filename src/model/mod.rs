@@ -9,6 +9,7 @@ pub mod cdn;
 pub mod cost;
 pub mod demand;
 pub mod fargate;
+pub mod limits;
 pub mod network;
 pub mod observability;
 pub mod plan;
