@@ -133,8 +133,8 @@ def skip_reason(cmd):
     for prefix, reason in SKIP.items():
         if re.search(r"(^|[\s;|&(])" + re.escape(prefix), body):
             return reason
-    if body.split("\n")[0].rstrip().endswith("# CLI v2"):
-        return "AWS CLI v2 only"
+    if cmd.lstrip().split("\n")[0].rstrip().endswith("# CLI v2"):
+        return "AWS CLI v2 only (options checked against its v2 reference by the lint test)"
     return None
 
 
