@@ -122,19 +122,24 @@ HCL
 # deploy workflow does with real images.
 run_plan() {
   local env="$1" tfvars="${2:-environments/$1.tfvars}"
+  shift 2 || shift $#
   [[ -f "$TF_DIR/environments/$env.team.tfvars" ]] || die "no $TF_DIR/environments/$env.team.tfvars"
   TF_DATA_DIR="$PLAN_DIR/.terraform" terraform -chdir="$PLAN_DIR" plan \
     -refresh=false -input=false -no-color -lock=false \
     -var-file="$tfvars" \
     -var-file="environments/$env.team.tfvars" \
-    -var-file="$IMAGES"
+    -var-file="$IMAGES" "$@"
 }
 
+# The plan, saved, must hold no sensitive value: deploy.yml uploads its saved
+# plan as an artifact (.ci/deploy.sh check-plan guards it there too).
 cmd_plan() {
   local env="${1:-}"
   [[ -n "$env" ]] || die "usage: $0 plan ENV (prod|staging)"
   prepare_plan_dir
-  run_plan "$env"
+  run_plan "$env" "environments/$env.tfvars" -out="$env.tfplan"
+  TF_DATA_DIR="$PLAN_DIR/.terraform" terraform -chdir="$PLAN_DIR" show -json "$env.tfplan" >"$PLAN_DIR/$env.plan.json"
+  bash "$ROOT/.ci/deploy.sh" check-plan "$PLAN_DIR/$env.plan.json"
 }
 
 # The contract between the planner and terraform/: the tfvars `kickoff tfvars`

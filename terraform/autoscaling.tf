@@ -10,9 +10,10 @@
 # api_max_tasks reaches AWS through the scheduled actions: at the end of the
 # next window (prescale_down) and at the daily capacity reset
 # (capacity_reset_cron), which a precondition keeps outside every window.
-# To apply new bounds at once, outside a window: docs/runbooks/api-cpu-high.md
-# (register-scalable-target). tests/plan.tftest.hcl proves a changed
-# api_min_tasks leaves the target alone and moves the actions.
+# To apply new bounds at once, outside a window:
+# docs/deploying-from-scratch.md#capacity-bounds-now (register-scalable-target).
+# tests/plan.tftest.hcl proves a changed api_min_tasks leaves the target alone
+# and moves the actions.
 
 resource "aws_appautoscaling_target" "api" {
   service_namespace  = "ecs"

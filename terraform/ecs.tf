@@ -79,7 +79,10 @@ locals {
 }
 
 resource "aws_ecs_task_definition" "api" {
-  family                   = "${local.name}-api"
+  family = "${local.name}-api"
+  # A change registers a new revision; the previous ones stay ACTIVE, so the
+  # circuit breaker (and a deliberate rollback) can return to them.
+  skip_destroy             = true
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = var.api_cpu

@@ -40,6 +40,7 @@ resource "aws_ecs_task_definition" "job" {
   for_each = local.jobs
 
   family                   = "${local.name}-${each.key}"
+  skip_destroy             = true # previous revisions stay usable
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = each.value.cpu

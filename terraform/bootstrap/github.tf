@@ -170,6 +170,7 @@ resource "aws_iam_role" "apply" {
 }
 
 data "aws_iam_policy_document" "apply" {
+  #checkov:skip=CKV_AWS_109:The apply role manages every resource of terraform/ (KMS key policies, bucket policies, its environment's IAM roles): permissions management is its purpose. It is assumable only from the approved <env>-terraform GitHub environment, and may not change its own role.
   for_each = aws_iam_role.apply
 
   statement {
@@ -227,12 +228,6 @@ data "aws_iam_policy_document" "apply" {
 }
 
 resource "aws_iam_role_policy" "apply" {
-  #checkov:skip=CKV_AWS_355:The apply role creates every resource of terraform/; their ARNs do not exist before the apply. It is assumable only from the approved <env>-terraform GitHub environment on main.
-  #checkov:skip=CKV_AWS_290:Same: write access to the services the stack manages is the apply role's purpose.
-  #checkov:skip=CKV_AWS_289:IAM is limited to the environment's own roles (<project>-<env>-*), never this role itself.
-  #checkov:skip=CKV_AWS_287:secretsmanager:* is needed to create and write the master secret (write-only); the apply role is assumable only after a reviewer approves the environment.
-  #checkov:skip=CKV_AWS_288:s3:* and the other stack services are managed, not exfiltrated: the role exists only for the reviewed apply job.
-  #checkov:skip=CKV_AWS_286:iam:* on <project>-<env>-* roles includes PassRole for the stack's own task and service roles.
   for_each = aws_iam_role.apply
 
   name   = "apply"

@@ -556,7 +556,7 @@ run "scheduled_jobs_keep_their_shape" {
     condition = alltrue([
       for u in ["kickoff_api", "kickoff_backup", "kickoff_archive"] :
       strcontains(local.users_sql, "CREATE USER IF NOT EXISTS '${u}'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'")
-    ]) && !strcontains(local.users_sql, "$${")
+    ]) && length(regexall("[$][{]", local.users_sql)) == 0
     error_message = "sql/users.sql creates the three IAM-authenticated users."
   }
 
