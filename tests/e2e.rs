@@ -396,7 +396,11 @@ async fn journey(c: &Client, base: &str, downloads: &Path) -> R {
         return Err(format!("loaded {url}, not /planner/"));
     }
     // The page was served, and rendered, under the policy's CSP.
-    let csp = js(c, "return fetch(location.href).then(r => r.headers.get('content-security-policy'))").await?;
+    let csp = js(
+        c,
+        "return fetch(location.href).then(r => r.headers.get('content-security-policy'))",
+    )
+    .await?;
     let want = policy_headers()
         .into_iter()
         .find(|(k, _)| k == "Content-Security-Policy")

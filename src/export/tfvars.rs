@@ -217,12 +217,7 @@ fn attribute_lines(key: &str, value: &hcl::Expression) -> Vec<String> {
     };
     let mut lines = vec![format!("{key} = [")];
     for object in objects {
-        let fields: Vec<(String, String)> = object
-            .iter()
-            .map(|(k, v)| {
-                (key_name(k), one_line(v))
-            })
-            .collect();
+        let fields: Vec<(String, String)> = object.iter().map(|(k, v)| (key_name(k), one_line(v))).collect();
         let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         lines.push("  {".into());
         lines.extend(fields.iter().map(|(k, v)| format!("    {k:width$} = {v}")));
@@ -317,11 +312,17 @@ mod tests {
         let text = body(&vars);
         // The run before the windows aligns on its longest key
         // (api_scale_out_cooldown_seconds, 30 characters).
-        assert!(text.starts_with("environment                    = \"prod\"\n"), "{text}");
+        assert!(
+            text.starts_with("environment                    = \"prod\"\n"),
+            "{text}"
+        );
         assert!(text.contains("\napi_scale_in_cooldown_seconds  = 300\nprescale_windows = [\n  {\n    name            = \"sat-1500\"\n"), "{text}");
         assert!(text.contains("    min_tasks       = "), "{text}");
         // The run after the windows starts again with its own width.
-        assert!(text.contains("\n]\ndelivery_mode                    = \"polling\"\n"), "{text}");
+        assert!(
+            text.contains("\n]\ndelivery_mode                    = \"polling\"\n"),
+            "{text}"
+        );
         assert!(text.ends_with("monthly_budget_usd               = 0\n"), "{text}");
     }
 }
