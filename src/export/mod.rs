@@ -1,5 +1,8 @@
-//! Exports: tfvars for `terraform/`, scenario files, and reports.
+//! Formats in and out: tfvars for `terraform/`, scenario files, share links,
+//! reports, and bills of materials (`kickoff price`).
 
+pub mod bom;
+pub mod inputs_table;
 pub mod report;
 pub mod scenario_file;
 pub mod share;

@@ -8,7 +8,7 @@
 //! Why no compression: a typical edit (fans, a few choices) is 30–100 bytes
 //! of JSON, where deflate saves nothing, and even the seed setup's diff is
 //! under 600 characters; deflate would cost 7 KB of the browser bundle's
-//! 250 KB budget (docs/performance.md).
+//! 300 KB budget (docs/performance.md).
 //!
 //! Decoding checks the encoded length before any work, then parses with
 //! [`scenario_file::from_json`](super::scenario_file::from_json), so errors

@@ -120,6 +120,32 @@ pub fn settings(s: &Scenario) -> (u32, u32, Routing) {
     }
 }
 
+/// Line items of one load balancer running `hours` and billed `lcu_hours`
+/// (`lcu_note` says how the LCUs were counted). The plan and `kickoff price`
+/// both price the ALB here.
+pub fn items(book: &PriceBook, hours: f64, lcu_hours: f64, lcu_note: &str) -> Vec<LineItem> {
+    vec![
+        LineItem::new(
+            book,
+            Service::Alb,
+            "Load balancer hours",
+            hours,
+            "hours",
+            "alb.hour",
+            1.0,
+        ),
+        LineItem::new(
+            book,
+            Service::Alb,
+            format!("LCU-hours ({lcu_note})"),
+            lcu_hours,
+            "LCU-hours",
+            "alb.lcu_hour",
+            1.0,
+        ),
+    ]
+}
+
 pub fn plan(
     s: &Scenario,
     book: &PriceBook,
@@ -136,26 +162,7 @@ pub fn plan(
     let peak_lcu = Lcu::of(peak, rules);
     let (idle, dereg, routing) = settings(s);
     let hours = s.coefficients.hours_per_month;
-    let items = vec![
-        LineItem::new(
-            book,
-            Service::Alb,
-            "Load balancer hours",
-            hours,
-            "hours",
-            "alb.hour",
-            1.0,
-        ),
-        LineItem::new(
-            book,
-            Service::Alb,
-            "LCU-hours (largest dimension each step)",
-            lcu_hours,
-            "LCU-hours",
-            "alb.lcu_hour",
-            1.0,
-        ),
-    ];
+    let items = items(book, hours, lcu_hours, "largest dimension each step");
     let cost = ServiceCost::new(
         Service::Alb,
         "1 ALB, HTTPS, least outstanding requests".into(),

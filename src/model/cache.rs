@@ -33,6 +33,21 @@ pub fn engine_name(e: CacheEngine) -> &'static str {
     }
 }
 
+/// Line items of `nodes` cache nodes of `node_type` running `hours`. The plan
+/// and `kickoff price` both price ElastiCache here.
+pub fn items(book: &PriceBook, engine: CacheEngine, node_type: &str, nodes: u32, hours: f64) -> Vec<LineItem> {
+    let engine = engine_name(engine);
+    vec![LineItem::new(
+        book,
+        Service::ElastiCache,
+        format!("{nodes} × {node_type} ({engine})"),
+        f64::from(nodes) * hours,
+        "node-hours",
+        &format!("elasticache.{engine}.{node_type}"),
+        1.0,
+    )]
+}
+
 /// `None` when the scenario has no cache tier.
 pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand) -> Option<(CacheSizing, ServiceCost)> {
     if !super::demand::cache_enabled(s) {
@@ -73,16 +88,13 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand) -> Option<(CacheSizin
         Environment::Staging => 0,
     });
     let engine = engine_name(s.platform.cache_engine);
-    let nodes = f64::from(1 + replicas);
-    let items = vec![LineItem::new(
+    let items = items(
         book,
-        Service::ElastiCache,
-        format!("{} × {} ({engine})", 1 + replicas, node.name),
-        nodes * c.hours_per_month,
-        "node-hours",
-        &format!("elasticache.{engine}.{}", node.name),
-        1.0,
-    )];
+        s.platform.cache_engine,
+        node.name,
+        1 + replicas,
+        c.hours_per_month,
+    );
     let cost = ServiceCost::new(
         Service::ElastiCache,
         format!("{engine} {}, 1 primary + {replicas} replica(s)", node.name),

@@ -62,17 +62,24 @@ pub fn data_out_items(book: &PriceBook, gb: f64) -> Vec<LineItem> {
     items
 }
 
-pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (CdnSizing, ServiceCost) {
-    let requests = month.edge_requests;
-    let gb = month.edge_gb;
-    let flat = match s.platform.cdn_pricing {
+/// Line items of a month of CloudFront: pay-as-you-go data out (`gb`), HTTPS
+/// requests and, when Origin Shield is on, its requests; or a flat-rate
+/// plan's fee. The plan and `kickoff price` both price CloudFront here.
+pub fn items(
+    book: &PriceBook,
+    pricing: CdnPricing,
+    gb: f64,
+    requests: f64,
+    shield_requests: Option<f64>,
+) -> Vec<LineItem> {
+    let flat = match pricing {
         CdnPricing::PayAsYouGo => None,
         CdnPricing::FlatPro => Some(("Pro", "cloudfront.flat.pro")),
         CdnPricing::FlatBusiness => Some(("Business", "cloudfront.flat.business")),
         CdnPricing::FlatPremium => Some(("Premium", "cloudfront.flat.premium")),
     };
-    let items = match flat {
-        Some((name, id)) => vec![LineItem::new(
+    if let Some((name, id)) = flat {
+        return vec![LineItem::new(
             book,
             Service::CloudFront,
             format!("Flat-rate {name} plan"),
@@ -80,33 +87,38 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (CdnSizing, Servic
             "months",
             id,
             1.0,
-        )],
-        None => {
-            let mut items = data_out_items(book, gb);
-            let billed_requests = (requests - book.get("cloudfront.free_requests")).max(0.0);
-            items.push(LineItem::new(
-                book,
-                Service::CloudFront,
-                "HTTPS requests (after 10 M free)",
-                billed_requests,
-                "requests",
-                "cloudfront.https_10k",
-                1e-4,
-            ));
-            if s.delivery.origin_shield {
-                items.push(LineItem::new(
-                    book,
-                    Service::CloudFront,
-                    "Origin Shield requests",
-                    month.shield_requests,
-                    "requests",
-                    "cloudfront.origin_shield_10k",
-                    1e-4,
-                ));
-            }
-            items
-        }
-    };
+        )];
+    }
+    let mut items = data_out_items(book, gb);
+    let billed_requests = (requests - book.get("cloudfront.free_requests")).max(0.0);
+    items.push(LineItem::new(
+        book,
+        Service::CloudFront,
+        "HTTPS requests (after 10 M free)",
+        billed_requests,
+        "requests",
+        "cloudfront.https_10k",
+        1e-4,
+    ));
+    if let Some(shield) = shield_requests {
+        items.push(LineItem::new(
+            book,
+            Service::CloudFront,
+            "Origin Shield requests",
+            shield,
+            "requests",
+            "cloudfront.origin_shield_10k",
+            1e-4,
+        ));
+    }
+    items
+}
+
+pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (CdnSizing, ServiceCost) {
+    let requests = month.edge_requests;
+    let gb = month.edge_gb;
+    let shield = s.delivery.origin_shield.then_some(month.shield_requests);
+    let items = items(book, s.platform.cdn_pricing, gb, requests, shield);
     let offload_share = if requests > 0.0 {
         1.0 - month.origin_requests / requests
     } else {

@@ -3,6 +3,10 @@
 use super::prices::PriceBook;
 use serde::Serialize;
 
+/// Hours in a billing month (the AWS Pricing Calculator's convention): the
+/// default of `coefficients.hours_per_month` and of a bill's `hours_per_month`.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
 /// The services a plan prices, in the order a bill lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Service {

@@ -42,6 +42,16 @@ impl Demand {
 }
 
 /// Is there a cache tier? (`overrides.cache_enabled = false` removes it.)
+/// Months until the peak, growing `audience.growth_pct_per_month` a month
+/// (compounded), exceeds the design audience (peak × (1 + headroom)): the
+/// smallest m with (1 + g)^m > 1 + h, i.e. ln(1 + h) ÷ ln(1 + g). `None`
+/// without growth: the headroom is never used up.
+pub fn headroom_months(s: &Scenario) -> Option<f64> {
+    let g = s.audience.growth_pct_per_month / 100.0;
+    let h = s.audience.design_headroom_pct / 100.0;
+    (g > 0.0).then(|| (1.0 + h).ln() / (1.0 + g).ln())
+}
+
 pub fn cache_enabled(s: &Scenario) -> bool {
     s.overrides.cache_enabled.unwrap_or(true)
 }
@@ -210,6 +220,19 @@ pub fn month(s: &Scenario, day: &[Demand], step_s: f64) -> Month {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headroom_lasts_until_growth_eats_it() {
+        let mut s = Scenario::default();
+        assert_eq!(headroom_months(&s), None);
+        s.audience.growth_pct_per_month = 5.0;
+        // 1.05^m = 1.2 at m = 3.74: the 4th month's peak exceeds the design audience.
+        let m = headroom_months(&s).unwrap();
+        assert!((m - 3.7368).abs() < 1e-4, "{m}");
+        assert!(1.05_f64.powf(m.floor()) <= 1.2 && 1.05_f64.powf(m.ceil()) > 1.2);
+        s.audience.design_headroom_pct = 0.0;
+        assert_eq!(headroom_months(&s), Some(0.0));
+    }
 
     #[test]
     fn micro_cache_collapses_polls_to_keys_over_ttl() {

@@ -1,7 +1,6 @@
 //! ECS Fargate sizing for the commentary API: task size, and the task counts
 //! that carry the peak, the quiet hours and the pre-kickoff window.
 
-use super::autoscale::SimRun;
 use super::catalog::fargate_memory_options_gb;
 use super::cost::{LineItem, Service, ServiceCost};
 use super::demand::Demand;
@@ -156,12 +155,22 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
     }
 }
 
+/// The simulated match day's task-hours, as [`task_hours`] needs them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayHours {
+    /// Hours the simulation covers.
+    pub window_h: f64,
+    /// Task-hours billed over the window, all capacity.
+    pub task_hours: f64,
+    /// Of which on Fargate Spot.
+    pub spot_task_hours: f64,
+}
+
 /// Task-hours a month: the floor outside match windows plus the simulated
 /// match day, `match_days_per_month` times. Returns (on-demand, Spot).
-pub fn task_hours(s: &Scenario, f: &FargateSizing, day: &SimRun) -> (f64, f64) {
+pub fn task_hours(s: &Scenario, f: &FargateSizing, day: DayHours) -> (f64, f64) {
     let days = f64::from(s.audience.match_days_per_month);
-    let window_h = day.steps.len() as f64 * s.scaling.sim_step_s / 3600.0;
-    let quiet_h = (s.coefficients.hours_per_month - days * window_h).max(0.0);
+    let quiet_h = (s.coefficients.hours_per_month - days * day.window_h).max(0.0);
     let quiet_total = f64::from(f.min_tasks) * quiet_h;
     let quiet_spot = f64::from(f.min_tasks.saturating_sub(f.on_demand_base_tasks)) * f.spot_share * quiet_h;
     let total = quiet_total + day.task_hours * days;
@@ -169,21 +178,31 @@ pub fn task_hours(s: &Scenario, f: &FargateSizing, day: &SimRun) -> (f64, f64) {
     (total - spot, spot)
 }
 
-pub fn cost(s: &Scenario, book: &PriceBook, f: &FargateSizing, day: &SimRun) -> ServiceCost {
-    let (on_demand_h, spot_h) = task_hours(s, f, day);
-    let arch = match f.arch {
+/// Fargate storage every task gets without charge, GB.
+pub const FREE_EPHEMERAL_GB: f64 = 20.0;
+
+/// The price-book id of a Fargate rate (`vcpu_hour`, `gb_hour`) for `arch`.
+fn rate_id(arch: Arch, rate: &str) -> String {
+    let arch = match arch {
         Arch::Arm64 => "arm",
         Arch::X86_64 => "x86",
     };
-    let vcpu_id = format!("fargate.{arch}.vcpu_hour");
-    let gb_id = format!("fargate.{arch}.gb_hour");
+    format!("fargate.{arch}.{rate}")
+}
+
+/// Line items of tasks of `vcpu` / `memory_gb` running `on_demand_h` task-hours
+/// on demand and `spot_h` on Spot (Spot lines only when there are Spot hours).
+/// The plan and `kickoff price` both price Fargate here.
+pub fn items(book: &PriceBook, arch: Arch, vcpu: f64, memory_gb: f64, on_demand_h: f64, spot_h: f64) -> Vec<LineItem> {
+    let vcpu_id = rate_id(arch, "vcpu_hour");
+    let gb_id = rate_id(arch, "gb_hour");
     let spot_factor = 1.0 - book.get("fargate.spot_discount");
     let mut items = vec![
         LineItem::new(
             book,
             Service::Fargate,
             "On-demand vCPU",
-            on_demand_h * f.task_vcpu,
+            on_demand_h * vcpu,
             "vCPU-hours",
             &vcpu_id,
             1.0,
@@ -192,7 +211,7 @@ pub fn cost(s: &Scenario, book: &PriceBook, f: &FargateSizing, day: &SimRun) -> 
             book,
             Service::Fargate,
             "On-demand memory",
-            on_demand_h * f.task_memory_gb,
+            on_demand_h * memory_gb,
             "GB-hours",
             &gb_id,
             1.0,
@@ -203,7 +222,7 @@ pub fn cost(s: &Scenario, book: &PriceBook, f: &FargateSizing, day: &SimRun) -> 
             book,
             Service::Fargate,
             "Spot vCPU (on-demand price × (1 − Spot discount))",
-            spot_h * f.task_vcpu,
+            spot_h * vcpu,
             "vCPU-hours",
             &vcpu_id,
             spot_factor,
@@ -212,12 +231,33 @@ pub fn cost(s: &Scenario, book: &PriceBook, f: &FargateSizing, day: &SimRun) -> 
             book,
             Service::Fargate,
             "Spot memory (on-demand price × (1 − Spot discount))",
-            spot_h * f.task_memory_gb,
+            spot_h * memory_gb,
             "GB-hours",
             &gb_id,
             spot_factor,
         ));
     }
+    items
+}
+
+/// Ephemeral storage above the free [`FREE_EPHEMERAL_GB`] for `task_h` task-hours.
+pub fn ephemeral_item(book: &PriceBook, task_h: f64, ephemeral_gb: f64) -> Option<LineItem> {
+    (ephemeral_gb > FREE_EPHEMERAL_GB).then(|| {
+        LineItem::new(
+            book,
+            Service::Fargate,
+            "Ephemeral storage above 20 GB",
+            task_h * (ephemeral_gb - FREE_EPHEMERAL_GB),
+            "GB-hours",
+            "fargate.ephemeral_gb_hour",
+            1.0,
+        )
+    })
+}
+
+/// The service's cost from its monthly (on-demand, Spot) task-hours.
+pub fn cost(book: &PriceBook, f: &FargateSizing, (on_demand_h, spot_h): (f64, f64)) -> ServiceCost {
+    let items = items(book, f.arch, f.task_vcpu, f.task_memory_gb, on_demand_h, spot_h);
     let arch_name = match f.arch {
         Arch::Arm64 => "arm64",
         Arch::X86_64 => "x86_64",

@@ -2,13 +2,14 @@
 
 pub mod alb;
 pub mod autoscale;
-pub mod bom;
 pub mod cache;
 pub mod catalog;
 pub mod cdn;
 pub mod cost;
 pub mod demand;
 pub mod fargate;
+pub mod inputs;
+pub mod limits;
 pub mod network;
 pub mod observability;
 pub mod plan;
@@ -19,9 +20,10 @@ pub mod rds;
 pub mod scenario;
 pub mod slo;
 pub mod storage;
+pub mod sweep;
 pub mod validate;
 
 pub use plan::{plan, Plan};
 pub use prices::PriceBook;
 pub use scenario::Scenario;
-pub use validate::FieldError;
+pub use validate::{FieldError, ValidationErrors};

@@ -26,6 +26,82 @@ pub fn egress_name(e: Egress) -> &'static str {
     }
 }
 
+/// `ip_hours` of public IPv4 addresses.
+pub fn public_ipv4_item(book: &PriceBook, description: String, ip_hours: f64) -> LineItem {
+    LineItem::new(
+        book,
+        Service::Networking,
+        description,
+        ip_hours,
+        "IP-hours",
+        "vpc.public_ipv4_hour",
+        1.0,
+    )
+}
+
+/// `nats` NAT gateways running `hours`.
+pub fn nat_hours_item(book: &PriceBook, nats: u32, hours: f64) -> LineItem {
+    LineItem::new(
+        book,
+        Service::Networking,
+        format!("{nats} NAT gateway(s)"),
+        f64::from(nats) * hours,
+        "NAT-hours",
+        "vpc.nat_hour",
+        1.0,
+    )
+}
+
+/// `gb` processed by NAT gateways.
+pub fn nat_data_item(book: &PriceBook, gb: f64) -> LineItem {
+    LineItem::new(
+        book,
+        Service::Networking,
+        "NAT data processed",
+        gb,
+        "GB",
+        "vpc.nat_gb",
+        1.0,
+    )
+}
+
+/// `endpoints` interface endpoints in `azs` AZs running `hours`, and the `gb` they process.
+pub fn endpoint_items(book: &PriceBook, endpoints: u32, azs: u32, hours: f64, gb: f64) -> [LineItem; 2] {
+    [
+        LineItem::new(
+            book,
+            Service::Networking,
+            format!("{endpoints} interface endpoints × {azs} AZs"),
+            f64::from(endpoints) * f64::from(azs) * hours,
+            "endpoint-hours",
+            "vpc.endpoint_hour",
+            1.0,
+        ),
+        LineItem::new(
+            book,
+            Service::Networking,
+            "Interface endpoint data processed",
+            gb,
+            "GB",
+            "vpc.endpoint_gb",
+            1.0,
+        ),
+    ]
+}
+
+/// `gb` of traffic between AZs (billed in each direction).
+pub fn cross_az_item(book: &PriceBook, gb: f64) -> LineItem {
+    LineItem::new(
+        book,
+        Service::Networking,
+        "Cross-AZ traffic to Redis and MySQL",
+        gb,
+        "GB",
+        "vpc.cross_az_gb",
+        1.0,
+    )
+}
+
 /// `task_hours`: Fargate task-hours a month; `log_gb`: logs shipped a month.
 pub fn plan(
     s: &Scenario,
@@ -38,14 +114,10 @@ pub fn plan(
     let hours = c.hours_per_month;
     let azs = f64::from(s.platform.az_count);
     let processed_gb = log_gb + task_hours * c.egress_gb_per_task_hour;
-    let mut items = vec![LineItem::new(
+    let mut items = vec![public_ipv4_item(
         book,
-        Service::Networking,
         format!("ALB public IPv4 addresses ({} AZs)", s.platform.az_count),
         azs * hours,
-        "IP-hours",
-        "vpc.public_ipv4_hour",
-        1.0,
     )];
     let (nats, endpoints) = match s.platform.egress {
         Egress::NatPerAz => (s.platform.az_count, 0),
@@ -54,79 +126,31 @@ pub fn plan(
         Egress::PublicSubnets => (0, 0),
     };
     if nats > 0 {
-        let n = f64::from(nats);
-        items.push(LineItem::new(
+        items.push(nat_hours_item(book, nats, hours));
+        items.push(public_ipv4_item(
             book,
-            Service::Networking,
-            format!("{nats} NAT gateway(s)"),
-            n * hours,
-            "NAT-hours",
-            "vpc.nat_hour",
-            1.0,
+            "NAT public IPv4 addresses".into(),
+            f64::from(nats) * hours,
         ));
-        items.push(LineItem::new(
-            book,
-            Service::Networking,
-            "NAT public IPv4 addresses",
-            n * hours,
-            "IP-hours",
-            "vpc.public_ipv4_hour",
-            1.0,
-        ));
-        items.push(LineItem::new(
-            book,
-            Service::Networking,
-            "NAT data processed",
-            processed_gb,
-            "GB",
-            "vpc.nat_gb",
-            1.0,
-        ));
+        items.push(nat_data_item(book, processed_gb));
     }
     if endpoints > 0 {
-        items.push(LineItem::new(
+        items.extend(endpoint_items(
             book,
-            Service::Networking,
-            format!("{endpoints} interface endpoints × {} AZs", s.platform.az_count),
-            f64::from(endpoints) * azs * hours,
-            "endpoint-hours",
-            "vpc.endpoint_hour",
-            1.0,
-        ));
-        items.push(LineItem::new(
-            book,
-            Service::Networking,
-            "Interface endpoint data processed",
+            endpoints,
+            s.platform.az_count,
+            hours,
             processed_gb,
-            "GB",
-            "vpc.endpoint_gb",
-            1.0,
         ));
     }
     if s.platform.egress == Egress::PublicSubnets {
-        items.push(LineItem::new(
-            book,
-            Service::Networking,
-            "Task public IPv4 addresses",
-            task_hours,
-            "IP-hours",
-            "vpc.public_ipv4_hour",
-            1.0,
-        ));
+        items.push(public_ipv4_item(book, "Task public IPv4 addresses".into(), task_hours));
     }
     // Tasks talk to Redis and MySQL; a share of that crosses AZs.
     let cache_bytes = month.redis_ops * s.delivery.payload_kb * 1e3;
     let db_bytes = (month.db_reads + month.db_writes) * c.db_bytes_per_query;
     let cross_az_gb = (cache_bytes + db_bytes) / 1e9 * c.cross_az_share;
-    items.push(LineItem::new(
-        book,
-        Service::Networking,
-        "Cross-AZ traffic to Redis and MySQL",
-        cross_az_gb,
-        "GB",
-        "vpc.cross_az_gb",
-        1.0,
-    ));
+    items.push(cross_az_item(book, cross_az_gb));
     let what = match s.platform.egress {
         Egress::NatPerAz => format!("{nats} NAT gateways (one per AZ)"),
         Egress::SingleNat => "1 NAT gateway (single AZ of egress)".to_string(),

@@ -16,17 +16,14 @@ pub fn log_gb(s: &Scenario, month: &Month) -> f64 {
     month.origin_requests * s.coefficients.log_bytes_per_request / 1e9
 }
 
-/// `read_replicas`: each has its own replica-lag alarm.
-pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month, read_replicas: u32) -> ServiceCost {
-    let c = &s.coefficients;
-    let ingest = log_gb(s, month);
-    let stored = ingest * f64::from(s.storage.log_retention_days) / DAYS_PER_MONTH;
-    let items = vec![
+/// Log ingestion (`ingest_gb`) and storage (`stored_gb_months`, described by `storage_note`).
+pub fn log_items(book: &PriceBook, ingest_gb: f64, stored_gb_months: f64, storage_note: &str) -> [LineItem; 2] {
+    [
         LineItem::new(
             book,
             Service::Monitoring,
             "Log ingestion (API access and app logs)",
-            ingest,
+            ingest_gb,
             "GB",
             "cloudwatch.log_ingest_gb",
             1.0,
@@ -34,31 +31,79 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month, read_replicas: 
         LineItem::new(
             book,
             Service::Monitoring,
-            format!("Log storage at {} days retention", s.storage.log_retention_days),
-            stored,
+            storage_note,
+            stored_gb_months,
             "GB-months",
             "cloudwatch.log_storage_gb_month",
             1.0,
         ),
+    ]
+}
+
+/// `alarms` standard-resolution alarms.
+pub fn alarms_item(book: &PriceBook, alarms: u32) -> LineItem {
+    LineItem::new(
+        book,
+        Service::Monitoring,
+        "Standard alarms",
+        f64::from(alarms),
+        "alarm-months",
+        "cloudwatch.alarm_month",
+        1.0,
+    )
+}
+
+/// `dashboards`, of which the first [`FREE_DASHBOARDS`] are free.
+pub fn dashboards_item(book: &PriceBook, dashboards: u32) -> LineItem {
+    LineItem::new(
+        book,
+        Service::Monitoring,
+        "Dashboards beyond 3 free",
+        f64::from(dashboards.saturating_sub(FREE_DASHBOARDS)),
+        "dashboard-months",
+        "cloudwatch.dashboard_month",
+        1.0,
+    )
+}
+
+/// Route 53: `zones` hosted zones and `queries` standard queries a month.
+pub fn dns_items(book: &PriceBook, zones: u32, queries: f64) -> [LineItem; 2] {
+    [
         LineItem::new(
             book,
-            Service::Monitoring,
-            "Standard alarms",
-            f64::from(c.alarms + read_replicas),
-            "alarm-months",
-            "cloudwatch.alarm_month",
+            Service::Dns,
+            if zones == 1 { "Hosted zone" } else { "Hosted zones" },
+            f64::from(zones),
+            "zone-months",
+            "route53.zone_month",
             1.0,
         ),
         LineItem::new(
             book,
-            Service::Monitoring,
-            "Dashboards beyond 3 free",
-            f64::from(c.dashboards.saturating_sub(FREE_DASHBOARDS)),
-            "dashboard-months",
-            "cloudwatch.dashboard_month",
-            1.0,
+            Service::Dns,
+            "Standard queries (alias queries to CloudFront are free)",
+            queries,
+            "queries",
+            "route53.query_million",
+            1e-6,
         ),
-    ];
+    ]
+}
+
+/// `read_replicas`: each has its own replica-lag alarm.
+pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month, read_replicas: u32) -> ServiceCost {
+    let c = &s.coefficients;
+    let ingest = log_gb(s, month);
+    let stored = ingest * f64::from(s.storage.log_retention_days) / DAYS_PER_MONTH;
+    let mut items = log_items(
+        book,
+        ingest,
+        stored,
+        &format!("Log storage at {} days retention", s.storage.log_retention_days),
+    )
+    .to_vec();
+    items.push(alarms_item(book, c.alarms + read_replicas));
+    items.push(dashboards_item(book, c.dashboards));
     ServiceCost::new(
         Service::Monitoring,
         format!(
@@ -75,26 +120,7 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month, read_replicas: 
 
 pub fn dns(s: &Scenario, book: &PriceBook) -> ServiceCost {
     let queries = s.design_fans() * f64::from(s.audience.match_days_per_month) * s.coefficients.dns_queries_per_fan;
-    let items = vec![
-        LineItem::new(
-            book,
-            Service::Dns,
-            "Hosted zone",
-            1.0,
-            "zone-months",
-            "route53.zone_month",
-            1.0,
-        ),
-        LineItem::new(
-            book,
-            Service::Dns,
-            "Standard queries (alias queries to CloudFront are free)",
-            queries,
-            "queries",
-            "route53.query_million",
-            1e-6,
-        ),
-    ];
+    let items = dns_items(book, 1, queries).to_vec();
     ServiceCost::new(
         Service::Dns,
         "1 hosted zone, alias records".into(),

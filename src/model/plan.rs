@@ -15,7 +15,7 @@ use super::rds::{self, RdsSizing};
 use super::scenario::{Environment, Scenario};
 use super::slo::{self, SloVerdict, CLOUDFRONT_ORIGIN_READ_TIMEOUT_S};
 use super::storage::{self, StorageSizing};
-use super::validate::{validate, FieldError};
+use super::validate::{validate, ValidationErrors};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -46,6 +46,33 @@ impl MatchDaySim {
     }
 }
 
+/// How long the design headroom lasts as the audience grows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Headroom {
+    pub design_headroom_pct: f64,
+    pub growth_pct_per_month: f64,
+    /// Months of growth the headroom absorbs before the peak exceeds the
+    /// design audience; `None` without growth.
+    pub months: Option<f64>,
+}
+
+impl Headroom {
+    /// One sentence for the summaries.
+    pub fn sentence(&self) -> String {
+        let h = self.design_headroom_pct;
+        match self.months {
+            None => format!(
+                "Audience growth: none assumed (audience.growth_pct_per_month = 0); the {h} % design headroom covers surprises, not growth."
+            ),
+            Some(m) => format!(
+                "Audience growth: {} % a month uses up the {h} % design headroom in {m:.1} months; re-plan before month {}.",
+                self.growth_pct_per_month,
+                m.floor() as u64 + 1
+            ),
+        }
+    }
+}
+
 /// A cross-service trap the plan found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
@@ -65,6 +92,7 @@ pub struct Assumption {
 pub struct Plan {
     pub total_monthly_usd: f64,
     pub cost_per_1000_fans_usd: f64,
+    pub headroom: Headroom,
     pub services: Vec<ServiceCost>,
     pub slo: Vec<SloVerdict>,
     pub warnings: Vec<Warning>,
@@ -99,7 +127,7 @@ impl Plan {
 /// assert!(p.total_monthly_usd > 0.0);
 /// assert!(p.slo.iter().any(|v| v.name == "kickoff_error_rate"));
 /// ```
-pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
+pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     validate(s, book)?;
     let Ok(book) = book.with_overrides(&s.price_overrides) else {
         unreachable!("validate() rejects unknown price ids");
@@ -122,13 +150,18 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
     };
     let chosen = match_day.chosen(&f);
 
-    let fargate_cost = fargate::cost(s, book, &f, chosen);
+    let day_hours = fargate::DayHours {
+        window_h: chosen.steps.len() as f64 * s.scaling.sim_step_s / 3600.0,
+        task_hours: chosen.task_hours,
+        spot_task_hours: chosen.spot_task_hours,
+    };
+    let (od_h, spot_h) = fargate::task_hours(s, &f, day_hours);
+    let fargate_cost = fargate::cost(book, &f, (od_h, spot_h));
     let (alb_sizing, alb_cost) = alb::plan(s, book, &peak, &day, &off, &month);
     let (rds_sizing, rds_cost) = rds::plan(s, book, &peak_db, f.max_tasks);
     let cache_plan = cache::plan(s, book, &peak_cache);
     let (cdn_sizing, cdn_cost) = cdn::plan(s, book, &month);
     let (storage_sizing, s3_cost) = storage::plan(s, book, &month);
-    let (od_h, spot_h) = fargate::task_hours(s, &f, chosen);
     let log_gb = observability::log_gb(s, &month);
     let (net_sizing, net_cost) = network::plan(s, book, &month, od_h + spot_h, log_gb);
     let mon_cost = observability::monitoring(s, book, &month, rds_sizing.read_replicas);
@@ -166,6 +199,11 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, Vec<FieldError>> {
     Ok(Plan {
         total_monthly_usd: total,
         cost_per_1000_fans_usd: total / f64::from(s.peak_concurrent_fans) * 1000.0,
+        headroom: Headroom {
+            design_headroom_pct: s.audience.design_headroom_pct,
+            growth_pct_per_month: s.audience.growth_pct_per_month,
+            months: demand::headroom_months(s),
+        },
         services,
         slo,
         warnings,

@@ -25,7 +25,7 @@ const GP3_IOPS_LARGE: f64 = 12_000.0;
 pub const MAX_READ_REPLICAS: u32 = 15;
 
 /// IOPS a gp3 volume of `storage_gb` includes without provisioning.
-fn gp3_included_iops(storage_gb: f64) -> f64 {
+pub fn gp3_included_iops(storage_gb: f64) -> f64 {
     if storage_gb >= GP3_LARGE_FROM_GB {
         GP3_IOPS_LARGE
     } else {
@@ -54,6 +54,99 @@ pub struct RdsSizing {
     pub buffer_pool_gb: f64,
     pub binding_constraint: String,
     pub needs_proxy: bool,
+}
+
+/// One database as billed: a writer (with a standby when Multi-AZ), its read
+/// replicas, gp3 storage per copy, and what comes on top.
+#[derive(Debug, Clone, Copy)]
+pub struct Db<'a> {
+    pub class: &'a DbClass,
+    pub multi_az: bool,
+    pub replicas: u32,
+    pub storage_gb: f64,
+    /// Provisioned IOPS above the gp3 volume's included baseline, per copy.
+    pub extra_iops: f64,
+    /// Automated backup storage beyond the free 100 % of provisioned storage.
+    pub backup_gb_above_storage: f64,
+    /// RDS Proxy in front of the writer.
+    pub proxy: bool,
+    /// Hours the database runs this month, of `month_hours`.
+    pub hours: f64,
+    pub month_hours: f64,
+}
+
+/// Line items of `db`. The plan and `kickoff price` both price RDS here.
+pub fn items(book: &PriceBook, db: &Db) -> Vec<LineItem> {
+    let name = db.class.name;
+    let standby = if db.multi_az {
+        book.get("rds.multi_az_factor")
+    } else {
+        1.0
+    };
+    let copies = standby + f64::from(db.replicas);
+    let share_of_month = db.hours / db.month_hours;
+    let pid = db.class.price_id();
+    let mut items = vec![LineItem::new(
+        book,
+        Service::Rds,
+        format!("Writer {name}{}", if db.multi_az { " Multi-AZ (×2)" } else { "" }),
+        db.hours * standby,
+        "instance-hours",
+        &pid,
+        1.0,
+    )];
+    if db.replicas > 0 {
+        items.push(LineItem::new(
+            book,
+            Service::Rds,
+            format!("{} read replica(s) {name}", db.replicas),
+            db.hours * f64::from(db.replicas),
+            "instance-hours",
+            &pid,
+            1.0,
+        ));
+    }
+    items.push(LineItem::new(
+        book,
+        Service::Rds,
+        "gp3 storage (writer, standby, replicas)",
+        db.storage_gb * copies * share_of_month,
+        "GB-months",
+        "rds.gp3_gb_month",
+        1.0,
+    ));
+    if db.extra_iops > 0.0 {
+        items.push(LineItem::new(
+            book,
+            Service::Rds,
+            "gp3 IOPS above the included baseline",
+            db.extra_iops * copies * share_of_month,
+            "IOPS-months",
+            "rds.gp3_iops_month",
+            1.0,
+        ));
+    }
+    if db.proxy {
+        items.push(LineItem::new(
+            book,
+            Service::Rds,
+            "RDS Proxy for the writer (pools exceed max_connections)",
+            db.hours * db.class.vcpu.max(2.0),
+            "vCPU-hours",
+            "rds.proxy_vcpu_hour",
+            1.0,
+        ));
+    }
+    items.push(LineItem::new(
+        book,
+        Service::Rds,
+        "Automated backup storage above 100 % of provisioned",
+        db.backup_gb_above_storage,
+        "GB-months",
+        "rds.backup_gb_month",
+        1.0,
+    ));
+    items
 }
 
 /// `max_connections` from the parameter-group formula.
@@ -234,82 +327,27 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
     let writer_cpu_share =
         (writes + reads / f64::from(chosen.replicas + 1)) / (chosen.class.vcpu * s.coefficients.db_queries_per_vcpu);
 
-    let hours = s.coefficients.hours_per_month;
-    let standby = if d.multi_az {
-        book.get("rds.multi_az_factor")
-    } else {
-        1.0
-    };
-    let pid = chosen.class.price_id();
-    let mut items = vec![LineItem::new(
-        book,
-        Service::Rds,
-        format!(
-            "Writer {}{}",
-            chosen.class.name,
-            if d.multi_az { " Multi-AZ (×2)" } else { "" }
-        ),
-        hours * standby,
-        "instance-hours",
-        &pid,
-        1.0,
-    )];
-    if chosen.replicas > 0 {
-        items.push(LineItem::new(
-            book,
-            Service::Rds,
-            format!("{} read replica(s) {}", chosen.replicas, chosen.class.name),
-            hours * f64::from(chosen.replicas),
-            "instance-hours",
-            &pid,
-            1.0,
-        ));
-    }
-    let storage_copies = standby + f64::from(chosen.replicas);
-    items.push(LineItem::new(
-        book,
-        Service::Rds,
-        "gp3 storage (writer, standby, replicas)",
-        storage_gb * storage_copies,
-        "GB-months",
-        "rds.gp3_gb_month",
-        1.0,
-    ));
-    if provisioned_iops > 0.0 {
-        let included = gp3_included_iops(storage_gb);
-        items.push(LineItem::new(
-            book,
-            Service::Rds,
-            "gp3 IOPS above the included baseline",
-            (provisioned_iops - included).max(0.0) * storage_copies,
-            "IOPS-months",
-            "rds.gp3_iops_month",
-            1.0,
-        ));
-    }
-    if !chosen.conn_ok {
-        items.push(LineItem::new(
-            book,
-            Service::Rds,
-            "RDS Proxy for the writer (pools exceed max_connections)",
-            hours * chosen.class.vcpu.max(2.0),
-            "vCPU-hours",
-            "rds.proxy_vcpu_hour",
-            1.0,
-        ));
-    }
     let backup_gb =
         d.db_data_gb * (1.0 + s.coefficients.db_daily_change_share * f64::from(s.storage.rds_backup_retention_days));
-    let billed_backup = (backup_gb - storage_gb).max(0.0);
-    items.push(LineItem::new(
+    let hours = s.coefficients.hours_per_month;
+    let items = items(
         book,
-        Service::Rds,
-        "Automated backup storage above 100 % of provisioned",
-        billed_backup,
-        "GB-months",
-        "rds.backup_gb_month",
-        1.0,
-    ));
+        &Db {
+            class: &chosen.class,
+            multi_az: d.multi_az,
+            replicas: chosen.replicas,
+            storage_gb,
+            extra_iops: if provisioned_iops > 0.0 {
+                (provisioned_iops - gp3_included_iops(storage_gb)).max(0.0)
+            } else {
+                0.0
+            },
+            backup_gb_above_storage: (backup_gb - storage_gb).max(0.0),
+            proxy: !chosen.conn_ok,
+            hours,
+            month_hours: hours,
+        },
+    );
 
     let cost = ServiceCost::new(
         Service::Rds,

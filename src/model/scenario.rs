@@ -4,8 +4,10 @@
 //! commentary feed that must be fresh within 3 s, fewer than 5 % errors at
 //! kickoff, zero-downtime deploys, a startup budget, us-east-1.
 //!
-//! Every field's doc comment gives its unit, its default and *why* that
-//! default. Fields marked **assumption** are capacity coefficients nobody has
+//! Every field's doc comment gives its unit, its default (the `#[default]`
+//! beside it) and *why* that default. Its label, range and help for people
+//! are its row in [`inputs`](super::inputs), which validation, the browser
+//! form and the docs' inputs table are built from. Fields marked **assumption** are capacity coefficients nobody has
 //! measured for Kickoff yet: replace them with load-test results
 //! (`docs/load-testing.md`).
 //!
@@ -15,7 +17,9 @@
 //! is never silently ignored.
 
 use serde::{Deserialize, Serialize};
+use smart_default::SmartDefault;
 use std::collections::BTreeMap;
+use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
 
 /// Upper bound on `peak_concurrent_fans`: ten times the largest single live
 /// stream audiences on record (Hotstar, ~59 M). Above this the model's
@@ -23,11 +27,12 @@ use std::collections::BTreeMap;
 pub const MAX_FANS: u32 = 100_000_000;
 
 /// What the team expects. See the module docs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct Scenario {
     /// Fans online at the busiest moment of a match day, across all games.
     /// Default 5,000: the seed's kickoff crowd.
+    #[default(5_000)]
     pub peak_concurrent_fans: u32,
     pub audience: Audience,
     pub match_day: MatchDay,
@@ -46,47 +51,74 @@ pub struct Scenario {
     pub price_overrides: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct Audience {
     /// Extra capacity on top of the expected peak, percent. Default 20: a
     /// derby or a surprise result brings more fans than forecast.
+    #[default(20.0)]
     pub design_headroom_pct: f64,
     /// Games live at the same time. Default 3: a typical Saturday slot.
+    #[default(3)]
     pub simultaneous_games: u32,
     /// Match days per month. Default 8: two per week.
+    #[default(8)]
     pub match_days_per_month: u32,
     /// Fans online outside match windows (reading old commentary).
     /// Default 100: 2 % of the peak.
+    #[default(100)]
     pub off_peak_fans: u32,
+    /// Expected growth of the peak audience, percent per month (compounded).
+    /// Default 0: no growth assumed. The plan says how many months of growth
+    /// the design headroom absorbs before it must be re-planned.
+    #[default(0.0)]
+    pub growth_pct_per_month: f64,
 }
 
 /// The shape of a match day, as shares of `peak_concurrent_fans` over time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct MatchDay {
     /// Minutes before kickoff when fans start arriving. Default 30.
+    #[default(30.0)]
     pub pre_game_ramp_minutes: f64,
     /// Share of peak online just before kickoff. Default 0.3: line-ups draw
     /// some fans early, most come at the whistle.
+    #[default(0.3)]
     pub pre_kickoff_share: f64,
     /// Seconds in which the kickoff crowd arrives. Default 60: the seed's
     /// "5,000 arrive at once".
+    #[default(60.0)]
     pub kickoff_spike_seconds: f64,
     /// Share of peak online during play. Default 0.85.
+    #[default(0.85)]
     pub in_play_share: f64,
     /// Share of peak online during the half-time break. Default 0.5.
+    #[default(0.5)]
     pub half_time_share: f64,
     /// Goal bursts per match; each lifts the audience to the full peak.
     /// Default 3.
+    #[default(3)]
     pub goal_bursts: u32,
     /// Seconds a goal burst lasts. Default 120.
+    #[default(120.0)]
     pub goal_burst_seconds: f64,
     /// Minutes for the audience to decay to off-peak after full time. Default 15.
+    #[default(15.0)]
     pub post_game_decay_minutes: f64,
     /// Kickoff slots in UTC, used for scheduled pre-scaling.
     /// Default: Saturday 15:00 and Sunday 16:30.
+    #[default(default_kickoff_slots())]
     pub kickoff_slots: Vec<KickoffSlot>,
+}
+
+fn default_kickoff_slots() -> Vec<KickoffSlot> {
+    let slot = |name: &str, day: &str, kickoff_utc: &str| KickoffSlot {
+        name: name.into(),
+        day: day.into(),
+        kickoff_utc: kickoff_utc.into(),
+    };
+    vec![slot("sat-1500", "SAT", "15:00"), slot("sun-1630", "SUN", "16:30")]
 }
 
 /// A weekly kickoff time (UTC).
@@ -101,365 +133,507 @@ pub struct KickoffSlot {
     pub kickoff_utc: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DeliveryMode {
     /// Fans poll a cacheable feed URL.
+    #[strum(message = "Polling")]
     Polling,
     /// Fans hold a server-sent-events stream; not cacheable at the CDN.
+    #[strum(message = "Server-sent events")]
     Sse,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct Delivery {
     /// Default `polling`: cacheable at the CDN, so origin load stays flat as
     /// fans grow (ADR 0001).
+    #[default(DeliveryMode::Polling)]
     pub mode: DeliveryMode,
     /// Seconds between polls. Default 2: with a 1 s micro-cache, 95 % of
     /// fans see an update within 3 s.
+    #[default(2.0)]
     pub poll_interval_s: f64,
     /// SSE heartbeat, seconds. Default 15: below CloudFront's 30 s origin
     /// read timeout and the ALB's 60 s idle timeout.
+    #[default(15.0)]
     pub sse_heartbeat_s: f64,
     /// Size of one feed response, KB (10^3 bytes). Default 4: ~20 commentary
     /// lines of JSON, compressed.
+    #[default(4.0)]
     pub payload_kb: f64,
     /// Share of feed requests the CDN may cache (the rest carry per-fan
     /// state). Default 0.95.
+    #[default(0.95)]
     pub cacheable_share: f64,
     /// CDN TTL of the live feed (micro-cache), seconds. Default 1.
+    #[default(1.0)]
     pub cdn_live_ttl_s: f64,
     /// Origin Shield on: one regional cache fetches from the origin.
     /// Default true.
+    #[default(true)]
     pub origin_shield: bool,
     /// Feed URLs (cache keys) per live game. Default 2: latest page and
     /// scoreboard.
+    #[default(2)]
     pub feed_keys_per_game: u32,
     /// Page views per fan per match. Default 1.5.
+    #[default(1.5)]
     pub page_views_per_fan: f64,
     /// Static asset requests per page view (JS, CSS, crests, images). Default 12.
+    #[default(12.0)]
     pub assets_per_page_view: f64,
     /// Average asset response size, KB. Default 40.
+    #[default(40.0)]
     pub asset_kb: f64,
     /// Seconds from a commentator's post to the API serving it (DB write,
     /// cache refresh). Default 0.3.
+    #[default(0.3)]
     pub publish_latency_s: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct Writes {
     /// Commentary events per minute per game in normal play. Default 4.
+    #[default(4.0)]
     pub events_per_minute_per_game: f64,
     /// Events per minute per game during a goal burst. Default 20.
+    #[default(20.0)]
     pub burst_events_per_minute_per_game: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Arch {
-    X86_64,
+    #[strum(message = "arm64 (Graviton)")]
     Arm64,
+    #[strum(message = "x86_64")]
+    X86_64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct AppTier {
     /// **Assumption.** Requests per second one vCPU of the Node API sustains
     /// for a cached JSON endpoint. Default 1,000: well under published
     /// Express figures (5–9 k req/s per core on a laptop) to leave room for
     /// JSON work and logging. Replace with a load-test result.
+    #[default(1_000.0)]
     pub rps_per_vcpu: f64,
     /// Target CPU utilisation the plan sizes to, 0–1. Default 0.6: leaves
     /// room for the scale-out lag.
+    #[default(0.6)]
     pub target_utilization: f64,
     /// vCPU per task. Default 1: one single-threaded Node process uses one
     /// core (ADR 0002).
+    #[default(1.0)]
     pub task_vcpu: f64,
     /// Default arm64: Graviton Fargate is 20 % cheaper per vCPU-hour.
+    #[default(Arch::Arm64)]
     pub arch: Arch,
     /// Share of tasks above the on-demand base that run on Fargate Spot, 0–1.
     /// Default 0.5 (ADR 0009).
+    #[default(0.5)]
     pub spot_share: f64,
     /// Tasks always on on-demand Fargate. Default 2: one per AZ survives any
     /// Spot reclaim.
+    #[default(2)]
     pub on_demand_base_tasks: u32,
     /// Resident memory of the Node process without connections, MB. Default 300.
+    #[default(300.0)]
     pub process_base_memory_mb: f64,
     /// **Assumption.** Memory per open connection, KB. Default 50
     /// (measurements range 25–100 KB).
+    #[default(50.0)]
     pub connection_memory_kb: f64,
     /// MySQL connection pool per task. Default 10.
+    #[default(10)]
     pub db_pool_per_task: u32,
     /// A request waiting longer than this fails (client or CDN gives up),
     /// seconds. Default 5.
+    #[default(5.0)]
     pub request_timeout_s: f64,
 }
 
 /// When the plan adds MySQL read replicas. To run an exact number, pin
 /// `overrides.db_read_replicas`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ReplicaPolicy {
     /// Add read replicas only when reads exceed what the writer serves.
+    #[strum(message = "auto")]
     Auto,
     /// Never add replicas: scale the writer instead.
+    #[strum(message = "none: grow the writer")]
     None,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct DataTier {
     /// Share of origin reads answered by Redis, 0–1. Default 0.95.
+    #[default(0.95)]
     pub redis_hit_ratio: f64,
     /// MySQL queries per request that misses the cache. Default 2.
+    #[default(2.0)]
     pub db_queries_per_uncached_request: f64,
     /// MySQL writes per commentary event (event row, match state, audit).
     /// Default 3.
+    #[default(3.0)]
     pub db_writes_per_event: f64,
     /// Hot data that must fit in the MySQL buffer pool, GB. Default 2.
+    #[default(2.0)]
     pub working_set_gb: f64,
     /// Data held in Redis/Valkey (live games' commentary, scoreboards,
     /// sessions), GB. Default 0.5.
+    #[default(0.5)]
     pub cache_working_set_gb: f64,
     /// Database size today, GB. Default 20.
+    #[default(20.0)]
     pub db_data_gb: f64,
     /// Database growth per month, GB. Default 2.
+    #[default(2.0)]
     pub db_growth_gb_per_month: f64,
     /// Default `auto`.
+    #[default(ReplicaPolicy::Auto)]
     pub read_replicas: ReplicaPolicy,
     /// Standby in a second AZ. Default true in prod.
+    #[default(true)]
     pub multi_az: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct Storage {
     /// Game assets (crests, photos, JS bundles) today, GB. Default 20.
+    #[default(20.0)]
     pub assets_gb: f64,
     /// Asset growth per month, GB. Default 2.
+    #[default(2.0)]
     pub assets_growth_gb_per_month: f64,
     /// Average asset object size, KB. Default 200.
+    #[default(200.0)]
     pub asset_object_kb: f64,
     /// Commentary archive per game, MB. Default 5.
+    #[default(5.0)]
     pub archive_mb_per_game: f64,
     /// Average archived object size, KB. Default 512 (one file per game half
     /// and summary).
+    #[default(512.0)]
     pub archive_object_kb: f64,
     /// Days commentary stays in MySQL before the archive job moves it to S3.
     /// Default 30.
+    #[default(30)]
     pub hot_retention_days: u32,
     /// Hours between logical backups to S3. Default 6: RPO of 6 h on top of
     /// RDS point-in-time recovery.
+    #[default(6)]
     pub backup_every_hours: u32,
     /// Days logical backups are kept in S3. Default 90.
+    #[default(90)]
     pub backup_retention_days: u32,
     /// Days RDS keeps automated backups (PITR window), 1–35. Default 7.
+    #[default(7)]
     pub rds_backup_retention_days: u32,
     /// Compressed dump size as a share of the database size. Default 0.3.
+    #[default(0.3)]
     pub backup_compression_ratio: f64,
     /// Lifecycle: backups → Glacier Instant Retrieval after N days; 0 never.
     /// Default 30.
+    #[default(30)]
     pub backup_glacier_after_days: u32,
     /// Lifecycle: archive → Standard-IA after N days; 0 never. Default 30.
+    #[default(30)]
     pub archive_ia_after_days: u32,
     /// Lifecycle: archive → Glacier Instant Retrieval after N days; 0 never.
     /// Default 90.
+    #[default(90)]
     pub archive_glacier_ir_after_days: u32,
     /// Lifecycle: archive → Deep Archive after N days; 0 never. Default 0:
     /// old commentary is still read on anniversaries.
+    #[default(0)]
     pub archive_deep_archive_after_days: u32,
     /// Lifecycle: assets → Standard-IA after N days; 0 never. Default 0:
     /// assets are read every match day.
+    #[default(0)]
     pub assets_ia_after_days: u32,
     /// Delete noncurrent object versions after N days. Default 30.
+    #[default(30)]
     pub noncurrent_version_expiry_days: u32,
     /// CloudWatch log retention, days. Default 30.
+    #[default(30)]
     pub log_retention_days: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Egress {
-    NatPerAz,
-    SingleNat,
+    #[strum(message = "VPC endpoints")]
     VpcEndpoints,
+    #[strum(message = "One NAT gateway")]
+    SingleNat,
+    #[strum(message = "NAT gateway per AZ")]
+    NatPerAz,
+    #[strum(message = "Public subnets")]
     PublicSubnets,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CacheEngine {
+    #[strum(message = "Valkey")]
     Valkey,
+    #[strum(message = "Redis OSS")]
     Redis,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
 pub enum PriceClass {
     #[serde(rename = "PriceClass_100")]
+    #[strum(serialize = "PriceClass_100", message = "100 (NA + EU)")]
     PriceClass100,
     #[serde(rename = "PriceClass_200")]
+    #[strum(serialize = "PriceClass_200", message = "200")]
     PriceClass200,
     #[serde(rename = "PriceClass_All")]
+    #[strum(serialize = "PriceClass_All", message = "All")]
     PriceClassAll,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CdnPricing {
+    #[strum(message = "Pay as you go")]
     PayAsYouGo,
+    #[strum(message = "Flat: Pro")]
     FlatPro,
+    #[strum(message = "Flat: Business")]
     FlatBusiness,
+    #[strum(message = "Flat: Premium")]
     FlatPremium,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Environment {
+    #[strum(message = "Production")]
     Prod,
+    #[strum(message = "Staging")]
     Staging,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct Platform {
     /// Default `prod`.
+    #[default(Environment::Prod)]
     pub environment: Environment,
     /// AZs, 2 or 3. Default 2: the minimum for Multi-AZ at the lowest cost.
+    #[default(2)]
     pub az_count: u32,
     /// Default `vpc_endpoints`: at two AZs the endpoints cost less than NAT
     /// gateways and keep tasks private (ADR 0006).
+    #[default(Egress::VpcEndpoints)]
     pub egress: Egress,
     /// Default `valkey`: 20 % cheaper per node than Redis OSS (ADR 0005).
+    #[default(CacheEngine::Valkey)]
     pub cache_engine: CacheEngine,
     /// Default `PriceClass_100`: fans are in Europe and North America.
+    #[default(PriceClass::PriceClass100)]
     pub cdn_price_class: PriceClass,
     /// Default pay-as-you-go.
+    #[default(CdnPricing::PayAsYouGo)]
     pub cdn_pricing: CdnPricing,
     /// Monthly budget, USD; 0 = none. Default 0.
+    #[default(0.0)]
     pub monthly_budget_usd: f64,
 }
 
 /// How ECS target tracking reacts, and how long a task takes to serve.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct Scaling {
     /// Scale on CPU and ALB requests per target. Default true.
+    #[default(true)]
     pub autoscaling_enabled: bool,
     /// Scheduled actions raise min capacity before each kickoff. Default true.
+    #[default(true)]
     pub prescale_enabled: bool,
     /// Minutes before kickoff that the pre-scale action fires. Default 20:
     /// covers the pre-game ramp's second half plus task start.
+    #[default(20.0)]
     pub prescale_lead_minutes: f64,
     /// CloudWatch metric period for target tracking, seconds. Default 60
     /// (standard resolution).
+    #[default(60.0)]
     pub metric_period_s: f64,
     /// Datapoints above target before scale-out. Default 3 (AWS: 3 of 3).
+    #[default(3)]
     pub scale_out_datapoints: u32,
     /// Datapoints below target before scale-in. Default 15 (AWS: 15 of 15).
+    #[default(15)]
     pub scale_in_datapoints: u32,
     /// Scale-out cooldown, seconds. Default 60: kickoff needs a fast second step.
+    #[default(60.0)]
     pub scale_out_cooldown_s: f64,
     /// Scale-in cooldown, seconds. Default 300 (the ECS default).
+    #[default(300.0)]
     pub scale_in_cooldown_s: f64,
     /// **Assumption.** Seconds from launch to the app listening (image pull
     /// and Node start). Default 60.
+    #[default(60.0)]
     pub task_start_s: f64,
     /// ALB health check interval, seconds. Default 10.
+    #[default(10.0)]
     pub health_check_interval_s: f64,
     /// Healthy checks before a target serves. Default 2.
+    #[default(2)]
     pub healthy_threshold: u32,
     /// Simulation step, seconds, 1–10. Default 10.
+    #[default(10.0)]
     pub sim_step_s: f64,
     /// Autoscaling ceiling as a multiple of the planned peak tasks. Default
     /// 2: room for twice the forecast before the service stops growing.
+    #[default(2.0)]
     pub max_tasks_over_peak: f64,
     /// Seconds before a CloudWatch datapoint is visible to the alarm.
     /// Default 60: one-minute metrics arrive about a period late.
+    #[default(60.0)]
     pub metric_delay_s: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct SloTargets {
     /// 95th-percentile staleness of what a fan sees, seconds. Default 3:
     /// the seed's "within 2–3 s".
+    #[default(3.0)]
     pub freshness_p95_s: f64,
     /// Highest error share allowed in any simulation step. Default 0.05.
+    #[default(0.05)]
     pub max_error_share: f64,
 }
 
 /// Capacity and traffic coefficients. Each is a named default the user can
 /// change; sources are in `docs/capacity-model.md`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct Coefficients {
     /// Hours in a billing month. Default 730 (AWS Pricing Calculator).
+    #[default(super::cost::HOURS_PER_MONTH)]
     pub hours_per_month: f64,
     /// Regional edge caches that fetch a key from the origin when Origin
     /// Shield is off. Default 13 (AWS's regional edge cache count).
+    #[default(13.0)]
     pub cdn_origin_fetchers_without_shield: f64,
     /// **Assumption.** Simple indexed MySQL queries per second per vCPU at
     /// 70 % CPU. Default 1,500.
+    #[default(1_500.0)]
     pub db_queries_per_vcpu: f64,
     /// RDS max_connections = instance memory (bytes) / this. Default
     /// 12,582,880 (the MySQL parameter group formula).
+    #[default(12_582_880.0)]
     pub db_bytes_per_connection: f64,
     /// Share of max_connections the planner lets pools use. Default 0.8.
+    #[default(0.8)]
     pub db_connection_headroom: f64,
     /// Share of instance memory InnoDB's buffer pool gets. Default 0.75
     /// (RDS default `{DBInstanceClassMemory*3/4}`).
+    #[default(0.75)]
     pub db_buffer_pool_share: f64,
     /// **Assumption.** Redis/Valkey operations per second one node vCPU
     /// sustains (single-threaded engine, small values). Default 50,000.
+    #[default(50_000.0)]
     pub cache_ops_per_vcpu: f64,
     /// Share of node memory usable for data (ElastiCache reserves 25 %).
     /// Default 0.75.
+    #[default(0.75)]
     pub cache_usable_memory_share: f64,
     /// Cache memory per GB of working set (keys, overhead). Default 1.3.
+    #[default(1.3)]
     pub cache_overhead_factor: f64,
     /// Log bytes per origin request. Default 300.
+    #[default(300.0)]
     pub log_bytes_per_request: f64,
     /// Other outbound traffic per task-hour through egress, GB. Default 0.05.
+    #[default(0.05)]
     pub egress_gb_per_task_hour: f64,
     /// Interface endpoints needed with `vpc_endpoints` egress (ecr.api,
     /// ecr.dkr, logs, secretsmanager, sts). Default 5.
+    #[default(5)]
     pub interface_endpoints: u32,
     /// ALB listener rules evaluated per request. Default 3.
+    #[default(3)]
     pub alb_rules: u32,
     /// CloudWatch alarms in `terraform/monitoring.tf` besides the one per
     /// read replica, which the plan adds. Default 9.
+    #[default(9)]
     pub alarms: u32,
     /// CloudWatch dashboards. Default 1.
+    #[default(1)]
     pub dashboards: u32,
     /// Share of ALB→task traffic that crosses AZs. Default 0.5.
+    #[default(0.5)]
     pub cross_az_share: f64,
     /// Route 53 queries per fan per match that are not alias queries.
     /// Default 0: all records are aliases to AWS resources (free).
+    #[default(0.0)]
     pub dns_queries_per_fan: f64,
     /// Requests CloudFront sends over one origin connection before opening
     /// a new one (keep-alive reuse). Default 100.
+    #[default(100.0)]
     pub alb_requests_per_connection: f64,
     /// **Assumption.** CPU cost of one SSE message relative to one polled
     /// request. Default 0.25: no TLS handshake or routing, one write.
+    #[default(0.25)]
     pub sse_message_cost: f64,
     /// Share of asset requests CloudFront answers from cache. Default 0.98.
+    #[default(0.98)]
     pub asset_cdn_hit_ratio: f64,
     /// Share of the database changed per day (drives RDS backup storage).
     /// Default 0.05.
+    #[default(0.05)]
     pub db_daily_change_share: f64,
     /// **Assumption.** Storage IOPS per MySQL write (the row, plus redo log
     /// and binlog flushes amortised by group commit). Default 2.
+    #[default(2.0)]
     pub db_iops_per_write: f64,
     /// **Assumption.** Storage IOPS per MySQL read: the share of reads that
     /// miss the buffer pool once the working set fits in memory. Default 0.05.
+    #[default(0.05)]
     pub db_iops_per_read: f64,
     /// Cache operations per commentary event (SET of the refreshed feed,
     /// PUBLISH to streaming tasks). Default 2.
+    #[default(2.0)]
     pub cache_ops_per_event: f64,
     /// **Assumption.** Bytes on the wire per MySQL query (a few commentary
     /// rows plus protocol overhead), for cross-AZ traffic. Default 2,000.
+    #[default(2_000.0)]
     pub db_bytes_per_query: f64,
 }
 
@@ -477,226 +651,6 @@ pub struct Overrides {
     pub cache_enabled: Option<bool>,
     pub cache_node_type: Option<String>,
     pub cache_replicas: Option<u32>,
-}
-
-impl Default for Scenario {
-    fn default() -> Self {
-        Scenario {
-            peak_concurrent_fans: 5_000,
-            audience: Audience::default(),
-            match_day: MatchDay::default(),
-            delivery: Delivery::default(),
-            writes: Writes::default(),
-            app: AppTier::default(),
-            data: DataTier::default(),
-            storage: Storage::default(),
-            platform: Platform::default(),
-            scaling: Scaling::default(),
-            slo: SloTargets::default(),
-            coefficients: Coefficients::default(),
-            overrides: Overrides::default(),
-            price_overrides: BTreeMap::new(),
-        }
-    }
-}
-
-impl Default for Audience {
-    fn default() -> Self {
-        Audience {
-            design_headroom_pct: 20.0,
-            simultaneous_games: 3,
-            match_days_per_month: 8,
-            off_peak_fans: 100,
-        }
-    }
-}
-
-impl Default for MatchDay {
-    fn default() -> Self {
-        MatchDay {
-            pre_game_ramp_minutes: 30.0,
-            pre_kickoff_share: 0.3,
-            kickoff_spike_seconds: 60.0,
-            in_play_share: 0.85,
-            half_time_share: 0.5,
-            goal_bursts: 3,
-            goal_burst_seconds: 120.0,
-            post_game_decay_minutes: 15.0,
-            kickoff_slots: vec![
-                KickoffSlot {
-                    name: "sat-1500".into(),
-                    day: "SAT".into(),
-                    kickoff_utc: "15:00".into(),
-                },
-                KickoffSlot {
-                    name: "sun-1630".into(),
-                    day: "SUN".into(),
-                    kickoff_utc: "16:30".into(),
-                },
-            ],
-        }
-    }
-}
-
-impl Default for Delivery {
-    fn default() -> Self {
-        Delivery {
-            mode: DeliveryMode::Polling,
-            poll_interval_s: 2.0,
-            sse_heartbeat_s: 15.0,
-            payload_kb: 4.0,
-            cacheable_share: 0.95,
-            cdn_live_ttl_s: 1.0,
-            origin_shield: true,
-            feed_keys_per_game: 2,
-            page_views_per_fan: 1.5,
-            assets_per_page_view: 12.0,
-            asset_kb: 40.0,
-            publish_latency_s: 0.3,
-        }
-    }
-}
-
-impl Default for Writes {
-    fn default() -> Self {
-        Writes {
-            events_per_minute_per_game: 4.0,
-            burst_events_per_minute_per_game: 20.0,
-        }
-    }
-}
-
-impl Default for AppTier {
-    fn default() -> Self {
-        AppTier {
-            rps_per_vcpu: 1_000.0,
-            target_utilization: 0.6,
-            task_vcpu: 1.0,
-            arch: Arch::Arm64,
-            spot_share: 0.5,
-            on_demand_base_tasks: 2,
-            process_base_memory_mb: 300.0,
-            connection_memory_kb: 50.0,
-            db_pool_per_task: 10,
-            request_timeout_s: 5.0,
-        }
-    }
-}
-
-impl Default for DataTier {
-    fn default() -> Self {
-        DataTier {
-            redis_hit_ratio: 0.95,
-            db_queries_per_uncached_request: 2.0,
-            db_writes_per_event: 3.0,
-            working_set_gb: 2.0,
-            cache_working_set_gb: 0.5,
-            db_data_gb: 20.0,
-            db_growth_gb_per_month: 2.0,
-            read_replicas: ReplicaPolicy::Auto,
-            multi_az: true,
-        }
-    }
-}
-
-impl Default for Storage {
-    fn default() -> Self {
-        Storage {
-            assets_gb: 20.0,
-            assets_growth_gb_per_month: 2.0,
-            asset_object_kb: 200.0,
-            archive_mb_per_game: 5.0,
-            archive_object_kb: 512.0,
-            hot_retention_days: 30,
-            backup_every_hours: 6,
-            backup_retention_days: 90,
-            rds_backup_retention_days: 7,
-            backup_compression_ratio: 0.3,
-            backup_glacier_after_days: 30,
-            archive_ia_after_days: 30,
-            archive_glacier_ir_after_days: 90,
-            archive_deep_archive_after_days: 0,
-            assets_ia_after_days: 0,
-            noncurrent_version_expiry_days: 30,
-            log_retention_days: 30,
-        }
-    }
-}
-
-impl Default for Platform {
-    fn default() -> Self {
-        Platform {
-            environment: Environment::Prod,
-            az_count: 2,
-            egress: Egress::VpcEndpoints,
-            cache_engine: CacheEngine::Valkey,
-            cdn_price_class: PriceClass::PriceClass100,
-            cdn_pricing: CdnPricing::PayAsYouGo,
-            monthly_budget_usd: 0.0,
-        }
-    }
-}
-
-impl Default for Scaling {
-    fn default() -> Self {
-        Scaling {
-            autoscaling_enabled: true,
-            prescale_enabled: true,
-            prescale_lead_minutes: 20.0,
-            metric_period_s: 60.0,
-            scale_out_datapoints: 3,
-            scale_in_datapoints: 15,
-            scale_out_cooldown_s: 60.0,
-            scale_in_cooldown_s: 300.0,
-            task_start_s: 60.0,
-            health_check_interval_s: 10.0,
-            healthy_threshold: 2,
-            sim_step_s: 10.0,
-            max_tasks_over_peak: 2.0,
-            metric_delay_s: 60.0,
-        }
-    }
-}
-
-impl Default for SloTargets {
-    fn default() -> Self {
-        SloTargets {
-            freshness_p95_s: 3.0,
-            max_error_share: 0.05,
-        }
-    }
-}
-
-impl Default for Coefficients {
-    fn default() -> Self {
-        Coefficients {
-            hours_per_month: 730.0,
-            cdn_origin_fetchers_without_shield: 13.0,
-            db_queries_per_vcpu: 1_500.0,
-            db_bytes_per_connection: 12_582_880.0,
-            db_connection_headroom: 0.8,
-            db_buffer_pool_share: 0.75,
-            cache_ops_per_vcpu: 50_000.0,
-            cache_usable_memory_share: 0.75,
-            cache_overhead_factor: 1.3,
-            log_bytes_per_request: 300.0,
-            egress_gb_per_task_hour: 0.05,
-            interface_endpoints: 5,
-            alb_rules: 3,
-            alarms: 9,
-            dashboards: 1,
-            cross_az_share: 0.5,
-            dns_queries_per_fan: 0.0,
-            alb_requests_per_connection: 100.0,
-            sse_message_cost: 0.25,
-            asset_cdn_hit_ratio: 0.98,
-            db_daily_change_share: 0.05,
-            db_iops_per_write: 2.0,
-            db_iops_per_read: 0.05,
-            cache_ops_per_event: 2.0,
-            db_bytes_per_query: 2_000.0,
-        }
-    }
 }
 
 impl Scenario {

@@ -5,14 +5,15 @@ use super::cost::{LineItem, Service, ServiceCost};
 use super::demand::Month;
 use super::prices::PriceBook;
 use super::scenario::Scenario;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Days in an average month.
 pub const DAYS_PER_MONTH: f64 = 30.42;
 /// Objects below this are billed as 128 KB in Standard-IA and Glacier IR.
 pub const MIN_BILLABLE_KB: f64 = 128.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// An S3 storage class (also the `storage_class` of a bill of materials).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     Standard,
@@ -47,6 +48,59 @@ impl Class {
             Class::DeepArchive => Some("s3.deep_archive.transition_1k"),
         }
     }
+
+    /// `gb_months` of storage in this class; `note` follows the class name.
+    pub fn storage_item(self, book: &PriceBook, gb_months: f64, note: &str) -> LineItem {
+        LineItem::new(
+            book,
+            Service::S3,
+            format!("{} storage{note}", self.name()),
+            gb_months,
+            "GB-months",
+            self.storage_id(),
+            1.0,
+        )
+    }
+
+    /// Lifecycle transitions of `objects` into this class (none into Standard).
+    pub fn transition_item(self, book: &PriceBook, objects: f64, note: &str) -> Option<LineItem> {
+        let id = self.transition_id()?;
+        Some(LineItem::new(
+            book,
+            Service::S3,
+            format!("Lifecycle transitions to {}{note}", self.name()),
+            objects,
+            "objects",
+            id,
+            1e-3,
+        ))
+    }
+}
+
+/// PUT (and COPY, POST, LIST) requests, billed per 1,000.
+pub fn put_item(book: &PriceBook, requests: f64, description: &str) -> LineItem {
+    LineItem::new(
+        book,
+        Service::S3,
+        description,
+        requests,
+        "requests",
+        "s3.standard.put_1k",
+        1e-3,
+    )
+}
+
+/// GET requests, billed per 1,000.
+pub fn get_item(book: &PriceBook, requests: f64, description: &str) -> LineItem {
+    LineItem::new(
+        book,
+        Service::S3,
+        description,
+        requests,
+        "requests",
+        "s3.standard.get_1k",
+        1e-3,
+    )
 }
 
 /// A bucket's lifecycle: (days, class) transitions in order, and expiry.
@@ -239,52 +293,25 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, Se
     // Monthly line items are the 12-month average.
     let avg = |x: f64| x / 12.0;
     let mut items = Vec::new();
+    const AVERAGE: &str = " (12-month average)";
     for class in Class::ALL {
         let i = class as usize;
         if billed_gb_months[i] > 0.0 {
-            items.push(LineItem::new(
-                book,
-                Service::S3,
-                format!("{} storage, billed size (12-month average)", class.name()),
-                avg(billed_gb_months[i]),
-                "GB-months",
-                class.storage_id(),
-                1.0,
-            ));
+            items.push(class.storage_item(book, avg(billed_gb_months[i]), ", billed size (12-month average)"));
         }
         if let Some(tid) = class.transition_id() {
             if transition_usd[i] > 0.0 {
                 let objects = transition_usd[i] / book.get(tid) * 1000.0;
-                items.push(LineItem::new(
-                    book,
-                    Service::S3,
-                    format!("Lifecycle transitions to {} (12-month average)", class.name()),
-                    avg(objects),
-                    "objects",
-                    tid,
-                    1e-3,
-                ));
+                items.extend(class.transition_item(book, avg(objects), AVERAGE));
             }
         }
     }
-    items.push(LineItem::new(
+    items.push(put_item(
         book,
-        Service::S3,
-        "PUT requests (uploads, archive, backups, logs)",
         avg(put_objects),
-        "requests",
-        "s3.standard.put_1k",
-        1e-3,
+        "PUT requests (uploads, archive, backups, logs)",
     ));
-    items.push(LineItem::new(
-        book,
-        Service::S3,
-        "GET requests (CloudFront asset misses)",
-        month.s3_gets,
-        "requests",
-        "s3.standard.get_1k",
-        1e-3,
-    ));
+    items.push(get_item(book, month.s3_gets, "GET requests (CloudFront asset misses)"));
 
     let mut losing = Vec::new();
     for lc in &lcs {

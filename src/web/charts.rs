@@ -1,7 +1,8 @@
 //! Canvas components for the charts in [`crate::charts`].
 
 use super::state::{Good, Shared};
-use crate::charts::{self, cost_curve::CostCurve};
+use crate::charts;
+use crate::model::sweep::CostCurve;
 use gloo::timers::callback::Timeout;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{JsCast, JsValue};

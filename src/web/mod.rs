@@ -187,18 +187,12 @@ pub fn import_light(text: &str) -> Result<Scenario, scenario_file::ImportError> 
 
 /// Strict scenario JSON parse (unknown fields rejected) without
 /// `serde_path_to_error`, which would add ~30 KB (brotli) to the bundle.
-/// serde's message still names an unknown field and the expected type.
+/// serde's message names an unknown field and the expected type itself; it is
+/// shown as it is, never picked apart.
 pub fn parse_json(text: &str) -> Result<Scenario, scenario_file::ImportError> {
-    serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        let field = msg
-            .strip_prefix("unknown field `")
-            .and_then(|r| r.split_once('`'))
-            .map(|(f, _)| f.to_string());
-        scenario_file::ImportError {
-            field,
-            message: format!("invalid scenario JSON: {msg}"),
-        }
+    serde_json::from_str(text).map_err(|e| scenario_file::ImportError {
+        field: None,
+        message: format!("invalid scenario JSON: {e}"),
     })
 }
 

@@ -2,7 +2,6 @@
 //! assumptions, and today's setup vs the plan.
 
 use super::state::{Good, Shared};
-use crate::charts::usd;
 use crate::model::slo::SloVerdict;
 use crate::model::Plan;
 use yew::prelude::*;
@@ -16,11 +15,7 @@ pub struct ResultsProps {
 
 /// Dollars as the results show them: cents below $100, whole dollars above.
 pub fn money(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        usd(v)
-    } else {
-        format!("${v:.2}")
-    }
+    crate::fmt::money_rounded(v, 100.0)
 }
 
 fn verdicts(list: &[SloVerdict], id: &str) -> Html {

@@ -1,10 +1,8 @@
 //! Pure app state and its reducer: scenario edits in, plans out. No DOM types.
 
-use super::fields::{self, Field, Kind};
-use crate::charts::cost_curve::{self, CostCurve};
-use crate::export::share::to_json_value;
-use crate::model::{plan, FieldError, Plan, PriceBook, Scenario};
-use serde_json::Value;
+use super::fields::{self, Field};
+use crate::model::sweep::{cost_curve, CostCurve};
+use crate::model::{plan, FieldError, Plan, PriceBook, Scenario, ValidationErrors};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
@@ -102,12 +100,12 @@ impl State {
                 Scenario::default(),
                 notice.or(Some(Notice {
                     error: true,
-                    text: format!("The saved scenario is invalid ({}); using the defaults.", e[0]),
+                    text: format!("The saved scenario is invalid ({}); using the defaults.", e.brief(1)),
                 })),
             ),
         };
         let good = good(&s, &book).expect("default scenario plans");
-        let curve = cost_curve::compute(&s, &book);
+        let curve = cost_curve(&s, &book);
         State {
             book: Shared::new(book),
             curve_key: curve_key(&s),
@@ -170,7 +168,7 @@ impl State {
                 self.plan_errors.clear();
                 let key = curve_key(&self.scenario);
                 if key != self.curve_key {
-                    self.curve = Shared::new(cost_curve::compute(&self.scenario, &self.book));
+                    self.curve = Shared::new(cost_curve(&self.scenario, &self.book));
                     self.curve_key = key;
                 } else {
                     let mut c = (*self.curve).clone();
@@ -180,17 +178,16 @@ impl State {
                 self.good = Shared::new(g);
                 self.revision += 1;
             }
-            Err(errs) => self.plan_errors = errs,
+            Err(errs) => self.plan_errors = errs.0,
         }
     }
 }
 
 /// What every input shows for the scenario, per section.
 fn texts_of(s: &Scenario) -> Vec<Rc<[String]>> {
-    let json = &to_json_value(s);
     fields::sections()
         .iter()
-        .map(|s| s.fields.iter().map(|f| value_text(json, f)).collect())
+        .map(|sec| sec.fields.iter().map(|f| f.text(s)).collect())
         .collect()
 }
 
@@ -200,126 +197,13 @@ fn curve_key(s: &Scenario) -> Scenario {
     k
 }
 
-fn good(s: &Scenario, book: &PriceBook) -> Result<Good, Vec<FieldError>> {
+fn good(s: &Scenario, book: &PriceBook) -> Result<Good, ValidationErrors> {
     let p = plan(s, book)?;
     let today = plan(&s.seed_setup(), book).ok();
     Ok(Good {
         scenario: s.clone(),
         plan: p,
         today,
-    })
-}
-
-/// JSON pointer of a field path (`price_overrides.<id>` keeps the dots of the id).
-pub fn pointer(path: &str) -> String {
-    match path.strip_prefix("price_overrides.") {
-        Some(id) => format!("/price_overrides/{id}"),
-        None => format!("/{}", path.replace('.', "/")),
-    }
-}
-
-/// Text of a field's current value in `json` (the scenario as JSON).
-pub fn value_text(json: &Value, field: &Field) -> String {
-    match json.pointer(&pointer(field.path)) {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) if n.is_f64() => format!("{f}"),
-            _ => n.to_string(),
-        },
-        Some(v) => v.to_string(),
-    }
-}
-
-/// `raw` as number text: spaces and `_` dropped, and `,` accepted only as a
-/// thousands separator ("1,500", "12,345.5"). A decimal comma ("2,5") is an
-/// error rather than being read as 25.
-fn number_text(raw: &str) -> Result<String, String> {
-    let t: String = raw.trim().chars().filter(|c| *c != '_' && *c != ' ').collect();
-    if !t.contains(',') {
-        return Ok(t);
-    }
-    let int = t.split('.').next().unwrap_or_default();
-    let mut groups = int.trim_start_matches('-').split(',');
-    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
-    let decimals_ok = !t[int.len()..].contains(',');
-    if first_ok && decimals_ok && groups.all(|g| g.len() == 3) {
-        Ok(t.replace(',', ""))
-    } else {
-        Err("use '.' for decimals (',' only between thousands)".into())
-    }
-}
-
-/// Parse `raw` for `field` into a JSON value; `Ok(None)` removes the key
-/// (an empty price override or override: the default, `None`).
-pub fn parse(field: &Field, raw: &str) -> Result<Option<Value>, String> {
-    let optional = matches!(field.kind, Kind::OptInt | Kind::OptNum | Kind::OptChoice(_));
-    if optional && raw.trim().is_empty() {
-        return Ok(None);
-    }
-    let or_empty = if optional { ", or leave empty" } else { "" };
-    match field.kind {
-        Kind::Int | Kind::OptInt => number_text(raw)?
-            .parse::<u32>()
-            .map(|v| Some(Value::from(v)))
-            .map_err(|_| format!("enter a whole number ≥ 0 ({}){or_empty}", field.unit_or("count"))),
-        Kind::Num | Kind::OptNum => match number_text(raw)?.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(Some(Value::from(v))),
-            _ => Err(format!("enter a number ({}){or_empty}", field.unit_or("value"))),
-        },
-        Kind::OptChoice(options) => match raw {
-            "true" | "false" => Ok(Some(Value::Bool(raw == "true"))),
-            _ if options.iter().any(|(v, _)| *v == raw) => Ok(Some(Value::String(raw.to_string()))),
-            _ => Err("choose one of the options".into()),
-        },
-        Kind::Bool => Ok(Some(Value::Bool(raw.trim() == "true"))),
-        Kind::Choice(options) => {
-            if options.iter().any(|(v, _)| *v == raw) {
-                Ok(Some(Value::String(raw.to_string())))
-            } else {
-                Err("choose one of the options".into())
-            }
-        }
-    }
-}
-
-impl Field {
-    fn unit_or(&self, fallback: &'static str) -> &'static str {
-        if self.unit.is_empty() {
-            fallback
-        } else {
-            self.unit
-        }
-    }
-}
-
-/// `s` with `field` set from `raw`.
-pub fn apply(s: &Scenario, field: &Field, raw: &str) -> Result<Scenario, String> {
-    let v = parse(field, raw)?;
-    let mut json = to_json_value(s);
-    let ptr = pointer(field.path);
-    let (parent, key) = ptr.rsplit_once('/').expect("pointer has a slash");
-    let obj = json
-        .pointer_mut(parent)
-        .and_then(Value::as_object_mut)
-        .ok_or_else(|| format!("no field {}", field.path))?;
-    match v {
-        Some(v) => {
-            obj.insert(key.to_string(), v);
-        }
-        None => {
-            obj.remove(key);
-        }
-    }
-    // Through text, not `from_value`: one Deserialize instantiation keeps the bundle small.
-    serde_json::from_str(&json.to_string()).map_err(|e| {
-        let m = e.to_string();
-        if m.contains("invalid value") || m.contains("out of range") {
-            format!("out of range for {}", field.label)
-        } else {
-            m
-        }
     })
 }
 
@@ -337,7 +221,7 @@ impl Reducible for State {
                 let mut texts = st.texts[i].to_vec();
                 texts[j] = raw.clone();
                 st.texts[i] = texts.into();
-                match apply(&st.scenario, field, &raw) {
+                match field.apply(&st.scenario, &raw) {
                     Ok(s) => {
                         st.parse_errors.remove(field.path);
                         st.scenario = s;
@@ -359,12 +243,11 @@ impl Reducible for State {
                     });
                 }
                 Err(errs) => {
-                    let list: Vec<String> = errs.iter().take(3).map(ToString::to_string).collect();
                     st.notice = Some(Notice {
                         error: true,
                         text: format!(
                             "{source} holds an invalid scenario ({}); nothing changed.",
-                            list.join("; ")
+                            errs.brief(3)
                         ),
                     });
                 }

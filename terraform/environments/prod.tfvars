@@ -8,7 +8,8 @@
 #     "design_headroom_pct": 20.0,
 #     "simultaneous_games": 3,
 #     "match_days_per_month": 8,
-#     "off_peak_fans": 100
+#     "off_peak_fans": 100,
+#     "growth_pct_per_month": 0.0
 #   },
 #   "match_day": {
 #     "pre_game_ramp_minutes": 30.0,

@@ -8,7 +8,8 @@
 #     "design_headroom_pct": 0.0,
 #     "simultaneous_games": 3,
 #     "match_days_per_month": 4,
-#     "off_peak_fans": 5
+#     "off_peak_fans": 5,
+#     "growth_pct_per_month": 0.0
 #   },
 #   "match_day": {
 #     "pre_game_ramp_minutes": 30.0,

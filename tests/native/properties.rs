@@ -1,9 +1,11 @@
 //! Property tests: random valid scenarios never panic and never produce
 //! NaN or negative money; more fans never cost less or run fewer tasks;
-//! invalid scenarios come back with errors naming the field.
-//! 4 properties × 2,500 cases = 10,000 cases.
+//! invalid scenarios come back with errors naming the field; a plan's sized
+//! resources priced as a bill of materials cost the plan's total.
+//! 5 properties × 2,500 cases = 12,500 cases.
 
-use kickoff::model::scenario::{Arch, CacheEngine, DeliveryMode, Egress, Environment, ReplicaPolicy};
+use kickoff::export::bom::{self, Bill};
+use kickoff::model::scenario::{Arch, CacheEngine, CdnPricing, DeliveryMode, Egress, Environment, ReplicaPolicy};
 use kickoff::model::{plan, PriceBook, Scenario};
 use proptest::prelude::*;
 
@@ -41,6 +43,12 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         prop::option::of(0u32..4),
         1u32..50,
         prop::sample::select(vec![Arch::Arm64, Arch::X86_64]),
+        prop::sample::select(vec![
+            CdnPricing::PayAsYouGo,
+            CdnPricing::PayAsYouGo,
+            CdnPricing::PayAsYouGo,
+            CdnPricing::FlatBusiness,
+        ]),
     );
     (a, b, c).prop_map(|(a, b, c)| {
         let mut s = Scenario::default();
@@ -73,6 +81,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         s.overrides.db_read_replicas = c.4.filter(|&n| n > 0);
         s.app.db_pool_per_task = c.5;
         s.app.arch = c.6;
+        s.platform.cdn_pricing = c.7;
         s
     })
 }
@@ -151,6 +160,17 @@ proptest! {
         };
         let errs = plan(&s, &PriceBook::embedded()).unwrap_err();
         prop_assert!(errs.iter().any(|e| e.field == field), "{field} not in {errs:?}");
+    }
+
+    #[test]
+    fn a_plan_priced_as_a_bill_of_materials_costs_the_plan_total(s in scenario()) {
+        let book = PriceBook::embedded();
+        let p = plan(&s, &book).unwrap();
+        let priced = bom::price(&Bill::of_plan(&s, &p), &book).expect("a plan's bill prices");
+        prop_assert!(
+            (priced.total_monthly_usd - p.total_monthly_usd).abs() <= 1e-9 * p.total_monthly_usd.max(1.0),
+            "bill ${} vs plan ${}", priced.total_monthly_usd, p.total_monthly_usd
+        );
     }
 
     #[test]

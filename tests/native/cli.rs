@@ -61,8 +61,15 @@ fn bad_input_exits_2_naming_every_field() {
     let o = kickoff(&["plan", "--scenario", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8(o.stderr).unwrap();
-    assert!(err.contains("peak_concurrent_fans = 0"), "{err}");
-    assert!(err.contains("delivery.poll_interval_s = 0"), "{err}");
+    // Each error names the field (label and path) and states the allowed range.
+    assert!(
+        err.contains("Peak concurrent fans (peak_concurrent_fans) = 0: must be a whole number from 1 to 100,000,000"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Poll interval (delivery.poll_interval_s) = 0: must be a number from 1 to 60"),
+        "{err}"
+    );
 
     let path = scratch("typo.json", r#"{"delivery": {"poll_interval": 2}}"#);
     let o = kickoff(&["plan", "--scenario", path.to_str().unwrap()]);

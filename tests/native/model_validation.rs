@@ -3,11 +3,11 @@
 //! `docs/autoscaling-lag-example.md` to the second, and the default plan's
 //! line items against `docs/reference/priced-by-hand.md` to the cent.
 //!
-//! `cargo test --test model_validation` runs a representative subset of the
+//! `cargo test --test native model_validation::` runs a representative subset of the
 //! queueing grid; the full grid (and its table in `docs/model-validation.md`):
 //!
 //! ```sh
-//! cargo test --test model_validation -- --ignored --nocapture
+//! cargo test --test native model_validation:: -- --ignored --nocapture
 //! ```
 
 use kickoff::model::autoscale::simulate;
@@ -252,7 +252,7 @@ fn deterministic_service_is_never_worse_than_mmc() {
 /// The full grid, printed as the Markdown table in
 /// `docs/model-validation.md`. Slow (minutes): `-- --ignored --nocapture`.
 #[test]
-#[ignore = "full grid, minutes: cargo test --test model_validation -- --ignored --nocapture"]
+#[ignore = "full grid, minutes: cargo test --test native model_validation:: -- --ignored --nocapture"]
 fn full_grid_table() {
     let n = 4_000_000;
     println!("| c | ρ | model mean | model p95 | model P(wait) | pooled M/M/c DES mean (±95 % CI) | p95 | P(wait) | LOR exp. mean | Δ mean | p95 | Δ p95 | P(wait) | LOR det. mean | Δ mean | p95 | Δ p95 |");

@@ -13,23 +13,22 @@
 //!
 //! ```sh
 //! KICKOFF_FUZZ_CASES=250000 KICKOFF_FUZZ_SEED=7 \
-//!   cargo test --test fuzz_inputs -- --nocapture --test-threads 1
+//!   cargo test --test native fuzz_inputs:: -- --nocapture --test-threads 1
 //! ```
 //!
 //! Figures from the long runs are in `docs/model-validation.md`. Crashes
-//! found are kept at the end of this file as regression tests.
+//! found are kept at the end of this file as regression tests; a new crash
+//! fails its property (proptest shrinks it) until it is fixed.
 
 use kickoff::export::scenario_file::{self, ImportError, MAX_IMPORT_BYTES};
 use kickoff::export::share::{self, ShareError, MAX_FRAGMENT_CHARS};
-use kickoff::export::tfvars;
-use kickoff::model::bom;
+use kickoff::export::{bom, tfvars};
 use kickoff::model::{plan, PriceBook, Scenario};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::Value;
-use std::cell::{Cell, RefCell};
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Once, OnceLock};
+use std::cell::Cell;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Cases per property in `cargo test`.
@@ -54,63 +53,8 @@ fn seed() -> u64 {
         .unwrap_or(0x006b_6963_6b6f_6666)
 }
 
-/// Crashes already reported, as (source file, panic message), with their
-/// regression tests at the end of this file. The properties count them and
-/// go on, so a known bug does not hide the next one. Remove an entry when its
-/// regression test passes.
-/// (None open: the six found so far are fixed and their reproducers run in
-/// every `cargo test`.)
-const KNOWN_CRASHES: &[(&str, &str)] = &[];
-
 thread_local! {
     static EXECUTIONS: Cell<u64> = const { Cell::new(0) };
-    static KNOWN_HITS: Cell<u64> = const { Cell::new(0) };
-    static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
-}
-
-fn is_known(file: &str, message: &str) -> bool {
-    KNOWN_CRASHES
-        .iter()
-        .any(|(f, m)| file.ends_with(f) && message.contains(m))
-}
-
-/// Record where each panic happens; stay quiet for known crashes.
-fn install_panic_hook() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            let file = info.location().map(|l| l.file().replace('\\', "/")).unwrap_or_default();
-            let message = info
-                .payload()
-                .downcast_ref::<&str>()
-                .map(|m| m.to_string())
-                .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            let known = is_known(&file, &message);
-            LAST_PANIC.with(|p| *p.borrow_mut() = Some((file, message)));
-            if !known {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// `f()`, or `None` when it hit a crash in [`KNOWN_CRASHES`]. Any other panic
-/// propagates and fails the case.
-fn unless_known_crash<T>(f: impl FnOnce() -> T) -> Option<T> {
-    install_panic_hook();
-    match panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(v) => Some(v),
-        Err(payload) => {
-            let known = LAST_PANIC.with(|p| p.borrow().as_ref().is_some_and(|(f, m)| is_known(f, m)));
-            if !known {
-                panic::resume_unwind(payload);
-            }
-            KNOWN_HITS.with(|k| k.set(k.get() + 1));
-            None
-        }
-    }
 }
 
 /// Run `test` on `cases` values of `strategy` with a seeded RNG and print
@@ -129,19 +73,16 @@ where
         ..Config::default()
     };
     let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &key));
-    install_panic_hook();
     EXECUTIONS.with(|e| e.set(0));
-    KNOWN_HITS.with(|k| k.set(0));
     let start = Instant::now();
     let result = runner.run(&strategy, |v| {
         EXECUTIONS.with(|e| e.set(e.get() + 1));
         test(v)
     });
     println!(
-        "fuzz {name}: {} executions in {:.1} s, {} known-crash hits, {}",
+        "fuzz {name}: {} executions in {:.1} s, {}",
         EXECUTIONS.with(Cell::get),
         start.elapsed().as_secs_f64(),
-        KNOWN_HITS.with(Cell::get),
         if result.is_ok() { "no new failures" } else { "FAILED" }
     );
     if let Err(e) = result {
@@ -233,7 +174,10 @@ const FULL_BILL: &str = r#"{
 }"#;
 
 fn bom_seeds() -> [&'static str; 2] {
-    [include_str!("../docs/examples/seed-bill-of-materials.json"), FULL_BILL]
+    [
+        include_str!("../../docs/examples/seed-bill-of-materials.json"),
+        FULL_BILL,
+    ]
 }
 
 // --- A small deterministic RNG for the mutators (SplitMix64) ---------------
@@ -549,10 +493,7 @@ fn scenario_json_value_mutations_then_plan() {
     fuzz("scenario_json/value_mutations+plan", cases(), mutations(), |m| {
         let text = mutated_json(&seeds, m);
         if let Some(s) = check_scenario_json(&text)? {
-            let Some(planned) = timed("plan", || unless_known_crash(|| plan(&s, book())))? else {
-                return Ok(());
-            };
-            match planned {
+            match timed("plan", || plan(&s, book()))? {
                 Ok(p) => prop_assert!(p.total_monthly_usd.is_finite() && p.total_monthly_usd >= 0.0),
                 Err(errs) => {
                     prop_assert!(!errs.is_empty());
@@ -706,10 +647,9 @@ fn share_json_mutations() {
 fn check_bom(text: &str) -> Result<(), TestCaseError> {
     match timed("bom::from_json", || bom::from_json(text))? {
         Err(e) => import_error_ok(&e)?,
-        Ok(bill) => match timed("bom::price", || unless_known_crash(|| bom::price(&bill, book())))? {
-            None => {}
-            Some(Err(e)) => import_error_ok(&e)?,
-            Some(Ok(p)) => {
+        Ok(bill) => match timed("bom::price", || bom::price(&bill, book()))? {
+            Err(e) => import_error_ok(&e)?,
+            Ok(p) => {
                 prop_assert!(p.total_monthly_usd.is_finite(), "total {}", p.total_monthly_usd);
                 for i in &p.items {
                     prop_assert!(!i.description.is_empty() && i.monthly_usd.is_finite(), "{i:?}");
@@ -806,7 +746,7 @@ fn oversize_inputs_are_refused_fast() {
 // Fargate stops at the ECS quota of 5,000 tasks per service.
 
 /// Crash reproducer (found by `bom/value_mutations`): `count × azs` is a u32
-/// product in `bom::price` (`src/model/bom.rs`, vpc_endpoint line): it
+/// product in `bom::price` (`src/export/bom.rs`, vpc_endpoint line): it
 /// panics in debug builds and wraps silently in release, pricing
 /// 4,294,967,295 × 2 endpoints as 4,294,967,294.
 #[test]
