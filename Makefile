@@ -23,8 +23,8 @@ export CARGO_TERM_COLOR := never
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
-        lint test-native bench tfvars check-tfvars tf-test tf-check tf-evidence checkov lint-workflows docs-check \
-        tools-runbooks runbooks-check canary-zip \
+        lint test-native bench tfvars check-tfvars tf-validate tf-test tf-check tf-evidence checkov lint-workflows docs-check \
+        tools-runbooks runbooks-check canary-zip test-deploy test-cf-functions \
         dist serve test-browser bundle-size perf-browser perf-load
 
 help:
@@ -32,7 +32,7 @@ help:
 	@echo "make test    every check: lint, native tests, tfvars drift, terraform, checkov, workflows"
 
 ## Everything CI runs.
-test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check runbooks-check test-browser bundle-size loadtest-smoke
+test: lint test-native check-tfvars tf-check checkov lint-workflows test-deploy docs-check runbooks-check test-browser test-cf-functions bundle-size loadtest-smoke
 
 ## Tools --------------------------------------------------------------------
 
@@ -91,24 +91,36 @@ tfvars:
 	  echo "wrote terraform/environments/$$env.tfvars"; done
 
 # Fail if a committed tfvars no longer matches what the planner produces from
-# its embedded scenario, or from the scenario file beside it.
+# its embedded scenario, or from the scenario file beside it. (<env>.team.tfvars
+# beside them is the team's, not the planner's.)
 check-tfvars:
-	@for f in terraform/environments/*.tfvars; do cargo run --quiet -- check-tfvars "$$f"; done
-	@for env in $(ENVIRONMENTS); do 	  cargo run --quiet -- tfvars --scenario terraform/environments/$$env.scenario.json 	    | diff -u terraform/environments/$$env.tfvars - 	    || { echo "terraform/environments/$$env.scenario.json changed: run 'make tfvars'"; exit 1; }; done
+	@for env in $(ENVIRONMENTS); do \
+	  cargo run --quiet -- check-tfvars terraform/environments/$$env.tfvars; \
+	  cargo run --quiet -- tfvars --scenario terraform/environments/$$env.scenario.json \
+	    | diff -u terraform/environments/$$env.tfvars - \
+	    || { echo "terraform/environments/$$env.scenario.json changed: run 'make tfvars'"; exit 1; }; \
+	done
 
 ## Terraform ----------------------------------------------------------------
 
-# fmt check, validate and `terraform test` (mocked provider): no credentials and
-# no ../shared needed, so GitHub's ci.yml runs this against the registry provider.
-tf-test:
+# fmt check (generated tfvars included), validate, and `terraform test` of both
+# roots (terraform/, terraform/bootstrap/). The tests run against the offline
+# provider stand-in in ../shared: terraform/ opens an ephemeral resource, which
+# mock_provider cannot serve, so without ../shared only fmt and validate run
+# (tf-validate, what GitHub's ci.yml runs).
+tf-validate:
 	bash .ci/terraform.sh fmt
 	bash .ci/terraform.sh validate
+
+tf-test: tf-validate
 	bash .ci/terraform.sh test
 
-# tf-test plus `terraform plan` of each environment's tfvars. The plans call AWS
-# data sources, so they need the offline provider in ../shared (or credentials).
+# tf-test plus `terraform plan` of each environment (its tfvars, its team
+# settings, fixture images; the saved plan must hold no sensitive value) and
+# the planner contract: the tfvars of three scenarios plan cleanly.
 tf-check: tf-test
 	@for env in $(ENVIRONMENTS); do bash .ci/terraform.sh plan $$env; done
+	bash .ci/terraform.sh contract
 
 # Refresh docs/evidence/terraform-plan-prod.txt.
 tf-evidence:
@@ -117,10 +129,20 @@ tf-evidence:
 checkov: tools-lint
 	bash .ci/terraform.sh checkov
 
-## Workflows ----------------------------------------------------------------
+## Workflows and deploys ------------------------------------------------------
 
 lint-workflows: node-tools
 	bash .ci/lint-workflows.sh
+
+# Every .ci/deploy.sh step deploy.yml runs, with --dry-run against local
+# directories and recorded AWS responses.
+test-deploy:
+	bash .ci/deploy-test.sh
+
+# The CloudFront Functions (terraform/functions/) in node, against their cases
+# and the file names in dist/ (built by test-browser before it in `make test`).
+test-cf-functions: node-tools
+	node .ci/cloudfront-functions.test.mjs
 
 ## Docs ---------------------------------------------------------------------
 

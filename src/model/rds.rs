@@ -8,6 +8,13 @@ use super::prices::PriceBook;
 use super::scenario::{ReplicaPolicy, Scenario};
 use serde::Serialize;
 
+/// RDS for MySQL major version the platform runs (Terraform's
+/// `db_engine_version`, parameter group family `mysql8.4`). 8.0 left RDS
+/// standard support on 2026-07-31 and would be enrolled in paid Extended
+/// Support (RDS user guide, MySQL version management); 8.4 is in standard
+/// support until 2029-07-31.
+pub const MYSQL_ENGINE_VERSION: &str = "8.4";
+
 /// gp3 volumes for RDS MySQL from this size (GB) include more IOPS.
 const GP3_LARGE_FROM_GB: f64 = 400.0;
 /// gp3 IOPS included below / from [`GP3_LARGE_FROM_GB`].
@@ -345,7 +352,8 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
     let cost = ServiceCost::new(
         Service::Rds,
         format!(
-            "MySQL 8.0 {}{}, {} read replica(s), {} GB gp3",
+            "MySQL {} {}{}, {} read replica(s), {} GB gp3",
+            MYSQL_ENGINE_VERSION,
             chosen.class.name,
             if d.multi_az { " Multi-AZ" } else { " single-AZ" },
             chosen.replicas,

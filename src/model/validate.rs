@@ -182,25 +182,32 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
     }
 
     let st = &s.storage;
+    // S3 lifecycle (the rules terraform/variables.tf enforces, with their
+    // sources): objects stay 30 days in STANDARD_IA before a Glacier class,
+    // and DEEP_ARCHIVE comes at least 90 days after GLACIER_IR. Each tier is
+    // checked against the nearest earlier one in use, with that one's
+    // minimum stay: (field, days, days it must stay before the next tier).
     let tiers = [
-        ("storage.archive_ia_after_days", st.archive_ia_after_days),
+        ("storage.archive_ia_after_days", st.archive_ia_after_days, 30),
         (
             "storage.archive_glacier_ir_after_days",
             st.archive_glacier_ir_after_days,
+            90,
         ),
         (
             "storage.archive_deep_archive_after_days",
             st.archive_deep_archive_after_days,
+            0,
         ),
     ];
-    for (i, (field, days)) in tiers.iter().enumerate() {
-        if let Some((earlier, before)) = tiers[..i].iter().rev().find(|(_, d)| *d > 0) {
+    for (i, (field, days, _)) in tiers.iter().enumerate() {
+        if let Some((earlier, before, stay)) = tiers[..i].iter().rev().find(|(_, d, _)| *d > 0) {
             if *days > 0 {
                 e.rule(
                     field,
-                    days > before,
+                    *days >= before + stay,
                     days,
-                    format!("must be later than {earlier} ({before})"),
+                    format!("must be at least {stay} days after {earlier} ({before}): S3 lifecycle rule"),
                 );
             }
         }
@@ -305,6 +312,23 @@ mod tests {
         let price = errs.iter().find(|e| e.field == "price_overrides.nope").unwrap();
         assert_eq!(price.label, "Price nope");
         assert!(errs.iter().any(|e| e.value == "NaN"));
+    }
+
+    #[test]
+    fn lifecycle_gaps_follow_s3() {
+        // 30 days in STANDARD_IA before GLACIER_IR; 90 in GLACIER_IR before
+        // DEEP_ARCHIVE (terraform/variables.tf rejects the same values).
+        let mut s = Scenario::default();
+        s.storage.archive_ia_after_days = 30;
+        s.storage.archive_glacier_ir_after_days = 45;
+        let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
+        assert_eq!(errs[0].field, "storage.archive_glacier_ir_after_days");
+        s.storage.archive_glacier_ir_after_days = 60;
+        s.storage.archive_deep_archive_after_days = 120;
+        let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
+        assert_eq!(errs[0].field, "storage.archive_deep_archive_after_days");
+        s.storage.archive_deep_archive_after_days = 150;
+        assert!(validate(&s, &PriceBook::embedded()).is_ok());
     }
 
     #[test]

@@ -92,7 +92,18 @@ fn tfvars_round_trip_and_drift_check() {
     assert_eq!(replanned, text);
 
     // A hand edit is drift: exit 1 with a diff naming the line.
-    let drifted = scratch("drift.tfvars", &text.replace("api_max_tasks = ", "api_max_tasks = 9"));
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("api_max_tasks ") {
+                "api_max_tasks = 9"
+            } else {
+                l
+            }
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let drifted = scratch("drift.tfvars", &edited);
     let o = kickoff(&["check-tfvars", drifted.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8(o.stderr).unwrap();
