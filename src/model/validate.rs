@@ -327,6 +327,23 @@ mod tests {
     }
 
     #[test]
+    fn lifecycle_gaps_match_terraform() {
+        // 30 days in STANDARD_IA before GLACIER_IR; 90 in GLACIER_IR before
+        // DEEP_ARCHIVE (terraform/variables.tf rejects the same values).
+        let mut s = Scenario::default();
+        s.storage.archive_ia_after_days = 30;
+        s.storage.archive_glacier_ir_after_days = 45;
+        let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
+        assert_eq!(errs[0].field, "storage.archive_glacier_ir_after_days");
+        s.storage.archive_glacier_ir_after_days = 60;
+        s.storage.archive_deep_archive_after_days = 120;
+        let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
+        assert_eq!(errs[0].field, "storage.archive_deep_archive_after_days");
+        s.storage.archive_deep_archive_after_days = 150;
+        assert!(validate(&s, &PriceBook::embedded()).is_ok());
+    }
+
+    #[test]
     fn lifecycle_tiers_must_be_ordered() {
         let mut s = Scenario::default();
         s.storage.archive_ia_after_days = 90;

@@ -592,7 +592,7 @@ fn default_plan_line_items_match_the_hand_figures() {
     check("cloudfront.origin_shield_10k", shield * (1.0 - 0.077), 97.20);
     let gb = (feed * 4_000.0 + assets * 40_000.0) / 1e9;
     check("cloudfront.gb.tier1", gb - 1_000.0, 10.79);
-    // CloudWatch: 9 alarms, 1 dashboard (3 free).
-    check("cloudwatch.alarm_month", 9.0, 0.90);
+    // CloudWatch: 12 alarms, 1 dashboard (3 free).
+    check("cloudwatch.alarm_month", 12.0, 1.20);
     check("cloudwatch.dashboard_month", 0.0, 0.00);
 }
