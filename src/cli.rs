@@ -1,9 +1,9 @@
-//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`) or
-//! a plan `terraform/` would reject (`tfvars`), 2 bad input (message names
-//! the field). A panic (101) is a bug.
+//! Command-line interface. Exit codes: 0 success (`diff`: whatever the
+//! delta), 1 drift (`check-tfvars`) or a plan `terraform/` would reject
+//! (`tfvars`), 2 bad input (message names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kickoff::export::{bom, inputs_table, report, scenario_file, tfvars};
+use kickoff::export::{bom, cash, diff, inputs_table, report, scenario_file, tfvars};
 use kickoff::model::{self, PriceBook, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -24,6 +24,13 @@ enum PlanFormat {
     Json,
     Markdown,
     Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -50,6 +57,21 @@ enum Command {
         scenario: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: PlanFormat,
+        /// Print the cash plan instead: the bill month by month for this many
+        /// months (1–36), with audience growth and storage growth.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(model::cash::MAX_MONTHS)))]
+        months: Option<u32>,
+    },
+    /// Compare two scenarios (JSON or `kickoff tfvars` files): monthly cost per
+    /// service, capacity, SLO verdicts, warnings. Exit 0 whatever the delta.
+    Diff {
+        base: PathBuf,
+        head: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        /// Heading of the Markdown section (e.g. the environment).
+        #[arg(long, default_value = "Cost diff")]
+        title: String,
     },
     /// Price an explicit bill of materials (JSON), like the AWS Pricing Calculator.
     Price {
@@ -112,13 +134,56 @@ fn execute(cli: Cli) -> Result<String, Failure> {
             };
             Ok(serde_json::to_string_pretty(&s).expect("scenario serialises") + "\n")
         }
-        Command::Plan { scenario, format } => {
-            let p = plan_of(&load_scenario(scenario.as_deref())?)?;
+        Command::Plan {
+            scenario,
+            format,
+            months: Some(months),
+        } => {
+            let s = load_scenario(scenario.as_deref())?;
+            let c = model::cash::cash_plan(&s, &PriceBook::embedded(), months)
+                .map_err(|errs| bad_input(errs.to_string()))?;
+            Ok(match format {
+                PlanFormat::Text => cash::text(&c),
+                PlanFormat::Json => cash::json(&c) + "\n",
+                PlanFormat::Markdown => cash::markdown(&c),
+                PlanFormat::Csv => cash::csv(&c),
+            })
+        }
+        Command::Plan {
+            scenario,
+            format,
+            months: None,
+        } => {
+            let s = load_scenario(scenario.as_deref())?;
+            let p = plan_of(&s)?;
             Ok(match format {
                 PlanFormat::Text => report::text(&p),
                 PlanFormat::Json => report::json(&p) + "\n",
-                PlanFormat::Markdown => report::markdown(&p),
+                PlanFormat::Markdown => {
+                    let c = model::cash::cash_plan(&s, &PriceBook::embedded(), 12)
+                        .map_err(|errs| bad_input(errs.to_string()))?;
+                    report::markdown(&p) + &format!("\n## Cash plan\n\n{}\n", cash::sentence(&c))
+                }
                 PlanFormat::Csv => report::csv(&p),
+            })
+        }
+        Command::Diff {
+            base,
+            head,
+            format,
+            title,
+        } => {
+            let planned = |path: &Path| -> Result<(Scenario, model::Plan), Failure> {
+                let s = load_scenario(Some(path))?;
+                let p = plan_of(&s).map_err(|Failure(m, c)| Failure(format!("{}: {m}", path.display()), c))?;
+                Ok((s, p))
+            };
+            let ((bs, bp), (hs, hp)) = (planned(&base)?, planned(&head)?);
+            let d = diff::diff((&bs, &bp), (&hs, &hp));
+            Ok(match format {
+                DiffFormat::Text => diff::text(&d),
+                DiffFormat::Markdown => diff::markdown(&d, &title),
+                DiffFormat::Json => diff::json(&d) + "\n",
             })
         }
         Command::Price { file, format } => {

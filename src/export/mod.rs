@@ -2,6 +2,8 @@
 //! reports, and bills of materials (`kickoff price`).
 
 pub mod bom;
+pub mod cash;
+pub mod diff;
 pub mod inputs_table;
 pub mod report;
 pub mod scenario_file;

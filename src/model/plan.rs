@@ -16,6 +16,7 @@ use super::scenario::{Environment, Scenario};
 use super::slo::{self, SloVerdict, CLOUDFRONT_ORIGIN_READ_TIMEOUT_S};
 use super::storage::{self, StorageSizing};
 use super::validate::{validate, ValidationErrors};
+use crate::fmt::number;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -189,7 +190,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     let total: f64 = services.iter().map(|c| c.monthly_usd).sum();
 
     let slo = slo::verdicts(s, &f, &rds_sizing, chosen, total);
-    let warnings = warnings(s, &f, &rds_sizing, cache_sizing.as_ref(), &storage_sizing);
+    let warnings = warnings(s, &f, &rds_sizing, cache_sizing.as_ref(), &storage_sizing, &month);
     let used: BTreeSet<&str> = services
         .iter()
         .flat_map(|c| c.items.iter().map(|i| i.price_id.as_str()))
@@ -238,6 +239,7 @@ fn warnings(
     rds: &RdsSizing,
     cache: Option<&CacheSizing>,
     st: &StorageSizing,
+    month: &Month,
 ) -> Vec<Warning> {
     let mut w = Vec::new();
     if rds.needs_proxy {
@@ -350,8 +352,18 @@ fn warnings(
             "Spot tasks without two on-demand base tasks: a Spot reclaim can take the service down".into(),
         );
     }
-    if s.platform.cdn_pricing != super::scenario::CdnPricing::PayAsYouGo {
-        warn(&mut w, "flat_rate_allowance", "Flat-rate CloudFront plans throttle above their allowance; check the plan's request and transfer allowance against the month's demand".into());
+    if let Some((name, req, req_max, tb, tb_max)) = cdn::flat_rate_usage(s.platform.cdn_pricing, month) {
+        let figures = format!(
+            "{} requests and {tb:.1} TB a month against the {name} plan's {} requests and {tb_max} TB",
+            number(req.round()),
+            number(req_max)
+        );
+        let (code, message) = if req > req_max || tb > tb_max {
+            ("flat_rate_exceeded", format!("CloudFront flat-rate plan exceeded: {figures}; AWS throttles above the allowance (no overage), so fans would be refused: pick a larger plan or pay-as-you-go"))
+        } else {
+            ("flat_rate_allowance", format!("CloudFront flat-rate plan within its allowance: {figures}; AWS throttles above it, so re-check as the audience grows"))
+        };
+        warn(&mut w, code, message);
     }
     if s.platform.cdn_price_class != super::scenario::PriceClass::PriceClass100 {
         warn(
@@ -473,7 +485,27 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::scenario::MysqlVersion;
+    use crate::model::scenario::{CdnPricing, MysqlVersion};
+
+    #[test]
+    fn a_flat_rate_plan_says_when_the_month_exceeds_its_allowance() {
+        let book = PriceBook::embedded();
+        let mut s = Scenario::default();
+        let code = |s: &Scenario| {
+            let p = plan(s, &book).unwrap();
+            let w: Vec<String> = p.warnings.iter().map(|w| w.code.clone()).collect();
+            (p.demand.month.edge_requests, w)
+        };
+        let (requests, w) = code(&s);
+        assert!(!w.iter().any(|c| c.starts_with("flat_rate")), "pay-as-you-go: {w:?}");
+        // The default month is far above Pro's 10 million requests and
+        // below Premium's 500 million.
+        assert!(requests > 10e6 && requests < 500e6, "{requests}");
+        s.platform.cdn_pricing = CdnPricing::FlatPro;
+        assert!(code(&s).1.contains(&"flat_rate_exceeded".to_string()));
+        s.platform.cdn_pricing = CdnPricing::FlatPremium;
+        assert!(code(&s).1.contains(&"flat_rate_allowance".to_string()));
+    }
 
     #[test]
     fn mysql_8_0_costs_extended_support_and_says_so() {

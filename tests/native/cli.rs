@@ -164,3 +164,38 @@ fn price_prices_a_bill_and_rejects_bad_fields() {
         .unwrap()
         .contains("fargate[0].vcpu/memory_gb"));
 }
+
+#[test]
+fn plan_months_prints_the_cash_plan_and_rejects_bad_counts() {
+    let o = kickoff(&["plan", "--months", "12", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().count(), 13, "header and 12 months");
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&kickoff(&["plan", "--months", "3", "--format", "json"]))).unwrap();
+    assert_eq!(v["months"].as_array().unwrap().len(), 3);
+    for bad in ["0", "37", "x"] {
+        assert_eq!(kickoff(&["plan", "--months", bad]).status.code(), Some(2), "{bad}");
+    }
+}
+
+#[test]
+fn diff_exits_0_whatever_the_delta_and_2_on_bad_input() {
+    let base = scratch("diff-base.json", r#"{"peak_concurrent_fans": 5000}"#);
+    let head = scratch("diff-head.json", r#"{"peak_concurrent_fans": 40000}"#);
+    let (b, h) = (base.to_str().unwrap(), head.to_str().unwrap());
+    let same = kickoff(&["diff", b, b]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(stdout(&same).contains("No change"));
+    let o = kickoff(&["diff", b, h, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["delta_usd"].as_f64().unwrap() > 0.0);
+    let bad = scratch("diff-bad.json", r#"{"peak_concurrent_fans": 0}"#);
+    let o = kickoff(&["diff", b, bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("diff-bad.json") && err.contains("peak_concurrent_fans"),
+        "{err}"
+    );
+}

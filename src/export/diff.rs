@@ -1,0 +1,348 @@
+//! `kickoff diff BASE HEAD`: what a change of scenario does to the bill and
+//! to the capacity behind it. Per-service monthly deltas, capacity changes
+//! (tasks, task size, instance class, replicas, cache nodes), SLO verdict
+//! changes, warnings and Terraform blockers gained or lost, and the new
+//! total; as text, Markdown (the pull-request comment) or JSON.
+
+use super::tfvars;
+use crate::fmt::money;
+use crate::model::cost::cents;
+use crate::model::{Plan, Scenario};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// One service's monthly bill on each side (0 where a side lacks it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceDelta {
+    pub service: String,
+    pub base_usd: f64,
+    pub head_usd: f64,
+    pub delta_usd: f64,
+}
+
+/// A sized value that differs between the sides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub what: String,
+    pub base: String,
+    pub head: String,
+}
+
+/// Everything that differs between two plans.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    pub base_total_usd: f64,
+    pub head_total_usd: f64,
+    pub delta_usd: f64,
+    /// Services whose bill changed by at least a cent.
+    pub services: Vec<ServiceDelta>,
+    pub capacity: Vec<Change>,
+    /// SLOs whose verdict or measured value changed.
+    pub slo: Vec<Change>,
+    pub warnings_added: Vec<String>,
+    pub warnings_removed: Vec<String>,
+    /// Why `terraform/` would reject a side (`kickoff tfvars` refuses it).
+    pub blockers_added: Vec<String>,
+    pub blockers_removed: Vec<String>,
+}
+
+impl Diff {
+    /// Nothing differs (the bill to the cent, capacity, SLOs, warnings,
+    /// blockers).
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty()
+            && self.capacity.is_empty()
+            && self.slo.is_empty()
+            && self.warnings_added.is_empty()
+            && self.warnings_removed.is_empty()
+            && self.blockers_added.is_empty()
+            && self.blockers_removed.is_empty()
+    }
+}
+
+/// The sized values the diff compares, by name.
+fn capacity(p: &Plan) -> Vec<(&'static str, String)> {
+    let f = &p.fargate;
+    let mut v = vec![
+        (
+            "API task size",
+            format!("{} vCPU / {} GB {:?}", f.task_vcpu, f.task_memory_gb, f.arch),
+        ),
+        ("API tasks (min / max)", format!("{} / {}", f.min_tasks, f.max_tasks)),
+        ("API tasks at kickoff (pre-scaled)", f.prescale_tasks.to_string()),
+        ("API on-demand base tasks", f.on_demand_base_tasks.to_string()),
+        ("MySQL instance class", p.rds.instance_class.clone()),
+        ("MySQL Multi-AZ", p.rds.multi_az.to_string()),
+        ("MySQL read replicas", p.rds.read_replicas.to_string()),
+        ("MySQL storage (GB)", p.rds.allocated_storage_gb.to_string()),
+        ("CloudFront pricing", format!("{:?}", p.cdn.pricing)),
+    ];
+    match &p.cache {
+        Some(c) => {
+            v.push(("Cache node type", format!("{:?} {}", c.engine, c.node_type)));
+            v.push(("Cache replicas", c.replicas.to_string()));
+        }
+        None => v.push(("Cache node type", "none".into())),
+    }
+    v
+}
+
+fn sorted_difference(a: &BTreeSet<String>, b: &BTreeSet<String>) -> Vec<String> {
+    a.difference(b).cloned().collect()
+}
+
+/// Compare the plans of two scenarios.
+pub fn diff(base: (&Scenario, &Plan), head: (&Scenario, &Plan)) -> Diff {
+    let (bs, bp) = base;
+    let (hs, hp) = head;
+    let mut names: Vec<_> = bp.services.iter().chain(&hp.services).map(|c| c.service).collect();
+    names.sort();
+    names.dedup();
+    let usd = |p: &Plan, s| {
+        p.services
+            .iter()
+            .find(|c| c.service == s)
+            .map_or(0.0, |c| c.monthly_usd)
+    };
+    let services = names
+        .into_iter()
+        .map(|s| ServiceDelta {
+            service: s.name().into(),
+            base_usd: usd(bp, s),
+            head_usd: usd(hp, s),
+            delta_usd: usd(hp, s) - usd(bp, s),
+        })
+        .filter(|d| cents(d.head_usd) != cents(d.base_usd))
+        .collect();
+    let capacity = capacity(bp)
+        .into_iter()
+        .zip(capacity(hp))
+        .filter(|(b, h)| b.1 != h.1)
+        .map(|((what, base), (_, head))| Change {
+            what: what.into(),
+            base,
+            head,
+        })
+        .collect();
+    let verdict =
+        |v: &crate::model::slo::SloVerdict| format!("{} ({})", if v.pass { "pass" } else { "FAIL" }, v.measured);
+    let mut slo = Vec::new();
+    for b in &bp.slo {
+        let h = hp.slo.iter().find(|h| h.name == b.name);
+        let head = h.map_or("not assessed".into(), verdict);
+        if verdict(b) != head {
+            slo.push(Change {
+                what: b.name.clone(),
+                base: verdict(b),
+                head,
+            });
+        }
+    }
+    for h in hp.slo.iter().filter(|h| !bp.slo.iter().any(|b| b.name == h.name)) {
+        slo.push(Change {
+            what: h.name.clone(),
+            base: "not assessed".into(),
+            head: verdict(h),
+        });
+    }
+    let warnings = |p: &Plan| -> BTreeSet<String> { p.warnings.iter().map(|w| w.message.clone()).collect() };
+    let (bw, hw) = (warnings(bp), warnings(hp));
+    let blockers = |s: &Scenario| -> BTreeSet<String> { tfvars::blockers(s).into_iter().collect() };
+    let (bb, hb) = (blockers(bs), blockers(hs));
+    Diff {
+        base_total_usd: bp.total_monthly_usd,
+        head_total_usd: hp.total_monthly_usd,
+        delta_usd: hp.total_monthly_usd - bp.total_monthly_usd,
+        services,
+        capacity,
+        slo,
+        warnings_added: sorted_difference(&hw, &bw),
+        warnings_removed: sorted_difference(&bw, &hw),
+        blockers_added: sorted_difference(&hb, &bb),
+        blockers_removed: sorted_difference(&bb, &hb),
+    }
+}
+
+/// `+$12.34` / `-$5.00` / `$0.00`.
+fn signed(usd: f64) -> String {
+    let c = cents(usd);
+    if c > 0.0 {
+        format!("+{}", money(c))
+    } else if c < 0.0 {
+        format!("-{}", money(-c))
+    } else {
+        money(0.0)
+    }
+}
+
+fn pct(d: &Diff) -> String {
+    if d.base_total_usd > 0.0 {
+        format!(", {:+.1} %", d.delta_usd / d.base_total_usd * 100.0)
+    } else {
+        String::new()
+    }
+}
+
+/// The headline: old total → new total (delta).
+pub fn headline(d: &Diff) -> String {
+    format!(
+        "Monthly total: {} → {} ({}{})",
+        money(d.base_total_usd),
+        money(d.head_total_usd),
+        signed(d.delta_usd),
+        pct(d)
+    )
+}
+
+/// Terminal text.
+pub fn text(d: &Diff) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", headline(d));
+    if d.is_empty() {
+        let _ = writeln!(o, "No change: same bill, capacity, SLO verdicts and warnings.");
+        return o;
+    }
+    if !d.services.is_empty() {
+        let _ = writeln!(o, "\nServices");
+        for s in &d.services {
+            let _ = writeln!(
+                o,
+                "  {:<27} {:>12} → {:>12}  {:>12}",
+                s.service,
+                money(s.base_usd),
+                money(s.head_usd),
+                signed(s.delta_usd)
+            );
+        }
+    }
+    for (title, changes) in [("Capacity", &d.capacity), ("SLOs", &d.slo)] {
+        if !changes.is_empty() {
+            let _ = writeln!(o, "\n{title}");
+            for c in changes {
+                let _ = writeln!(o, "  {}: {} → {}", c.what, c.base, c.head);
+            }
+        }
+    }
+    for (title, lines) in [
+        ("Warnings added", &d.warnings_added),
+        ("Warnings removed", &d.warnings_removed),
+        ("Terraform would now reject", &d.blockers_added),
+        ("No longer rejected by Terraform", &d.blockers_removed),
+    ] {
+        if !lines.is_empty() {
+            let _ = writeln!(o, "\n{title}");
+            for l in lines {
+                let _ = writeln!(o, "  - {l}");
+            }
+        }
+    }
+    o
+}
+
+/// Markdown: one section, headed by `title` (the environment), for a
+/// pull-request comment.
+pub fn markdown(d: &Diff, title: &str) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "### {title}\n\n**{}**\n", headline(d));
+    if d.is_empty() {
+        let _ = writeln!(o, "No change: same bill, capacity, SLO verdicts and warnings.");
+        return o;
+    }
+    if !d.services.is_empty() {
+        let _ = writeln!(o, "| Service | Base | Head | Monthly delta |\n|---|---:|---:|---:|");
+        for s in &d.services {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                s.service,
+                money(s.base_usd),
+                money(s.head_usd),
+                signed(s.delta_usd)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "| **Total** | **{}** | **{}** | **{}** |\n",
+            money(d.base_total_usd),
+            money(d.head_total_usd),
+            signed(d.delta_usd)
+        );
+    }
+    for (title, changes) in [("Capacity", &d.capacity), ("SLO verdicts", &d.slo)] {
+        if !changes.is_empty() {
+            let _ = writeln!(o, "| {title} | Base | Head |\n|---|---|---|");
+            for c in changes {
+                let _ = writeln!(o, "| {} | {} | {} |", c.what, c.base, c.head);
+            }
+            let _ = writeln!(o);
+        }
+    }
+    for (title, lines) in [
+        ("Warnings added", &d.warnings_added),
+        ("Warnings removed", &d.warnings_removed),
+        ("Terraform would now reject", &d.blockers_added),
+        ("No longer rejected by Terraform", &d.blockers_removed),
+    ] {
+        if !lines.is_empty() {
+            let _ = writeln!(o, "**{title}**\n");
+            for l in lines {
+                let _ = writeln!(o, "- {l}");
+            }
+            let _ = writeln!(o);
+        }
+    }
+    o
+}
+
+/// JSON for tools.
+pub fn json(d: &Diff) -> String {
+    serde_json::to_string_pretty(d).expect("diff serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{plan, PriceBook};
+
+    fn planned(s: &Scenario) -> Plan {
+        plan(s, &PriceBook::embedded()).unwrap()
+    }
+
+    #[test]
+    fn a_scenario_against_itself_is_empty() {
+        let s = Scenario::default();
+        let p = planned(&s);
+        let d = diff((&s, &p), (&s, &p));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(d.delta_usd, 0.0);
+        assert!(text(&d).contains("No change"));
+    }
+
+    #[test]
+    fn a_bigger_audience_costs_more_and_needs_more_tasks() {
+        let base = Scenario::default();
+        let mut head = base.clone();
+        head.peak_concurrent_fans = 40_000;
+        let (bp, hp) = (planned(&base), planned(&head));
+        let d = diff((&base, &bp), (&head, &hp));
+        assert!(d.delta_usd > 0.0);
+        assert!(
+            d.capacity.iter().any(|c| c.what == "API tasks (min / max)"),
+            "{:?}",
+            d.capacity
+        );
+        let sum: f64 = d.services.iter().map(|s| s.delta_usd).sum();
+        assert!(
+            (sum - d.delta_usd).abs() < 0.01 * 10.0,
+            "unchanged services add nothing"
+        );
+        let md = markdown(&d, "prod");
+        assert!(md.starts_with("### prod"), "{md}");
+        assert!(md.contains("| **Total** |"), "{md}");
+        // Swapping the sides negates the bill and swaps capacity.
+        let back = diff((&head, &hp), (&base, &bp));
+        assert_eq!(back.delta_usd, -d.delta_usd);
+        assert_eq!(back.capacity.len(), d.capacity.len());
+    }
+}
