@@ -72,6 +72,11 @@ enum Command {
         /// Heading of the Markdown section (e.g. the environment).
         #[arg(long, default_value = "Cost diff")]
         title: String,
+        /// Price BASE with this price book (e.g. the base branch's
+        /// src/model/prices_us_east_1.json) instead of the embedded one, so a
+        /// price-book change shows in the diff. HEAD uses the embedded book.
+        #[arg(long)]
+        base_prices: Option<PathBuf>,
     },
     /// Price an explicit bill of materials (JSON), like the AWS Pricing Calculator.
     Price {
@@ -172,14 +177,29 @@ fn execute(cli: Cli) -> Result<String, Failure> {
             head,
             format,
             title,
+            base_prices,
         } => {
-            let planned = |path: &Path| -> Result<(Scenario, model::Plan), Failure> {
+            let embedded = PriceBook::embedded();
+            let base_book = match &base_prices {
+                None => embedded.clone(),
+                Some(path) => {
+                    let other = PriceBook::from_json(&read(path)?)
+                        .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+                    let changed = embedded.differing_values(&other);
+                    match embedded.with_overrides(&changed) {
+                        Ok(book) => book.into_owned(),
+                        Err(_) => unreachable!("differing_values returns only ids the book has"),
+                    }
+                }
+            };
+            let planned = |path: &Path, book: &PriceBook| -> Result<(Scenario, model::Plan), Failure> {
                 let s = load_scenario(Some(path))?;
-                let p = plan_of(&s).map_err(|Failure(m, c)| Failure(format!("{}: {m}", path.display()), c))?;
+                let p = model::plan(&s, book).map_err(|errs| bad_input(format!("{}: {errs}", path.display())))?;
                 Ok((s, p))
             };
-            let ((bs, bp), (hs, hp)) = (planned(&base)?, planned(&head)?);
-            let d = diff::diff((&bs, &bp), (&hs, &hp));
+            let ((bs, bp), (hs, hp)) = (planned(&base, &base_book)?, planned(&head, &embedded)?);
+            let mut d = diff::diff((&bs, &bp), (&hs, &hp));
+            d.prices = diff::price_changes(&base_book, &embedded);
             Ok(match format {
                 DiffFormat::Text => diff::text(&d),
                 DiffFormat::Markdown => diff::markdown(&d, &title),

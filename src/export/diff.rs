@@ -7,7 +7,7 @@
 use super::tfvars;
 use crate::fmt::money;
 use crate::model::cost::cents;
-use crate::model::{Plan, Scenario};
+use crate::model::{Plan, PriceBook, Scenario};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -45,6 +45,9 @@ pub struct Diff {
     /// Why `terraform/` would reject a side (`kickoff tfvars` refuses it).
     pub blockers_added: Vec<String>,
     pub blockers_removed: Vec<String>,
+    /// Price-book values that differ between the sides' books (filled by
+    /// `kickoff diff --base-prices`; [`price_changes`]).
+    pub prices: Vec<Change>,
 }
 
 impl Diff {
@@ -58,6 +61,7 @@ impl Diff {
             && self.warnings_removed.is_empty()
             && self.blockers_added.is_empty()
             && self.blockers_removed.is_empty()
+            && self.prices.is_empty()
     }
 }
 
@@ -161,7 +165,20 @@ pub fn diff(base: (&Scenario, &Plan), head: (&Scenario, &Plan)) -> Diff {
         warnings_removed: sorted_difference(&bw, &hw),
         blockers_added: sorted_difference(&hb, &bb),
         blockers_removed: sorted_difference(&bb, &hb),
+        prices: Vec::new(),
     }
+}
+
+/// Prices whose value differs between two books (ids in both).
+pub fn price_changes(base: &PriceBook, head: &PriceBook) -> Vec<Change> {
+    base.differing_values(head)
+        .into_iter()
+        .map(|(id, v)| Change {
+            base: crate::fmt::unit_price(base.get(&id)),
+            head: crate::fmt::unit_price(v),
+            what: id,
+        })
+        .collect()
 }
 
 /// `+$12.34` / `-$5.00` / `$0.00`.
@@ -216,7 +233,7 @@ pub fn text(d: &Diff) -> String {
             );
         }
     }
-    for (title, changes) in [("Capacity", &d.capacity), ("SLOs", &d.slo)] {
+    for (title, changes) in [("Capacity", &d.capacity), ("SLOs", &d.slo), ("Prices (USD)", &d.prices)] {
         if !changes.is_empty() {
             let _ = writeln!(o, "\n{title}");
             for c in changes {
@@ -269,7 +286,11 @@ pub fn markdown(d: &Diff, title: &str) -> String {
             signed(d.delta_usd)
         );
     }
-    for (title, changes) in [("Capacity", &d.capacity), ("SLO verdicts", &d.slo)] {
+    for (title, changes) in [
+        ("Capacity", &d.capacity),
+        ("SLO verdicts", &d.slo),
+        ("Price (USD)", &d.prices),
+    ] {
         if !changes.is_empty() {
             let _ = writeln!(o, "| {title} | Base | Head |\n|---|---|---|");
             for c in changes {
@@ -344,5 +365,32 @@ mod tests {
         let back = diff((&head, &hp), (&base, &bp));
         assert_eq!(back.delta_usd, -d.delta_usd);
         assert_eq!(back.capacity.len(), d.capacity.len());
+    }
+
+    #[test]
+    fn a_price_change_shows_in_the_bill_and_the_price_list() {
+        let head = PriceBook::embedded();
+        let mut base = head.clone();
+        let fargate = base
+            .prices
+            .iter_mut()
+            .find(|p| p.id == "fargate.arm.vcpu_hour")
+            .unwrap();
+        fargate.value /= 2.0;
+        let base = PriceBook::from_json(&serde_json::to_string(&base).unwrap()).unwrap();
+        let changes = price_changes(&base, &head);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].what, "fargate.arm.vcpu_hour");
+        let s = Scenario::default();
+        let (bp, hp) = (plan(&s, &base).unwrap(), plan(&s, &head).unwrap());
+        let mut d = diff((&s, &bp), (&s, &hp));
+        d.prices = changes;
+        assert!(
+            d.services
+                .iter()
+                .any(|x| x.service == "ECS Fargate" && x.delta_usd > 0.0),
+            "{d:?}"
+        );
+        assert!(markdown(&d, "prod").contains("fargate.arm.vcpu_hour"));
     }
 }

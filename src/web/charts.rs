@@ -41,6 +41,7 @@ pub enum ChartKind {
     CostCurve,
     Timeline,
     Storage,
+    Cash,
 }
 
 #[derive(Properties, PartialEq)]
@@ -57,6 +58,7 @@ impl ChartKind {
             ChartKind::CostCurve => "chart-cost-curve",
             ChartKind::Timeline => "chart-timeline",
             ChartKind::Storage => "chart-storage",
+            ChartKind::Cash => "chart-cash",
         }
     }
     /// The chart's text alternative.
@@ -66,6 +68,10 @@ impl ChartKind {
             ChartKind::CostCurve => charts::cost_curve::summary(curve),
             ChartKind::Timeline => charts::timeline::summary(&good.plan),
             ChartKind::Storage => charts::storage::summary(&good.plan),
+            ChartKind::Cash => match &good.cash {
+                Ok(c) => charts::cash::summary(c),
+                Err(e) => format!("{}: {e}", charts::cash::TITLE),
+            },
         }
     }
     fn size(self) -> (u32, u32) {
@@ -109,6 +115,10 @@ pub fn chart(props: &ChartProps) -> Html {
                     ChartKind::CostCurve => charts::cost_curve::draw(backend, &curve),
                     ChartKind::Timeline => charts::timeline::draw(backend, &good.plan),
                     ChartKind::Storage => charts::storage::draw(backend, &good.plan),
+                    ChartKind::Cash => match &good.cash {
+                        Ok(c) => charts::cash::draw(backend, c),
+                        Err(_) => Ok(()),
+                    },
                 };
                 record_draw_ms(now_ms() - started);
                 if let Err(e) = r {

@@ -359,6 +359,7 @@ pub fn app() -> Html {
                         <Chart kind={ChartKind::CostCurve} good={good.clone()} curve={state.curve.clone()} />
                         <Chart kind={ChartKind::Timeline} good={good.clone()} curve={state.curve.clone()} />
                         <Chart kind={ChartKind::Storage} good={good.clone()} curve={state.curve.clone()} />
+                        <Chart kind={ChartKind::Cash} good={good.clone()} curve={state.curve.clone()} />
                     </section>
                 </div>
             </main>
