@@ -42,12 +42,13 @@ locals {
 # API's user in cache.tf: name = ID). Read-only: the read commands (GET,
 # SCAN, TYPE, STRLEN, MEMORY USAGE, ... : what `valkey-cli --bigkeys` and
 # `--memkeys` use) and INFO, which is in @dangerous and so is named on its
-# own. No write, admin or flush command.
+# own; not KEYS (in @read, but it blocks a live node while it walks every
+# key). No write, admin or flush command.
 resource "aws_elasticache_user" "diag" {
   user_id       = "${local.name}-diag"
   user_name     = "${local.name}-diag"
   engine        = var.cache_engine
-  access_string = "on ~* -@all +@read +info"
+  access_string = "on ~* -@all +@read +info -keys"
 
   authentication_mode {
     type = "iam"

@@ -183,6 +183,7 @@ run "break_glass_is_least_privilege" {
       aws_elasticache_user.diag.user_name == aws_elasticache_user.diag.user_id &&
       startswith(aws_elasticache_user.diag.access_string, "on ~* -@all +@read ") &&
       !strcontains(aws_elasticache_user.diag.access_string, "@write") &&
+      endswith(aws_elasticache_user.diag.access_string, " -keys") &&
       contains(aws_elasticache_user_group.main.user_ids, aws_elasticache_user.diag.user_id)
     )
     error_message = "The break-glass Valkey user is IAM-authenticated, read-only and in the cache's user group."
