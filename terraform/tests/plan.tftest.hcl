@@ -791,6 +791,29 @@ run "rejects_glacier_ir_less_than_30_days_after_ia" {
   expect_failures = [var.archive_glacier_ir_after_days]
 }
 
+# S3 sets no minimum age for Glacier-class transitions, so the planner's
+# earliest lifecycle days (src/model/validate.rs) plan here too.
+run "accepts_glacier_transitions_from_day_one" {
+  command = plan
+
+  variables {
+    archive_ia_after_days           = 0
+    archive_glacier_ir_after_days   = 1
+    archive_deep_archive_after_days = 91
+    backup_glacier_after_days       = 1
+  }
+}
+
+run "rejects_fractional_lifecycle_days" {
+  command = plan
+
+  variables {
+    backup_glacier_after_days = 1.5
+  }
+
+  expect_failures = [var.backup_glacier_after_days]
+}
+
 run "rejects_backup_transition_at_or_after_expiry" {
   command = plan
 
