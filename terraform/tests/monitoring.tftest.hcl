@@ -157,3 +157,46 @@ run "break_glass_without_endpoints_uses_the_nat" {
     error_message = "With NAT egress no extra endpoints are created."
   }
 }
+
+run "prod_alarms_email_the_team" {
+  command = plan
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarm_email) == 1 && aws_sns_topic_subscription.alarm_email[0].endpoint == "oncall@kickoff.example.com" && aws_sns_topic_subscription.alarm_email[0].protocol == "email"
+    error_message = "Prod's alarm topic must e-mail the team's alarm_email."
+  }
+}
+
+run "rejects_prod_alarms_that_reach_nobody" {
+  command = plan
+
+  variables {
+    alarm_email = ""
+  }
+
+  expect_failures = [aws_sns_topic.alarms]
+}
+
+run "staging_may_run_without_alarm_email" {
+  command = plan
+
+  variables {
+    environment = "staging"
+    alarm_email = ""
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarm_email) == 0
+    error_message = "No subscription without an address."
+  }
+}
+
+run "rejects_malformed_alarm_email" {
+  command = plan
+
+  variables {
+    alarm_email = "oncall at kickoff"
+  }
+
+  expect_failures = [var.alarm_email]
+}
