@@ -49,6 +49,11 @@ pub struct Scenario {
     /// Replace any price-book value by id (`fargate.arm.vcpu_hour` → USD).
     /// Default empty: the embedded price book.
     pub price_overrides: BTreeMap<String, f64>,
+    /// Replace an adjustable AWS quota of the limits catalogue by id, once
+    /// AWS has raised it for the account (`alb.targets_per_target_group` →
+    /// 2000). Default empty: the catalogue's default quotas
+    /// (`src/model/limits_us_east_1.json`).
+    pub limit_overrides: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
@@ -68,6 +73,11 @@ pub struct Audience {
     /// Default 100: 2 % of the peak.
     #[default(100)]
     pub off_peak_fans: u32,
+    /// Archived commentary pages one off-peak reader opens an hour. Default
+    /// 6: a page every ten minutes while reading old games; off-peak readers
+    /// browse the archive, they do not poll the live feed.
+    #[default(6.0)]
+    pub off_peak_page_views_per_hour: f64,
     /// Expected growth of the peak audience, percent per month (compounded).
     /// Default 0: no growth assumed. The plan says how many months of growth
     /// the design headroom absorbs before it must be re-planned.
@@ -194,6 +204,11 @@ pub struct Delivery {
     /// cache refresh). Default 0.3.
     #[default(0.3)]
     pub publish_latency_s: f64,
+    /// CDN TTL of archived commentary pages, seconds. Default 3,600: a
+    /// finished game's commentary does not change, so an hour at the edge
+    /// costs no freshness.
+    #[default(3_600.0)]
+    pub archive_ttl_s: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
@@ -223,9 +238,11 @@ pub enum Arch {
 #[serde(default, deny_unknown_fields)]
 pub struct AppTier {
     /// **Assumption.** Requests per second one vCPU of the Node API sustains
-    /// for a cached JSON endpoint. Default 1,000: well under published
+    /// for a cached JSON endpoint, before the payload bytes
+    /// (`cpu_us_per_kb` adds those). Default 1,000: well under published
     /// Express figures (5–9 k req/s per core on a laptop) to leave room for
-    /// JSON work and logging. Replace with a load-test result.
+    /// JSON work and logging. Replace with a load-test result: a test at P KB
+    /// measuring R req/s gives 1 / (1 / R − P × cpu_us_per_kb × 10⁻⁶).
     #[default(1_000.0)]
     pub rps_per_vcpu: f64,
     /// Target CPU utilisation the plan sizes to, 0–1. Default 0.6: leaves
@@ -257,6 +274,12 @@ pub struct AppTier {
     /// MySQL connection pool per task. Default 10.
     #[default(10)]
     pub db_pool_per_task: u32,
+    /// **Assumption.** CPU microseconds one response spends per KB of
+    /// payload (copying and writing a pre-serialised, pre-compressed body),
+    /// on top of `1 / rps_per_vcpu`. Default 10 µs: a 4 KB feed costs 4 %
+    /// more than an empty one; compressing at the origin would cost ~10× more.
+    #[default(10.0)]
+    pub cpu_us_per_kb: f64,
     /// A request waiting longer than this fails (client or CDN gives up),
     /// seconds. Default 5.
     #[default(5.0)]
@@ -635,6 +658,17 @@ pub struct Coefficients {
     /// rows plus protocol overhead), for cross-AZ traffic. Default 2,000.
     #[default(2_000.0)]
     pub db_bytes_per_query: f64,
+    /// Connections each Node process holds to Redis/Valkey (one for
+    /// commands, one subscribed to the commentary channel). Default 2.
+    #[default(2)]
+    pub cache_connections_per_process: u32,
+    /// Whether CloudFront's cache tiers (edge, regional edge cache, Origin
+    /// Shield) count a copy's `Age` against their TTL. Default false: AWS
+    /// does not document it, so each tier is assumed to keep what it fetched
+    /// for a full TTL and staleness adds up across tiers (the worst case).
+    /// Set true once measured (the edge's `Age` header never above the TTL).
+    #[default(false)]
+    pub cdn_tiers_honour_age: bool,
 }
 
 /// Pin a sized value instead of letting the planner choose: price "what we
