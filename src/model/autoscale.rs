@@ -130,6 +130,32 @@ pub fn simulate(
     demands: &[Demand],
     prescale: bool,
 ) -> SimRun {
+    run(s, f, tiers, points, demands, prescale, true)
+}
+
+/// [`simulate`] for the bill: the same tasks and task-hours (autoscaling
+/// sees only the load and the queue), without the M/M/c latency and timeout
+/// share of stable steps, which the bill does not need.
+pub fn simulate_for_bill(
+    s: &Scenario,
+    f: &FargateSizing,
+    tiers: &Tiers,
+    points: &[Point],
+    demands: &[Demand],
+    prescale: bool,
+) -> SimRun {
+    run(s, f, tiers, points, demands, prescale, false)
+}
+
+fn run(
+    s: &Scenario,
+    f: &FargateSizing,
+    tiers: &Tiers,
+    points: &[Point],
+    demands: &[Demand],
+    prescale: bool,
+    queueing: bool,
+) -> SimRun {
     let sc = &s.scaling;
     let dt = sc.sim_step_s;
     let timeout = s.app.request_timeout_s;
@@ -274,7 +300,7 @@ pub fn simulate(
         let serving = f64::from(running).min(tiers.alb_target_limit.max(1.0));
         let servers = serving as u32 * f.servers_per_task;
         let capacity_rps = serving * f.task_capacity_rps;
-        let stable = (backlog == 0.0 && lambda < capacity_rps).then(|| match memo {
+        let stable = (queueing && backlog == 0.0 && lambda < capacity_rps).then(|| match memo {
             // Quiet hours and plateaus repeat the same (servers, demand): reuse.
             Some((c, l, q)) if c == servers && l == lambda => q,
             _ => {

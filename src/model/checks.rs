@@ -203,11 +203,14 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
     }
     let conn_source =
         "db.mysql.max_connections_divisor_bytes and db.class_memory_share (DBInstanceClassMemory), catalogue";
+    // The pools the chosen tasks open (the database was sized for those of
+    // the scenario's task size, at least as many).
+    let pools = super::rds::Pools::of(s, f.max_tasks, 2 * f.prescale_tasks.max(f.peak_tasks));
     let writer_conns = if r.needs_proxy {
-        f64::from(r.connections_at_max_tasks)
+        f64::from(pools.writer)
             .min(f64::from(r.max_connections) * o.q.get("db_proxy.max_connections_percent.default") / 100.0)
     } else {
-        f64::from(r.connections_at_max_tasks)
+        f64::from(pools.writer)
     };
     o.derived(
         "db.mysql.max_connections",
@@ -226,7 +229,7 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
         o.derived(
             "db.mysql.max_connections.replica",
             "db",
-            f64::from(r.connections_per_replica),
+            f64::from(pools.per_replica(r.read_replicas)),
             f64::from(r.max_connections),
             "read-pool connections one replica holds at worst",
             conn_source.into(),

@@ -89,8 +89,9 @@ pub fn target_limit(q: &Quotas) -> u32 {
 /// (quiet hours): the scenario's task size, or, when its task count breaks
 /// the ALB's target quota or the ECS tasks-per-service quota, the smallest
 /// larger Fargate size that does not (a larger task costs the same per vCPU
-/// and registers fewer targets). Without one, the scenario's size stays and
-/// the plan's limit checks report the broken quota.
+/// and registers fewer targets). Without one, the largest size (the fewest
+/// targets, the most capacity) and the plan's limit checks report the
+/// broken quota.
 pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
     let q = Quotas::new(&s.limit_overrides);
     let fits = |f: &FargateSizing| f.needed_tasks <= f.service_limit && targets_at_worst(f) <= target_limit(&q);
@@ -116,7 +117,18 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
             );
             f
         })
-        .unwrap_or(first)
+        .unwrap_or_else(|| {
+            let largest = FARGATE_VCPU[FARGATE_VCPU.len() - 1];
+            size_for(s, peak, off, largest.max(s.app.task_vcpu), &q)
+        })
+}
+
+/// [`size`] at the scenario's own task size, whatever the quotas: the most
+/// tasks (and so DB and cache connections) the service could run. The data
+/// tier is sized for its pools, so that a larger task the ALB quota forces
+/// never makes the database cheaper than at fewer fans.
+pub fn size_at_scenario_task(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
+    size_for(s, peak, off, s.app.task_vcpu, &Quotas::new(&s.limit_overrides))
 }
 
 /// [`size`] for tasks of `vcpu`.

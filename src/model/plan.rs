@@ -164,10 +164,13 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
 
     let mut f = fargate::size(s, &peak, &off);
     f.prescale_lead_minutes = autoscale::prescale_lead_minutes(s, &f, &points, &day);
-    let deploy_tasks = 2 * f.prescale_tasks.max(f.peak_tasks);
-    let (rds_sizing, rds_cost) = rds::plan(s, book, &peak_db, rds::Pools::of(s, f.max_tasks, deploy_tasks));
-    let processes_at_peak = f64::from(f.peak_tasks * f.servers_per_task);
-    let processes_at_worst = fargate::targets_at_worst(&f).saturating_mul(f.servers_per_task);
+    // The data tier is sized for the pools of the scenario's own task size
+    // (the most connections the service could open): never fewer with more fans.
+    let f0 = fargate::size_at_scenario_task(s, &peak, &off);
+    let deploy_tasks = 2 * f0.prescale_tasks.max(f0.peak_tasks);
+    let (rds_sizing, rds_cost) = rds::plan(s, book, &peak_db, rds::Pools::of(s, f0.max_tasks, deploy_tasks));
+    let processes_at_peak = f64::from(f0.peak_tasks * f0.servers_per_task);
+    let processes_at_worst = fargate::targets_at_worst(&f0).saturating_mul(f0.servers_per_task);
     let cache_plan = cache::plan(
         s,
         book,
@@ -175,13 +178,28 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
         processes_at_worst,
     );
     let tiers = Tiers::of(s, &rds_sizing, cache_plan.as_ref().map(|(c, _)| c), f.servers_per_task);
+    let without_prescale = autoscale::simulate(s, &f, &tiers, &points, &day, false);
+    // Pre-scaling to no more than the floor changes nothing: one run.
+    let with_prescale = if f.prescale_tasks > f.min_tasks {
+        autoscale::simulate(s, &f, &tiers, &points, &day, true)
+    } else {
+        SimRun {
+            prescaled: true,
+            ..without_prescale.clone()
+        }
+    };
     let match_day = MatchDaySim {
-        with_prescale: autoscale::simulate(s, &f, &tiers, &points, &day, true),
-        without_prescale: autoscale::simulate(s, &f, &tiers, &points, &day, false),
+        with_prescale,
+        without_prescale,
     };
     let chosen = match_day.chosen(&f);
-    // The bill: the chosen configuration through the expected audience.
-    let billed = autoscale::simulate(s, &f, &tiers, &points, &billed_day, chosen.prescaled);
+    // The bill: the chosen configuration through the expected audience (the
+    // same run without design headroom).
+    let billed = if s.audience.design_headroom_pct > 0.0 {
+        autoscale::simulate_for_bill(s, &f, &tiers, &points, &billed_day, chosen.prescaled)
+    } else {
+        chosen.clone()
+    };
 
     let day_hours = fargate::DayHours {
         window_h: billed.steps.len() as f64 * s.scaling.sim_step_s / 3600.0,

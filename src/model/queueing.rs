@@ -26,6 +26,10 @@ pub fn erlang_b(c: u32, a: f64) -> f64 {
     let mut b = 1.0;
     for k in 1..=c {
         b = a * b / (f64::from(k) + a * b);
+        // B falls with every server; once it underflows it stays 0.
+        if b < f64::MIN_POSITIVE {
+            return 0.0;
+        }
     }
     b
 }

@@ -295,10 +295,22 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
     let c = &s.coefficients;
     let cap = class.vcpu * c.db_queries_per_vcpu;
     let limit = replica_limit(s);
-    // Without a count that carries the reads, the most the account allows
-    // (the fit then fails on CPU).
-    let needed = replicas_for(s, &class, reads, writes);
-    let replicas = needed.unwrap_or(limit).min(MAX_READ_REPLICAS);
+    // Without a count that carries the reads, MySQL's most (the fit then
+    // fails on CPU): more load never means fewer replicas, or a lower bill.
+    let max_conn = f64::from(max_connections(&class, c.db_bytes_per_connection)) * c.db_connection_headroom;
+    let needed = replicas_for(s, &class, reads, writes).map(|n| {
+        // Replicas hold the read pools between them: an automatic count
+        // grows until each one's share fits its max_connections.
+        let spread = (f64::from(pools.writer) / max_conn.max(1.0))
+            .ceil()
+            .min(f64::from(MAX_READ_REPLICAS + 1)) as u32;
+        if n > 0 && s.overrides.db_read_replicas.is_none() {
+            n.max(spread)
+        } else {
+            n
+        }
+    });
+    let replicas = needed.unwrap_or(MAX_READ_REPLICAS).min(MAX_READ_REPLICAS);
     let writer_load = writes + (reads / f64::from(replicas + 1)).min(reads);
     let price = book.get(&class.price_id());
     let standby = if s.data.multi_az {
@@ -308,7 +320,6 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
     };
     let hours = c.hours_per_month;
     let copies = standby + f64::from(replicas);
-    let max_conn = f64::from(max_connections(&class, c.db_bytes_per_connection)) * c.db_connection_headroom;
     Fit {
         class,
         replicas,
@@ -332,8 +343,8 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
 /// its pools overflow `max_connections`; a larger writer wins over a
 /// replica the quota does not allow. When nothing in the catalogue fits,
 /// the class that comes closest (the largest, with the most replicas the
-/// quota allows) and `fits = false`: the plan's limit checks name what
-/// breaks.
+/// quota allows, at most MySQL's 15) and `fits = false`: the plan's limit
+/// checks name what breaks.
 pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, pools: Pools) -> (RdsSizing, ServiceCost) {
     let reads = peak.db_reads_per_s;
     let writes = peak.db_writes_per_s;
@@ -382,7 +393,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, pools: Pools) -> (Rds
         format!("pinned by override to {}", chosen.class.name)
     } else if best.is_none() {
         format!(
-            "nothing in the catalogue fits: the largest class, {} replica(s) (the quota allows {})",
+            "nothing in the catalogue fits: the largest class, {} replica(s) (the account's quota allows {})",
             chosen.replicas,
             replica_limit(s)
         )
