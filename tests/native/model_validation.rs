@@ -14,7 +14,7 @@ use kickoff::model::autoscale::simulate;
 use kickoff::model::demand::Demand;
 use kickoff::model::fargate::FargateSizing;
 use kickoff::model::profile::Point;
-use kickoff::model::queueing::{erlang_b, erlang_c, mmc};
+use kickoff::model::queueing::{erlang_b, erlang_c, mmc, tier_step};
 use kickoff::model::scenario::Arch;
 use kickoff::model::tiers::Tiers;
 use kickoff::model::{plan, PriceBook, Scenario};
@@ -304,6 +304,170 @@ fn full_grid_table() {
         worst.1,
         worst.2
     );
+}
+
+// --- Overload: backlog and timeouts against a simulation -------------------
+
+/// One overload case: `servers(t)` processes of rate `mu`, Poisson arrivals
+/// at `lambda(t)`, both constant over each 10 s step; a request whose
+/// response exceeds `timeout` fails but is still served (no admission
+/// control, FIFO over a pooled queue).
+struct Overload {
+    name: &'static str,
+    mu: f64,
+    timeout: f64,
+    /// (from second, servers, arrivals/s), in order.
+    phases: Vec<(f64, u32, f64)>,
+    end: f64,
+}
+
+impl Overload {
+    fn at(&self, t: f64) -> (u32, f64) {
+        let p = self.phases.iter().rev().find(|p| p.0 <= t).unwrap();
+        (p.1, p.2)
+    }
+}
+
+const STEP: f64 = 10.0;
+
+/// Per-step error shares (by arrival) from an event-by-event simulation.
+fn overload_des(case: &Overload, seed: u64) -> Vec<f64> {
+    let mut rng = Rng(seed);
+    let steps = (case.end / STEP) as usize;
+    let (mut count, mut failed) = (vec![0.0; steps], vec![0.0; steps]);
+    // Every server that will ever exist, busy until it joins.
+    let mut free: BinaryHeap<std::cmp::Reverse<u64>> = BinaryHeap::new();
+    let mut joined = 0u32;
+    for &(from, servers, _) in &case.phases {
+        while joined < servers {
+            free.push(std::cmp::Reverse(from.to_bits()));
+            joined += 1;
+        }
+    }
+    let mut t = 0.0;
+    loop {
+        let (_, lambda) = case.at(t);
+        let next = t + rng.exp(lambda);
+        let boundary = (t / STEP).floor() * STEP + STEP;
+        if next >= boundary {
+            // Memoryless: restart the draw at the step boundary's rate.
+            t = boundary;
+            if t >= case.end {
+                break;
+            }
+            continue;
+        }
+        t = next;
+        let f = f64::from_bits(free.pop().unwrap().0);
+        let start = t.max(f);
+        let done = start + rng.exp(case.mu);
+        free.push(std::cmp::Reverse(done.to_bits()));
+        let i = (t / STEP) as usize;
+        count[i] += 1.0;
+        if done - t > case.timeout {
+            failed[i] += 1.0;
+        }
+    }
+    count.iter().zip(&failed).map(|(n, f)| if *n > 0.0 { f / n } else { 0.0 }).collect()
+}
+
+/// Per-step error shares from the planner's model: `tier_step` (the fluid
+/// queue, M/M/c while stable), backlog carried step to step.
+fn overload_model(case: &Overload) -> Vec<f64> {
+    let steps = (case.end / STEP) as usize;
+    let mut backlog = 0.0;
+    (0..steps)
+        .map(|i| {
+            let (c, lambda) = case.at(i as f64 * STEP);
+            let cap = f64::from(c) * case.mu;
+            let stable = (backlog == 0.0 && lambda < cap).then(|| mmc(c, case.mu, lambda, case.timeout));
+            let st = tier_step(backlog, lambda, cap, STEP, case.timeout, stable, 20f64.ln() / case.mu);
+            backlog = st.fluid.backlog;
+            st.error_share
+        })
+        .collect()
+}
+
+fn overload_cases() -> Vec<Overload> {
+    // 20 processes of 100 req/s (2,000 req/s), 5 s timeout.
+    let burst = |name, seconds: f64| Overload {
+        name,
+        mu: 100.0,
+        timeout: 5.0,
+        phases: vec![(0.0, 20, 1_500.0), (100.0, 20, 2_600.0), (100.0 + seconds, 20, 1_500.0)],
+        end: 1_200.0,
+    };
+    vec![
+        // 1.3 × capacity for 10 s: the wait reaches 3 s, nothing fails.
+        burst("burst 10 s", 10.0),
+        burst("burst 30 s", 30.0),
+        burst("burst 300 s", 300.0),
+        // A kickoff without pre-scaling: 1.5 × capacity until 30 more
+        // processes join at 320 s (the autoscaling lag example's timeline).
+        Overload {
+            name: "kickoff, capacity at 320 s",
+            mu: 100.0,
+            timeout: 5.0,
+            phases: vec![(0.0, 20, 600.0), (300.0, 20, 3_000.0), (620.0, 50, 3_000.0)],
+            end: 1_200.0,
+        },
+        // Near saturation, stable: M/M/c's timeout tail, no backlog.
+        Overload {
+            name: "95 % for 600 s, 80 ms timeout",
+            mu: 100.0,
+            timeout: 0.08,
+            phases: vec![(0.0, 20, 1_900.0)],
+            end: 600.0,
+        },
+    ]
+}
+
+/// Failed share of all requests, weighting each step by its arrivals.
+fn failed_share(case: &Overload, shares: &[f64]) -> f64 {
+    let (mut n, mut f) = (0.0, 0.0);
+    for (i, e) in shares.iter().enumerate() {
+        let (_, lambda) = case.at(i as f64 * STEP);
+        n += lambda;
+        f += lambda * e;
+    }
+    f / n
+}
+
+/// The overload model against the simulation: per-step error shares within
+/// 0.25 of each other (the fluid switches in one step where the real queue
+/// ramps over a few seconds), the share of all requests that fail within
+/// 1.5 points, and a longer overload always failing more.
+/// `docs/model-validation.md` tabulates the worst differences
+/// (`-- --nocapture` prints them).
+#[test]
+fn overload_backlog_and_timeouts_match_a_simulation() {
+    let mut previous = 0.0;
+    for case in overload_cases() {
+        let des = overload_des(&case, SEED);
+        let model = overload_model(&case);
+        let (worst, at) = des
+            .iter()
+            .zip(&model)
+            .enumerate()
+            .map(|(i, (d, m))| ((d - m).abs(), i as f64 * STEP))
+            .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
+        let (fd, fm) = (failed_share(&case, &des), failed_share(&case, &model));
+        println!(
+            "| {} | {:.2} % | {:.2} % | {:+.2} points | {:.3} at {:.0} s |",
+            case.name,
+            fd * 100.0,
+            fm * 100.0,
+            (fm - fd) * 100.0,
+            worst,
+            at
+        );
+        assert!(worst < 0.25, "{}: step at {at} s differs by {worst}", case.name);
+        assert!((fd - fm).abs() < 0.015, "{}: failed {fd} (simulation) vs {fm} (model)", case.name);
+        if case.name.starts_with("burst") {
+            assert!(fm >= previous, "{}: a longer burst fails less", case.name);
+            previous = fm;
+        }
+    }
 }
 
 // --- Erlang C --------------------------------------------------------------
