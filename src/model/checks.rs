@@ -24,6 +24,62 @@ pub struct Inputs<'a> {
     pub month: &'a Month,
 }
 
+/// Catalogue entries the plan is checked against (each plan checks those
+/// its configuration uses: the flat-rate allowance of its plan, the NAT or
+/// endpoint bandwidth of its egress, replica checks with replicas…).
+pub const CATALOGUE_CHECKS: [&str; 23] = [
+    "fargate.tasks_per_service",
+    "alb.targets_per_target_group",
+    "alb.targets_per_alb",
+    "cdn.requests_per_s_per_distribution",
+    "cdn.data_transfer_gbps_per_distribution",
+    "cdn.flat.pro.requests_month",
+    "cdn.flat.pro.data_transfer_tb_month",
+    "cdn.flat.business.requests_month",
+    "cdn.flat.business.data_transfer_tb_month",
+    "cdn.flat.premium.requests_month",
+    "cdn.flat.premium.data_transfer_tb_month",
+    "db.mysql.read_replicas_per_source",
+    "db.read_replicas_per_source.default_quota",
+    "db.instances_per_region",
+    "db.gp3.max_iops",
+    "cache.maxclients",
+    "cache.replicas_per_shard",
+    "network.nat.bandwidth_gbps.max",
+    "network.endpoint.bandwidth_gbps_per_az.max",
+    "autoscaling.scheduled_actions_per_target",
+    // Read per class: the limit is the chosen class's row.
+    "cache.maxmemory_bytes",
+    "cache.network_baseline_gbps",
+    "db.gp3.max_iops_per_gib",
+];
+
+/// Ceilings the model derives from the catalogue and a coefficient:
+/// (id, tier, the limit).
+pub const DERIVED_CHECKS: [(&str, &str, &str); 5] = [
+    (
+        "db.writer_cpu",
+        "db",
+        "queries/s at 100 % CPU: `db.vcpu` × `coefficients.db_queries_per_vcpu` ÷ 0.7 (the coefficient is at 70 %)",
+    ),
+    ("db.replica_cpu", "db", "as `db.writer_cpu`, for the busiest read replica"),
+    (
+        "db.mysql.max_connections",
+        "db",
+        "⌊`db.class_memory_share` × `db.memory_gib` × 2³⁰ ÷ `db.mysql.max_connections_divisor_bytes`⌋ (DBInstanceClassMemory); through RDS Proxy the writer sees at most `db_proxy.max_connections_percent.default` of it",
+    ),
+    (
+        "db.mysql.max_connections.replica",
+        "db",
+        "the same `max_connections`, against each replica's share of the read pools",
+    ),
+    (
+        "cache.engine_ops",
+        "cache",
+        "ops/s of one engine thread: `coefficients.cache_ops_per_vcpu` × `cache.cpu_baseline_share` on t4g",
+    ),
+];
+
 const RAISE: &str = "ask AWS to raise it (Service Quotas), then set";
 
 fn quota_lift(id: &str) -> String {
@@ -374,5 +430,49 @@ pub fn show(x: f64) -> String {
     } else {
         let t = format!("{x:.3}");
         t.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{plan, PriceBook, Scenario};
+    use std::collections::BTreeSet;
+
+    /// Every limit a plan checks is listed (so the docs' table is complete),
+    /// and every listed limit is checked by some configuration.
+    #[test]
+    fn the_lists_are_what_plans_check() {
+        let listed: BTreeSet<&str> = CATALOGUE_CHECKS
+            .iter()
+            .copied()
+            .chain(DERIVED_CHECKS.iter().map(|d| d.0))
+            .collect();
+        let mut seen = BTreeSet::new();
+        let json = [
+            r#"{}"#,
+            r#"{"peak_concurrent_fans": 200000, "delivery": {"cdn_live_ttl_s": 0}, "platform": {"egress": "nat_per_az", "cdn_pricing": "flat_pro"}}"#,
+            r#"{"platform": {"cdn_pricing": "flat_business"}}"#,
+            r#"{"platform": {"cdn_pricing": "flat_premium", "egress": "single_nat"}}"#,
+            r#"{"peak_concurrent_fans": 60000, "delivery": {"cdn_live_ttl_s": 0}}"#,
+        ];
+        for j in json {
+            let s: Scenario = serde_json::from_str(j).unwrap();
+            let p = plan(&s, &PriceBook::embedded()).unwrap();
+            for l in &p.limits {
+                assert!(listed.contains(l.id.as_str()), "{} is checked but not listed", l.id);
+                seen.insert(l.id.clone());
+            }
+        }
+        for id in listed {
+            assert!(seen.contains(id), "{id} is listed but no test plan checks it");
+        }
+    }
+
+    #[test]
+    fn numbers_show_as_people_write_them() {
+        assert_eq!(show(1_234_567.4), "1,234,567");
+        assert_eq!(show(1.5), "1.5");
+        assert_eq!(show(0.0004), "0");
     }
 }

@@ -35,12 +35,17 @@ fn check<'a>(p: &'a Plan, id: &str) -> &'a kickoff::model::limits::LimitCheck {
 /// SLOs failing; at 1 M fans the writer is further over.
 #[test]
 fn finding_1_an_impossible_database_is_infeasible() {
-    let json = r#"{"peak_concurrent_fans": 400000, "delivery": {"cdn_live_ttl_s": 0}, "overrides": {"cache_enabled": false}}"#;
+    let json =
+        r#"{"peak_concurrent_fans": 400000, "delivery": {"cdn_live_ttl_s": 0}, "overrides": {"cache_enabled": false}}"#;
     let p = plan_of(json);
     assert!(!p.feasible);
     assert!(p.rds.read_replicas <= 15, "{}", p.rds.read_replicas);
     // Beyond the account's default 5, the replica quota is named too.
-    assert!(broken(&p).contains(&"db.read_replicas_per_source.default_quota"), "{:?}", broken(&p));
+    assert!(
+        broken(&p).contains(&"db.read_replicas_per_source.default_quota"),
+        "{:?}",
+        broken(&p)
+    );
     let writer = check(&p, "db.writer_cpu");
     // 480,000 design fans × 0.5 polls/s × 2 queries over 16 instances: the
     // writer at 175 % of its CPU (250 % of the 70 % sizing point).
@@ -48,7 +53,9 @@ fn finding_1_an_impossible_database_is_infeasible() {
     assert!(writer.lift.contains("turn the cache on"), "{}", writer.lift);
     assert!(!slo(&p, "kickoff_error_rate") && !slo(&p, "freshness"));
     assert!(p.match_day.with_prescale.peak_use.db_writer > 1.0);
-    let big = plan_of(r#"{"peak_concurrent_fans": 1000000, "delivery": {"cdn_live_ttl_s": 0}, "overrides": {"cache_enabled": false}}"#);
+    let big = plan_of(
+        r#"{"peak_concurrent_fans": 1000000, "delivery": {"cdn_live_ttl_s": 0}, "overrides": {"cache_enabled": false}}"#,
+    );
     assert!(check(&big, "db.writer_cpu").value > check(&p, "db.writer_cpu").value);
     // `kickoff tfvars` refuses it, naming the limit.
     let why = tfvars::refusal(&p).unwrap();
@@ -66,7 +73,11 @@ fn finding_2_the_cache_is_sized_for_its_engine_thread() {
     let p = plan_of(r#"{"peak_concurrent_fans": 2000000, "app": {"db_pool_per_task": 2}}"#);
     let cdn = check(&p, "cdn.requests_per_s_per_distribution");
     assert!(!cdn.ok && cdn.lift.contains("limit_overrides"), "{cdn:?}");
-    for id in ["cache.engine_ops", "cache.network_baseline_gbps", "cache.maxmemory_bytes"] {
+    for id in [
+        "cache.engine_ops",
+        "cache.network_baseline_gbps",
+        "cache.maxmemory_bytes",
+    ] {
         assert!(check(&p, id).ok, "{:?}", check(&p, id));
     }
     let raised = plan_of(
@@ -85,7 +96,9 @@ fn finding_2_the_cache_is_sized_for_its_engine_thread() {
 /// infeasible on the quota and says to ask AWS.
 #[test]
 fn finding_3_tasks_fit_the_alb_target_quota() {
-    let p = plan_of(r#"{"peak_concurrent_fans": 1000000, "delivery": {"cdn_live_ttl_s": 0}, "overrides": {"cache_enabled": false}}"#);
+    let p = plan_of(
+        r#"{"peak_concurrent_fans": 1000000, "delivery": {"cdn_live_ttl_s": 0}, "overrides": {"cache_enabled": false}}"#,
+    );
     assert!(p.fargate.task_vcpu > 1.0, "{}", p.fargate.task_vcpu);
     assert!(check(&p, "alb.targets_per_target_group").ok);
     assert!(check(&p, "alb.targets_per_target_group").value <= 1_000.0);
@@ -106,7 +119,11 @@ fn finding_3_tasks_fit_the_alb_target_quota() {
 fn finding_4_the_deploy_check_counts_rds_proxy() {
     let p = plan_of(r#"{"peak_concurrent_fans": 100000, "app": {"db_pool_per_task": 100}}"#);
     assert!(p.rds.needs_proxy);
-    assert!(p.services.iter().flat_map(|c| &c.items).any(|i| i.price_id == "rds.proxy_vcpu_hour"));
+    assert!(p
+        .services
+        .iter()
+        .flat_map(|c| &c.items)
+        .any(|i| i.price_id == "rds.proxy_vcpu_hour"));
     assert!(slo(&p, "zero_downtime_deploy"), "{:?}", p.slo);
     assert!(check(&p, "db.mysql.max_connections").ok);
     // Without the proxy's headroom the same pools break max_connections:
@@ -124,13 +141,22 @@ fn finding_5_errors_depend_on_how_long_an_overload_lasts() {
         let r = p.match_day.chosen(&p.fargate).clone();
         (r.failed_share, r.seconds_over_error_slo)
     };
-    let start_30 = run(r#"{"delivery": {"cdn_live_ttl_s": 0}, "scaling": {"prescale_enabled": false, "task_start_s": 30}}"#);
-    let start_300 = run(r#"{"delivery": {"cdn_live_ttl_s": 0}, "scaling": {"prescale_enabled": false, "task_start_s": 300}}"#);
+    let start_30 =
+        run(r#"{"delivery": {"cdn_live_ttl_s": 0}, "scaling": {"prescale_enabled": false, "task_start_s": 30}}"#);
+    let start_300 =
+        run(r#"{"delivery": {"cdn_live_ttl_s": 0}, "scaling": {"prescale_enabled": false, "task_start_s": 300}}"#);
     assert!(start_300.0 > 1.5 * start_30.0, "{start_30:?} {start_300:?}");
     assert!(start_300.1 > start_30.1);
-    let spike_1 = run(r#"{"delivery": {"cdn_live_ttl_s": 0}, "scaling": {"prescale_enabled": false}, "match_day": {"kickoff_spike_seconds": 1}}"#);
-    let spike_300 = run(r#"{"delivery": {"cdn_live_ttl_s": 0}, "scaling": {"prescale_enabled": false}, "match_day": {"kickoff_spike_seconds": 300}}"#);
-    assert!(spike_1.0 > spike_300.0 && spike_1.1 > spike_300.1, "{spike_1:?} {spike_300:?}");
+    let spike_1 = run(
+        r#"{"delivery": {"cdn_live_ttl_s": 0}, "scaling": {"prescale_enabled": false}, "match_day": {"kickoff_spike_seconds": 1}}"#,
+    );
+    let spike_300 = run(
+        r#"{"delivery": {"cdn_live_ttl_s": 0}, "scaling": {"prescale_enabled": false}, "match_day": {"kickoff_spike_seconds": 300}}"#,
+    );
+    assert!(
+        spike_1.0 > spike_300.0 && spike_1.1 > spike_300.1,
+        "{spike_1:?} {spike_300:?}"
+    );
 }
 
 /// Finding 6. 100 off-peak fans polling every 2 s all month were a third
@@ -148,7 +174,14 @@ fn finding_6_off_peak_readers_browse_the_archive() {
     assert!(no_games < none, "{no_games} vs {none}");
     // The archive's TTL is what keeps the origin quiet.
     let uncached = plan_of(r#"{"audience": {"off_peak_fans": 1000}, "delivery": {"archive_ttl_s": 0}}"#);
-    assert!(uncached.demand.off_peak.origin_rps > 10.0 * plan_of(r#"{"audience": {"off_peak_fans": 1000}}"#).demand.off_peak.origin_rps);
+    assert!(
+        uncached.demand.off_peak.origin_rps
+            > 10.0
+                * plan_of(r#"{"audience": {"off_peak_fans": 1000}}"#)
+                    .demand
+                    .off_peak
+                    .origin_rps
+    );
 }
 
 /// Finding 8, freshness: it was taken only over passing steps, so it could
@@ -181,13 +214,20 @@ fn finding_8_the_exported_lead_covers_the_ramp() {
     let s = scenario(json);
     let p = plan(&s, &PriceBook::embedded()).unwrap();
     assert!(p.feasible, "{:?}", p.broken_limits());
-    assert!(p.fargate.prescale_lead_minutes > 20.0, "{}", p.fargate.prescale_lead_minutes);
+    assert!(
+        p.fargate.prescale_lead_minutes > 20.0,
+        "{}",
+        p.fargate.prescale_lead_minutes
+    );
     assert!(slo(&p, "kickoff_error_rate"), "{:?}", p.slo);
     let windows = tfvars::prescale_windows(&s, &p);
     let lead = p.fargate.prescale_lead_minutes as i64;
     // Saturday 15:00 minus the lead.
     let up = 15 * 60 - lead;
-    assert_eq!(windows[0].scale_up_cron, format!("cron({} {} ? * SAT *)", up % 60, up / 60));
+    assert_eq!(
+        windows[0].scale_up_cron,
+        format!("cron({} {} ? * SAT *)", up % 60, up / 60)
+    );
 }
 
 /// Finding 8, the bill: priced on design fans (peak × headroom). Now

@@ -368,7 +368,11 @@ fn overload_des(case: &Overload, seed: u64) -> Vec<f64> {
             failed[i] += 1.0;
         }
     }
-    count.iter().zip(&failed).map(|(n, f)| if *n > 0.0 { f / n } else { 0.0 }).collect()
+    count
+        .iter()
+        .zip(&failed)
+        .map(|(n, f)| if *n > 0.0 { f / n } else { 0.0 })
+        .collect()
 }
 
 /// Per-step error shares from the planner's model: `tier_step` (the fluid
@@ -462,7 +466,11 @@ fn overload_backlog_and_timeouts_match_a_simulation() {
             at
         );
         assert!(worst < 0.25, "{}: step at {at} s differs by {worst}", case.name);
-        assert!((fd - fm).abs() < 0.015, "{}: failed {fd} (simulation) vs {fm} (model)", case.name);
+        assert!(
+            (fd - fm).abs() < 0.015,
+            "{}: failed {fd} (simulation) vs {fm} (model)",
+            case.name
+        );
         if case.name.starts_with("burst") {
             assert!(fm >= previous, "{}: a longer burst fails less", case.name);
             previous = fm;

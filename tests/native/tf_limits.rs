@@ -72,8 +72,14 @@ fn planner_input_ranges_use_the_catalogue_limits() {
         };
         assert_eq!(max, limits.get(id), "{path} allows up to {max}, the catalogue's {id}");
     }
-    assert_eq!(f64::from(rds::MAX_READ_REPLICAS), limits.get("db.mysql.read_replicas_per_source"));
-    assert_eq!(f64::from(fargate::MAX_TASKS_PER_SERVICE), limits.get("fargate.tasks_per_service"));
+    assert_eq!(
+        f64::from(rds::MAX_READ_REPLICAS),
+        limits.get("db.mysql.read_replicas_per_source")
+    );
+    assert_eq!(
+        f64::from(fargate::MAX_TASKS_PER_SERVICE),
+        limits.get("fargate.tasks_per_service")
+    );
 }
 
 #[test]
