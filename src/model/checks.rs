@@ -56,7 +56,12 @@ pub const CATALOGUE_CHECKS: [&str; 23] = [
 
 /// Ceilings the model derives from the catalogue and a coefficient:
 /// (id, tier, the limit).
-pub const DERIVED_CHECKS: [(&str, &str, &str); 5] = [
+pub const DERIVED_CHECKS: [(&str, &str, &str); 6] = [
+    (
+        "ecs.service_capacity",
+        "ecs",
+        "origin req/s the service carries at 100 % CPU with its most tasks: min(max tasks, the ALB's target quota) × task capacity",
+    ),
     (
         "db.writer_cpu",
         "db",
@@ -167,6 +172,22 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
         targets,
         "targets registered at worst, one target group",
         larger_task,
+    );
+
+    // The service's ceiling (pinned by `overrides.max_tasks`, or capped by
+    // the quotas) must carry the design peak at full CPU.
+    let serving = f64::from(f.max_tasks.min(fargate::target_limit(&o.q)));
+    o.derived(
+        "ecs.service_capacity",
+        "ecs",
+        f.peak_origin_rps,
+        serving * f.task_capacity_rps,
+        "origin req/s at the design peak, against the most tasks the service runs at 100 % CPU",
+        format!(
+            "max tasks ({}) × task capacity ({:.0} req/s: app.rps_per_vcpu, app.cpu_us_per_kb, app.task_vcpu)",
+            f.max_tasks, f.task_capacity_rps
+        ),
+        "raise or remove overrides.max_tasks, or larger tasks (app.task_vcpu)",
     );
 
     // CloudFront.
