@@ -324,7 +324,7 @@ fn run(
             cdn_bandwidth: edge.bandwidth,
             ..TierUse::default()
         };
-        let below_api = tiers::below(s, tiers, d, k, f64::from(running), dt, &mut below, &mut used);
+        let below_api = tiers::below(s, tiers, d, (k, f64::from(running)), &mut below, &mut used);
         let error_share = 1.0 - (1.0 - edge.error_share) * (1.0 - app.error_share) * (1.0 - below_api.error_share);
         let p95 = (app.p95_s + below_api.wait_p95_s).min(timeout);
 

@@ -123,9 +123,8 @@ impl Out<'_> {
     }
 
     /// A ceiling the model derives (an instance's capacity from the
-    /// catalogue and a coefficient), named by `source`.
-    #[allow(clippy::too_many_arguments)]
-    fn derived(&mut self, id: &str, tier: &str, value: f64, limit: f64, unit: &str, source: String, lift: &str) {
+    /// catalogue and a coefficient), named by `source`: (value, limit).
+    fn derived(&mut self, id: &str, tier: &str, (value, limit): (f64, f64), unit: &str, source: String, lift: &str) {
         let ok = value <= limit;
         self.checks.push(LimitCheck {
             id: id.into(),
@@ -180,8 +179,7 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
     o.derived(
         "ecs.service_capacity",
         "ecs",
-        f.peak_origin_rps,
-        serving * f.task_capacity_rps,
+        (f.peak_origin_rps, serving * f.task_capacity_rps),
         "origin req/s at the design peak, against the most tasks the service runs at 100 % CPU",
         format!(
             "max tasks ({}) × task capacity ({:.0} req/s: app.rps_per_vcpu, app.cpu_us_per_kb, app.task_vcpu)",
@@ -261,8 +259,7 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
     o.derived(
         "db.writer_cpu",
         "db",
-        i.run.peak_use.db_writer * full,
-        full,
+        (i.run.peak_use.db_writer * full, full),
         "queries/s the writer carries at the worst step (writes + its share of reads), against 100 % CPU",
         cpu_source.clone(),
         &bigger_writer,
@@ -271,8 +268,7 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
         o.derived(
             "db.replica_cpu",
             "db",
-            i.run.peak_use.db_replica * full,
-            full,
+            (i.run.peak_use.db_replica * full, full),
             "queries/s one replica carries at the worst step, against 100 % CPU",
             cpu_source,
             &bigger_writer,
@@ -292,8 +288,7 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
     o.derived(
         "db.mysql.max_connections",
         "db",
-        writer_conns,
-        f64::from(r.max_connections),
+        (writer_conns, f64::from(r.max_connections)),
         if r.needs_proxy {
             "connections RDS Proxy opens to the writer at most (its MaxConnectionsPercent of max_connections)"
         } else {
@@ -306,8 +301,10 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
         o.derived(
             "db.mysql.max_connections.replica",
             "db",
-            f64::from(pools.per_replica(r.read_replicas)),
-            f64::from(r.max_connections),
+            (
+                f64::from(pools.per_replica(r.read_replicas)),
+                f64::from(r.max_connections),
+            ),
             "read-pool connections one replica holds at worst",
             conn_source.into(),
             "a smaller app.db_pool_per_task, or more replicas",
@@ -323,8 +320,10 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
     o.derived(
         "db.gp3.max_iops_per_gib",
         "db",
-        f64::from(r.provisioned_iops),
-        storage_gib.max(20.0) * o.q.get("db.gp3.max_iops_per_gib"),
+        (
+            f64::from(r.provisioned_iops),
+            storage_gib.max(20.0) * o.q.get("db.gp3.max_iops_per_gib"),
+        ),
         "provisioned IOPS against 500 per GiB allocated",
         o.q.source("db.gp3.max_iops_per_gib"),
         "more allocated storage",
@@ -335,8 +334,7 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
         o.derived(
             "cache.engine_ops",
             "cache",
-            i.run.peak_use.cache_ops * c.node_ops_capacity,
-            c.node_ops_capacity,
+            (i.run.peak_use.cache_ops * c.node_ops_capacity, c.node_ops_capacity),
             "operations/s on the busiest node at the worst step, against one engine thread",
             format!(
                 "coefficients.cache_ops_per_vcpu ({}) × cache.cpu_baseline_share on t4g (catalogue)",
@@ -347,8 +345,7 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
         o.derived(
             "cache.maxmemory_bytes",
             "cache",
-            c.memory_needed_gb * 1e9,
-            c.node_memory_gb * 1e9,
+            (c.memory_needed_gb * 1e9, c.node_memory_gb * 1e9),
             "bytes of cached data with overhead and reserved memory",
             o.q.source("cache.maxmemory_bytes"),
             "a smaller data.cache_working_set_gb (no larger node in the catalogue)",
@@ -356,8 +353,10 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
         o.derived(
             "cache.network_baseline_gbps",
             "cache",
-            i.run.peak_use.cache_network * c.node_network_bytes_per_s * 8.0 / 1e9,
-            c.node_network_bytes_per_s * 8.0 / 1e9,
+            (
+                i.run.peak_use.cache_network * c.node_network_bytes_per_s * 8.0 / 1e9,
+                c.node_network_bytes_per_s * 8.0 / 1e9,
+            ),
             "Gbps out of the busiest node at the worst step, against its baseline",
             o.q.source("cache.network_baseline_gbps"),
             FEWER_CACHE_READS,

@@ -227,21 +227,21 @@ pub struct Below {
     pub wait_p95_s: f64,
 }
 
-/// One step below the API. `d`: the step's offered demand; `k`: the share
-/// of it the API carried (above 1 while it drains a backlog); `tasks`:
-/// tasks connected (running); `dt`: the step; `timeout_s`: when a request
-/// fails. Updates `backlogs` and the cache and database fields of `used`.
+/// One step (`scaling.sim_step_s`) below the API. `d`: the step's offered
+/// demand; `k`: the share of it the API carried (above 1 while it drains a
+/// backlog); `tasks`: tasks connected (running). A request fails after
+/// `app.request_timeout_s`. Updates `backlogs` and the cache and database
+/// fields of `used`.
 pub fn below(
     s: &Scenario,
     t: &Tiers,
     d: &Demand,
-    k: f64,
-    tasks: f64,
-    dt: f64,
+    (k, tasks): (f64, f64),
     backlogs: &mut Backlogs,
     used: &mut TierUse,
 ) -> Below {
     let timeout = s.app.request_timeout_s;
+    let dt = s.scaling.sim_step_s;
     let mut out = Below::default();
     let processes = tasks * t.processes_per_task;
 
