@@ -164,9 +164,12 @@ pub struct Delivery {
     /// fans grow (ADR 0001).
     #[default(DeliveryMode::Polling)]
     pub mode: DeliveryMode,
-    /// Seconds between polls. Default 2: with a 1 s micro-cache, 95 % of
-    /// fans see an update within 3 s.
-    #[default(2.0)]
+    /// Seconds between polls. Default 1: with a 1 s micro-cache at each of
+    /// the edge and the regional edge cache (no Origin Shield), 95 % of fans
+    /// see an update within 2.33 s + publish (the freshness SLO's 3 s holds
+    /// even if a tier does not count the `Age` of what it fetched; 2 s with
+    /// Origin Shield would not).
+    #[default(1.0)]
     pub poll_interval_s: f64,
     /// SSE heartbeat, seconds. Default 15: below CloudFront's 30 s origin
     /// read timeout and the ALB's 60 s idle timeout.
@@ -184,8 +187,10 @@ pub struct Delivery {
     #[default(1.0)]
     pub cdn_live_ttl_s: f64,
     /// Origin Shield on: one regional cache fetches from the origin.
-    /// Default true.
-    #[default(true)]
+    /// Default false: a third cache tier may add a TTL of staleness
+    /// (`coefficients.cdn_tiers_honour_age`), and without it the origin sees
+    /// at most one fetch per regional edge cache per key per TTL.
+    #[default(false)]
     pub origin_shield: bool,
     /// Feed URLs (cache keys) per live game. Default 2: latest page and
     /// scoreboard.
@@ -650,17 +655,20 @@ pub struct Coefficients {
     /// Other outbound traffic per task-hour through egress, GB. Default 0.05.
     #[default(0.05)]
     pub egress_gb_per_task_hour: f64,
-    /// Interface endpoints needed with `vpc_endpoints` egress (ecr.api,
-    /// ecr.dkr, logs, secretsmanager, sts). Default 5.
-    #[default(5)]
+    /// Interface endpoints `terraform/` creates with `vpc_endpoints` egress:
+    /// the tasks' five (ecr.api, ecr.dkr, logs, secretsmanager, sts,
+    /// `locals.tf`) and break-glass's two (ssmmessages, kms,
+    /// `break_glass.tf`). Default 7 (a contract test counts them).
+    #[default(7)]
     pub interface_endpoints: u32,
     /// ALB listener rules evaluated per request. Default 3.
     #[default(3)]
     pub alb_rules: u32,
-    /// CloudWatch alarms in `terraform/monitoring.tf` besides the one per
-    /// read replica, which the plan adds. Default 12 (a contract test counts
-    /// them in the file).
-    #[default(12)]
+    /// CloudWatch alarms in `terraform/` besides the one per read replica,
+    /// which the plan adds: 12 in `monitoring.tf` and `job-failed` and
+    /// `backup-age` in `jobs.tf`. Default 14 (a contract test counts them in
+    /// the files).
+    #[default(14)]
     pub alarms: u32,
     /// CloudWatch dashboards. Default 1.
     #[default(1)]
