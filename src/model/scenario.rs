@@ -743,7 +743,8 @@ pub struct Overrides {
 impl Scenario {
     /// The seed's failing setup on the same demand: one 0.25 vCPU / 0.5 GB
     /// task that never scales, a db.t4g.micro without standby, no cache, and
-    /// a CDN that passes every feed request through (TTL 0).
+    /// a CDN that passes every feed request through (TTL 0), and fans polling
+    /// every 2 s as they did.
     ///
     /// # Example
     /// ```
@@ -755,6 +756,7 @@ impl Scenario {
         s.app.task_vcpu = 0.25;
         s.app.spot_share = 0.0;
         s.app.on_demand_base_tasks = 1;
+        s.delivery.poll_interval_s = 2.0;
         s.delivery.cdn_live_ttl_s = 0.0;
         s.delivery.origin_shield = false;
         s.data.multi_az = false;
