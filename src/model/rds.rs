@@ -354,7 +354,15 @@ fn replicas_for(s: &Scenario, class: &DbClass, reads: f64, writes: f64) -> Optio
 /// A fit's `hourly` is everything the class choice changes, priced by
 /// [`items`]: instances, their storage and IOPS, Extended Support on 8.0,
 /// and the replica-lag alarms.
-fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, pools: Pools, storage: (f64, f64)) -> Fit {
+fn fit(
+    s: &Scenario,
+    book: &PriceBook,
+    class: DbClass,
+    reads: f64,
+    writes: f64,
+    pools: Pools,
+    storage: (f64, f64),
+) -> Fit {
     let c = &s.coefficients;
     let cap = class.vcpu * c.db_queries_per_vcpu;
     let limit = replica_limit(s);

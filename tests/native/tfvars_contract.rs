@@ -168,7 +168,10 @@ fn interface_endpoint_count_matches_terraform() {
     // (ssmmessages, kms); both sets are conditional only on that egress.
     let names = |text: &str| -> Vec<String> {
         let inner = text.split("toset([").nth(1).unwrap().split("])").next().unwrap();
-        inner.split(',').map(|n| n.trim().trim_matches('"').to_string()).collect()
+        inner
+            .split(',')
+            .map(|n| n.trim().trim_matches('"').to_string())
+            .collect()
     };
     let locals = terraform("locals.tf");
     let tasks = locals
