@@ -57,6 +57,9 @@ locals {
     "cdn-5xx-rate",
     "rds-free-storage",
     "freshness",
+    # jobs.tf
+    "job-failed",
+    "backup-age",
   ])
   runbook_url = { for r in local.runbooks : r => "${local.runbook_base_url}/${r}.md" }
 

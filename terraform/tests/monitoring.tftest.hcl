@@ -1,34 +1,10 @@
-# Alarms of monitoring.tf (edge, storage, freshness) and the break-glass access
-# of break_glass.tf, plan-only with a mocked AWS provider (inputs as in
-# plan.tftest.hcl).
+# Alarms of monitoring.tf and jobs.tf (edge, storage, freshness, jobs) and the
+# break-glass access of break_glass.tf, plan-only, against the offline
+# hashicorp/aws stand-in like plan.tftest.hcl (not mock_provider: rds.tf opens
+# an ephemeral resource, which mock providers do not serve in Terraform 1.11;
+# docs/adr/0014-terraform-tests-against-the-offline-provider.md). Inputs as in
+# plan.tftest.hcl.
 # Run: .ci/terraform.sh test   (terraform -chdir=terraform test)
-
-mock_provider "aws" {
-  mock_data "aws_availability_zones" {
-    defaults = {
-      names    = ["us-east-1a", "us-east-1b", "us-east-1c"]
-      zone_ids = ["use1-az1", "use1-az2", "use1-az4"]
-    }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      region = "us-east-1"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
-}
 
 # Production-like planner output, shared by every run unless overridden.
 # Values an assert reads are kept distinct from each other (and from the
@@ -57,7 +33,9 @@ variables {
   sse_heartbeat_seconds            = 15
   alb_idle_timeout_seconds         = 60
   alb_deregistration_delay_seconds = 30
-  alb_slow_start_seconds           = 90
+  alb_load_balancing_algorithm     = "least_outstanding_requests"
+  alb_slow_start_seconds           = 0
+  db_engine_version                = "8.4"
   db_instance_class                = "db.m7g.large"
   db_multi_az                      = true
   db_allocated_storage_gb          = 100
@@ -81,6 +59,13 @@ variables {
   noncurrent_version_expiry_days   = 21
   log_retention_days               = 60
   monthly_budget_usd               = 900
+
+  # Team-owned (environments/<env>.team.tfvars and the deploy's images).
+  github_repository = "kickoff-live/kickoff"
+  root_domain       = "kickoff.example.com"
+  api_image         = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/api@sha256:1111111111111111111111111111111111111111111111111111111111111111"
+  backup_image      = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/backup@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+  archive_image     = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/archive@sha256:3333333333333333333333333333333333333333333333333333333333333333"
 }
 
 run "cdn_alarm_reads_cloudfront_and_never_clears_on_silence" {
@@ -188,6 +173,39 @@ run "break_glass_is_least_privilege" {
   assert {
     condition     = length(aws_vpc_security_group_ingress_rule.break_glass) == 3 && length([for r in aws_vpc_security_group_egress_rule.break_glass : r if contains([3306, 6379], r.from_port)]) == 2
     error_message = "The diagnostic task reaches MySQL and Valkey, and the DB, cache and endpoint groups admit it."
+  }
+
+  # Valkey has no AUTH token (cache.tf): the session authenticates with IAM
+  # as a read-only user of the group, and the role reads no secret.
+  assert {
+    condition = (
+      aws_elasticache_user.diag.authentication_mode[0].type == "iam" &&
+      aws_elasticache_user.diag.user_name == aws_elasticache_user.diag.user_id &&
+      startswith(aws_elasticache_user.diag.access_string, "on ~* -@all +@read ") &&
+      !strcontains(aws_elasticache_user.diag.access_string, "@write") &&
+      endswith(aws_elasticache_user.diag.access_string, " -keys") &&
+      contains(aws_elasticache_user_group.main.user_ids, aws_elasticache_user.diag.user_id)
+    )
+    error_message = "The break-glass Valkey user is IAM-authenticated, read-only and in the cache's user group."
+  }
+
+  assert {
+    condition = (
+      !anytrue([for s in data.aws_iam_policy_document.break_glass.statement : anytrue([for a in s.actions : startswith(a, "secretsmanager:")])]) &&
+      toset(flatten([for s in data.aws_iam_policy_document.break_glass.statement : s.actions if anytrue([for a in s.actions : startswith(a, "elasticache:Connect")])])) == toset(["elasticache:Connect"])
+    )
+    error_message = "The break-glass role reads no secret; it connects to Valkey with IAM."
+  }
+
+  # rds-db:connect for kickoff_diag only (any instance: a restored one too,
+  # docs/data-management.md), and users.sql creates that user.
+  assert {
+    condition = (
+      alltrue(flatten([for s in data.aws_iam_policy_document.break_glass.statement : [for r in s.resources : endswith(r, ":dbuser:*/kickoff_diag")] if contains(s.actions, "rds-db:connect")])) &&
+      strcontains(local.users_sql, "CREATE USER IF NOT EXISTS 'kickoff_diag'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;") &&
+      strcontains(local.users_sql, "GRANT PROCESS ON *.* TO 'kickoff_diag'@'%';")
+    )
+    error_message = "Break-glass SQL is the read-only kickoff_diag user, created by sql/users.sql."
   }
 }
 
