@@ -31,6 +31,13 @@ pub fn sentence(c: &CashPlan) -> String {
         last.month,
         money(last.total_usd)
     );
+    if let Some(m) = c.months.iter().find(|m| !m.feasible) {
+        let _ = write!(
+            s,
+            " From month {} the plan breaks an AWS limit (infeasible): raise the quota or re-plan.",
+            m.month
+        );
+    }
     if let Some(m) = c.months.iter().find(|m| !m.slo_pass) {
         let _ = write!(
             s,
@@ -53,19 +60,20 @@ pub fn text(c: &CashPlan) -> String {
     let _ = writeln!(o, "{}\n", sentence(c));
     let _ = writeln!(
         o,
-        "  {:>5} {:>11} {:>12} {:>13} {:>10}  SLOs",
+        "  {:>5} {:>11} {:>12} {:>13} {:>10}  SLOs  limits",
         "month", "peak fans", "total", "cumulative", "S3 GB"
     );
     for m in &c.months {
         let _ = writeln!(
             o,
-            "  {:>5} {:>11} {:>12} {:>13} {:>10.0}  {}",
+            "  {:>5} {:>11} {:>12} {:>13} {:>10.0}  {}  {}",
             m.month,
             thousands(m.peak_concurrent_fans.into()),
             money(m.total_usd),
             money(m.cumulative_usd),
             m.s3_gb,
-            if m.slo_pass { "pass" } else { "FAIL" }
+            if m.slo_pass { "pass" } else { "FAIL" },
+            if m.feasible { "ok" } else { "BROKEN" }
         );
     }
     o
@@ -100,9 +108,16 @@ pub fn csv(c: &CashPlan) -> String {
     let mut header: Vec<String> = vec!["month".into(), "peak_concurrent_fans".into()];
     header.extend(c.services().iter().map(|s| format!("{}_usd", s.name())));
     header.extend(
-        ["total_usd", "cumulative_usd", "s3_gb", "slo_pass", "warnings"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "total_usd",
+            "cumulative_usd",
+            "s3_gb",
+            "slo_pass",
+            "feasible",
+            "warnings",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     csv_record(&mut out, header.iter().map(String::as_str));
     for m in &c.months {
@@ -112,6 +127,7 @@ pub fn csv(c: &CashPlan) -> String {
         row.push(format!("{:.2}", cents(m.cumulative_usd)));
         row.push(format!("{:.1}", m.s3_gb));
         row.push(m.slo_pass.to_string());
+        row.push(m.feasible.to_string());
         row.push(m.warnings.join(";"));
         csv_record(&mut out, row.iter().map(String::as_str));
     }

@@ -38,8 +38,12 @@ pub struct Diff {
     /// Services whose bill changed by at least a cent.
     pub services: Vec<ServiceDelta>,
     pub capacity: Vec<Change>,
-    /// SLOs whose verdict or measured value changed.
+    /// SLOs whose verdict or measured value changed, and the plan's
+    /// feasibility (every AWS limit held) when it changed.
     pub slo: Vec<Change>,
+    /// Limits (`Plan::limits`) broken on head but not on base, and the reverse.
+    pub limits_broken: Vec<String>,
+    pub limits_fixed: Vec<String>,
     pub warnings_added: Vec<String>,
     pub warnings_removed: Vec<String>,
     /// Why `terraform/` would reject a side (`kickoff tfvars` refuses it).
@@ -57,6 +61,8 @@ impl Diff {
         self.services.is_empty()
             && self.capacity.is_empty()
             && self.slo.is_empty()
+            && self.limits_broken.is_empty()
+            && self.limits_fixed.is_empty()
             && self.warnings_added.is_empty()
             && self.warnings_removed.is_empty()
             && self.blockers_added.is_empty()
@@ -150,6 +156,40 @@ pub fn diff(base: (&Scenario, &Plan), head: (&Scenario, &Plan)) -> Diff {
             head: verdict(h),
         });
     }
+    if bp.feasible != hp.feasible {
+        let word = |f: bool| if f { "feasible" } else { "INFEASIBLE" }.to_string();
+        slo.push(Change {
+            what: "feasible (every AWS limit held)".into(),
+            base: word(bp.feasible),
+            head: word(hp.feasible),
+        });
+    }
+    let broken = |p: &Plan| -> BTreeSet<String> {
+        p.limits
+            .iter()
+            .filter(|l| !l.ok)
+            .map(|l| {
+                format!(
+                    "{}: {} of {} {}",
+                    l.id,
+                    crate::fmt::number(l.value),
+                    crate::fmt::number(l.limit),
+                    l.unit
+                )
+            })
+            .collect()
+    };
+    let broken_ids =
+        |p: &Plan| -> BTreeSet<String> { p.limits.iter().filter(|l| !l.ok).map(|l| l.id.clone()).collect() };
+    let (bl, hl) = (broken_ids(bp), broken_ids(hp));
+    let limits_broken = broken(hp)
+        .into_iter()
+        .filter(|l| !bl.iter().any(|id| l.starts_with(&format!("{id}:"))))
+        .collect();
+    let limits_fixed = broken(bp)
+        .into_iter()
+        .filter(|l| !hl.iter().any(|id| l.starts_with(&format!("{id}:"))))
+        .collect();
     let warnings = |p: &Plan| -> BTreeSet<String> { p.warnings.iter().map(|w| w.message.clone()).collect() };
     let (bw, hw) = (warnings(bp), warnings(hp));
     let blockers = |s: &Scenario| -> BTreeSet<String> { tfvars::blockers(s).into_iter().collect() };
@@ -161,6 +201,8 @@ pub fn diff(base: (&Scenario, &Plan), head: (&Scenario, &Plan)) -> Diff {
         services,
         capacity,
         slo,
+        limits_broken,
+        limits_fixed,
         warnings_added: sorted_difference(&hw, &bw),
         warnings_removed: sorted_difference(&bw, &hw),
         blockers_added: sorted_difference(&hb, &bb),
@@ -242,6 +284,8 @@ pub fn text(d: &Diff) -> String {
         }
     }
     for (title, lines) in [
+        ("AWS limits now broken", &d.limits_broken),
+        ("AWS limits no longer broken", &d.limits_fixed),
         ("Warnings added", &d.warnings_added),
         ("Warnings removed", &d.warnings_removed),
         ("Terraform would now reject", &d.blockers_added),
@@ -288,7 +332,7 @@ pub fn markdown(d: &Diff, title: &str) -> String {
     }
     for (title, changes) in [
         ("Capacity", &d.capacity),
-        ("SLO verdicts", &d.slo),
+        ("SLO and feasibility verdicts", &d.slo),
         ("Price (USD)", &d.prices),
     ] {
         if !changes.is_empty() {
@@ -300,6 +344,8 @@ pub fn markdown(d: &Diff, title: &str) -> String {
         }
     }
     for (title, lines) in [
+        ("AWS limits now broken", &d.limits_broken),
+        ("AWS limits no longer broken", &d.limits_fixed),
         ("Warnings added", &d.warnings_added),
         ("Warnings removed", &d.warnings_removed),
         ("Terraform would now reject", &d.blockers_added),

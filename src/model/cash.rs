@@ -44,6 +44,8 @@ pub struct CashMonth {
     pub s3_gb: f64,
     /// Every SLO verdict passes at this month's audience.
     pub slo_pass: bool,
+    /// Every AWS limit holds at this month's audience (`Plan::feasible`).
+    pub feasible: bool,
     /// Codes of the plan's warnings this month (see `Plan::warnings`).
     pub warnings: Vec<String>,
 }
@@ -155,6 +157,7 @@ pub fn cash_plan(s: &Scenario, book: &PriceBook, months: u32) -> Result<CashPlan
             cumulative_usd: cumulative,
             s3_gb,
             slo_pass: p.slo_pass(),
+            feasible: p.feasible,
             warnings: p.warnings.iter().map(|w| w.code.clone()).collect(),
         });
     }

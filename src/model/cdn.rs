@@ -3,7 +3,6 @@
 
 use super::cost::{tiered_items, LineItem, Service, ServiceCost, Tier};
 use super::demand::Month;
-use super::limits::LimitCatalog;
 use super::prices::PriceBook;
 use super::scenario::{CdnPricing, PriceClass, Scenario};
 use serde::Serialize;
@@ -90,27 +89,6 @@ pub fn data_out_items(book: &PriceBook, gb: f64) -> Vec<LineItem> {
         1.0,
         &DATA_OUT_TIERS,
     )
-}
-
-/// A flat-rate plan's monthly allowance against the month's demand:
-/// `(plan, requests, allowed requests, TB, allowed TB)`, or `None` on
-/// pay-as-you-go. AWS throttles above the allowance (no overage charge), so
-/// a month above either figure is a plan that cannot serve the audience.
-pub fn flat_rate_usage(pricing: CdnPricing, month: &Month) -> Option<(&'static str, f64, f64, f64, f64)> {
-    let key = match pricing {
-        CdnPricing::PayAsYouGo => return None,
-        CdnPricing::FlatPro => "pro",
-        CdnPricing::FlatBusiness => "business",
-        CdnPricing::FlatPremium => "premium",
-    };
-    let limits = LimitCatalog::shared();
-    Some((
-        key,
-        month.edge_requests,
-        limits.get(&format!("cdn.flat.{key}.requests_month")),
-        month.edge_gb / TB,
-        limits.get(&format!("cdn.flat.{key}.data_transfer_tb_month")),
-    ))
 }
 
 /// Line items of a month of CloudFront: pay-as-you-go data out (`gb`), HTTPS
@@ -247,6 +225,7 @@ mod tests {
     #[test]
     fn origin_shield_charges_only_requests_from_other_regions() {
         let mut s = Scenario::default();
+        s.delivery.origin_shield = true;
         let m = Month {
             edge_requests: 1e9,
             shield_requests: 1e8,
