@@ -14,13 +14,13 @@ use yew::prelude::*;
 pub const CHART_DEBOUNCE_MS: u32 = 80;
 
 /// Milliseconds since page load.
-fn now_ms() -> f64 {
+pub(super) fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Append a chart's draw time to `window.__kickoffChartDrawMs` for the
 /// browser performance test (docs/performance.md).
-fn record_draw_ms(ms: f64) {
+pub(super) fn record_draw_ms(ms: f64) {
     let Some(window) = web_sys::window() else { return };
     let key = JsValue::from_str("__kickoffChartDrawMs");
     let list = js_sys::Reflect::get(&window, &key)
@@ -41,7 +41,6 @@ pub enum ChartKind {
     CostCurve,
     Timeline,
     Storage,
-    Cash,
 }
 
 #[derive(Properties, PartialEq)]
@@ -58,7 +57,6 @@ impl ChartKind {
             ChartKind::CostCurve => "chart-cost-curve",
             ChartKind::Timeline => "chart-timeline",
             ChartKind::Storage => "chart-storage",
-            ChartKind::Cash => "chart-cash",
         }
     }
     /// The chart's text alternative.
@@ -68,10 +66,6 @@ impl ChartKind {
             ChartKind::CostCurve => charts::cost_curve::summary(curve),
             ChartKind::Timeline => charts::timeline::summary(&good.plan),
             ChartKind::Storage => charts::storage::summary(&good.plan),
-            ChartKind::Cash => match &good.cash {
-                Ok(c) => charts::cash::summary(c),
-                Err(e) => format!("{}: {e}", charts::cash::TITLE),
-            },
         }
     }
     fn size(self) -> (u32, u32) {
@@ -115,10 +109,6 @@ pub fn chart(props: &ChartProps) -> Html {
                     ChartKind::CostCurve => charts::cost_curve::draw(backend, &curve),
                     ChartKind::Timeline => charts::timeline::draw(backend, &good.plan),
                     ChartKind::Storage => charts::storage::draw(backend, &good.plan),
-                    ChartKind::Cash => match &good.cash {
-                        Ok(c) => charts::cash::draw(backend, c),
-                        Err(_) => Ok(()),
-                    },
                 };
                 record_draw_ms(now_ms() - started);
                 if let Err(e) = r {

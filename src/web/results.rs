@@ -61,29 +61,8 @@ pub fn results(props: &ResultsProps) -> Html {
                 <tfoot><tr><th scope="row" colspan="4">{"Total"}</th><td class="num">{ format!("{:.2}", p.total_monthly_usd) }</td></tr></tfoot>
             </table>
             </div>
-            { cash(&props.good) }
             <Notes good={props.good.clone()} />
         </section>
-    }
-}
-
-/// The next 12 months, month by month (`model::cash`).
-fn cash(g: &Good) -> Html {
-    let c = match &g.cash {
-        Ok(c) => c,
-        Err(e) => return html! { <p id="cash-plan">{ format!("Cash plan: {e}") }</p> },
-    };
-    html! {
-        <details class="cash" id="cash-plan">
-            <summary><h2>{"Cash plan, next 12 months"}</h2></summary>
-            <p id="cash-sentence">{ crate::export::cash::sentence(c) }</p>
-            <div class="table-wrap"><table id="cash-table">
-                <thead><tr><th scope="col">{"Month"}</th><th scope="col" class="num">{"Peak fans"}</th><th scope="col" class="num">{"USD"}</th><th scope="col" class="num">{"Cumulative"}</th><th scope="col" class="num">{"S3 GB"}</th><th scope="col">{"SLOs"}</th><th scope="col">{"AWS limits"}</th></tr></thead>
-                <tbody>{ for c.months.iter().map(|m| html!{
-                    <tr data-month={m.month.to_string()}><th scope="row">{ m.month }</th><td class="num">{ crate::fmt::thousands(m.peak_concurrent_fans.into()) }</td><td class="num">{ format!("{:.2}", m.total_usd) }</td><td class="num">{ format!("{:.2}", m.cumulative_usd) }</td><td class="num">{ format!("{:.0}", m.s3_gb) }</td><td>{ if m.slo_pass { "pass" } else { "FAIL" } }</td><td>{ if m.feasible { "ok" } else { "broken" } }</td></tr>
-                }) }</tbody>
-            </table></div>
-        </details>
     }
 }
 

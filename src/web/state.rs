@@ -1,7 +1,6 @@
 //! Pure app state and its reducer: scenario edits in, plans out. No DOM types.
 
 use super::fields::{self, Field};
-use crate::model::cash::{cash_plan, CashPlan};
 use crate::model::sweep::{cost_curve, CostCurve};
 use crate::model::{plan, FieldError, Plan, PriceBook, Scenario, ValidationErrors};
 use std::collections::BTreeMap;
@@ -41,8 +40,6 @@ pub struct Good {
     pub plan: Plan,
     /// `scenario.seed_setup()` planned (None if it does not validate).
     pub today: Option<Plan>,
-    /// The next 12 months (`model::cash`), or why not.
-    pub cash: Result<CashPlan, String>,
 }
 
 /// A message for the user (import, share link, clipboard).
@@ -203,12 +200,10 @@ fn curve_key(s: &Scenario) -> Scenario {
 fn good(s: &Scenario, book: &PriceBook) -> Result<Good, ValidationErrors> {
     let p = plan(s, book)?;
     let today = plan(&s.seed_setup(), book).ok();
-    let cash = cash_plan(s, book, 12).map_err(|e| e.brief(2));
     Ok(Good {
         scenario: s.clone(),
         plan: p,
         today,
-        cash,
     })
 }
 
