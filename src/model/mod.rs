@@ -8,6 +8,7 @@ pub mod cdn;
 pub mod checks;
 pub mod cost;
 pub mod demand;
+pub mod drills;
 pub mod fargate;
 pub mod inputs;
 pub mod limits;

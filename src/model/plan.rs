@@ -7,6 +7,7 @@ use super::cdn::{self, CdnSizing};
 use super::checks;
 use super::cost::ServiceCost;
 use super::demand::{self, Demand, Month};
+use super::drills::{self, DrillOutcome};
 use super::fargate::{self, FargateSizing};
 use super::limits::LimitCheck;
 use super::network::{self, NetworkSizing};
@@ -113,6 +114,9 @@ pub struct Plan {
     pub storage: StorageSizing,
     pub network: NetworkSizing,
     pub match_day: MatchDaySim,
+    /// The scenario's selected drills (`drills.selected`), each run on this
+    /// plan; empty when none is selected.
+    pub drills: Vec<DrillOutcome>,
     pub assumptions: Vec<Assumption>,
     pub prices_used: Vec<Price>,
 }
@@ -142,6 +146,7 @@ impl Plan {
 /// ```
 pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     validate(s, book)?;
+    let original_book = book;
     let Ok(book) = book.with_overrides(&s.price_overrides) else {
         unreachable!("validate() rejects unknown price ids");
     };
@@ -256,7 +261,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
         .collect();
     let prices_used = used.iter().filter_map(|id| book.entry(id).cloned()).collect();
 
-    Ok(Plan {
+    let mut p = Plan {
         feasible: limits.iter().all(|l| l.ok),
         limits,
         total_monthly_usd: total,
@@ -282,9 +287,23 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
         storage: storage_sizing,
         network: net_sizing,
         match_day,
+        drills: Vec::new(),
         assumptions: assumptions(s),
         prices_used,
-    })
+    };
+    // Drills run on the finished plan; each failing one re-plans its
+    // candidate mitigations (with no drills selected: no recursion).
+    let mut selected = s.drills.selected.clone();
+    selected.sort();
+    selected.dedup();
+    if !selected.is_empty() {
+        p.drills = selected
+            .into_iter()
+            .map(|k| drills::evaluate(s, original_book, &p, k))
+            .collect();
+        p.slo.push(drills::verdict(s, &p.drills));
+    }
+    Ok(p)
 }
 
 fn warn(out: &mut Vec<Warning>, code: &str, message: String) {
@@ -518,6 +537,26 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
                 s.peak_concurrent_fans
             ),
             "Headroom is capacity kept for surprises; traffic, logs and task-hours follow the fans who come",
+        ),
+        a(
+            "Cache failover (drills.cache_failover_s)",
+            format!("{} s unreachable while a replica is promoted", s.drills.cache_failover_s),
+            "AWS documents no duration; measure with ElastiCache TestFailover (docs/drills.md)",
+        ),
+        a(
+            "Cache node replacement (drills.cache_node_replace_s)",
+            format!("{} s until a node without a replica is replaced, empty", s.drills.cache_node_replace_s),
+            "AWS documents no duration; measure in a game-day exercise (docs/drills.md)",
+        ),
+        a(
+            "Cache refill (drills.cache_refill_s)",
+            format!("{} s for an empty cache to reach its hit ratio", s.drills.cache_refill_s),
+            "Misses repopulate keys; the app's key TTLs set it (docs/drills.md)",
+        ),
+        a(
+            "AZ outage (drills.az_outage_s)",
+            format!("{} s a lost AZ stays away", s.drills.az_outage_s),
+            "What is only in the lost AZ (a single-AZ writer) is down this long (docs/drills.md)",
         ),
         a(
             "Month",
