@@ -133,7 +133,14 @@ fn price_prices_a_bill_and_rejects_bad_fields() {
 
 #[test]
 fn drill_json_has_the_documented_fields() {
-    let o = kickoff(&["drill", "cache-failover,origin-outage", "--at", "-60", "--format", "json"]);
+    let o = kickoff(&[
+        "drill",
+        "cache-failover,origin-outage",
+        "--at",
+        "-60",
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let drills = v["drills"].as_array().unwrap();
@@ -155,7 +162,11 @@ fn plan_with_drills_adds_the_slo_and_unknown_drills_are_refused() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["drills"].as_array().unwrap().len(), 6);
-    assert!(v["slo"].as_array().unwrap().iter().any(|s| s["name"] == "survives_drills"));
+    assert!(v["slo"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "survives_drills"));
     let o = kickoff(&["plan", "--drills", "meteor"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown drill `meteor`"));
