@@ -9,6 +9,14 @@ SHELL := bash
 TRUNK_VERSION := 0.21.14
 WASM_BINDGEN_VERSION := 0.2.130
 CHECKOV_VERSION := 3.3.30
+# The runbook test's AWS mock and CLI, in their own virtualenv (target/).
+MOTO_VERSION := 5.2.5
+AWSCLI_VERSION := 1.46.2
+PYTEST_VERSION := 9.2.0
+# AWS's Developer Toolkit for ElastiCache: signs the IAM token of a break-glass
+# Valkey session (docs/break-glass.md), run by the runbook test as printed.
+ELASTICACHE_TOOLKIT_VERSION := 1.1.0
+RUNBOOK_VENV := $(CURDIR)/target/runbook-venv
 PUBLIC_URL ?= /planner/
 ENVIRONMENTS := prod staging
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -18,7 +26,8 @@ export CARGO_TERM_COLOR := never
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
-        lint test-native bench tfvars check-tfvars tf-test tf-check tf-evidence checkov lint-workflows docs-check \
+        lint test-native bench tfvars check-tfvars tf-validate tf-test tf-check tf-evidence checkov lint-workflows docs-check \
+        tools-runbooks runbooks-lint runbooks-check canary-zip test-deploy test-cf-functions \
         dist serve test-browser bundle-size perf-browser perf-load
 
 help:
@@ -26,7 +35,7 @@ help:
 	@echo "make test    every check: lint, native tests, tfvars drift, terraform, checkov, workflows"
 
 ## Everything CI runs.
-test: lint test-native check-tfvars tf-check checkov lint-workflows docs-check test-browser bundle-size loadtest-smoke
+test: lint test-native check-tfvars tf-check checkov lint-workflows test-deploy docs-check runbooks-check test-browser test-cf-functions bundle-size loadtest-smoke
 
 ## Tools --------------------------------------------------------------------
 
@@ -48,6 +57,18 @@ tools-browser:
 
 tools-lint: node-tools
 	@[ "$$(checkov --version 2>/dev/null)" = "$(CHECKOV_VERSION)" ] || pip install --quiet "checkov==$(CHECKOV_VERSION)"
+
+# moto (server mode), the AWS CLI v1 and the ElastiCache toolkit for
+# `runbooks-check`, pinned, in a virtualenv so they never clash with
+# checkov's botocore.
+tools-runbooks:
+	@[ -x $(RUNBOOK_VENV)/bin/python ] || python3 -m venv $(RUNBOOK_VENV)
+	@v() { $(RUNBOOK_VENV)/bin/python -c "import importlib.metadata as m; print(m.version('$$1'))" 2>/dev/null; }; \
+	  [ "$$(v moto)" = $(MOTO_VERSION) ] && [ "$$(v awscli)" = $(AWSCLI_VERSION) ] && [ "$$(v pytest)" = $(PYTEST_VERSION) ] \
+	    && [ "$$(v developer-toolkit-elasticache)" = $(ELASTICACHE_TOOLKIT_VERSION) ] || \
+	  $(RUNBOOK_VENV)/bin/pip install --quiet --disable-pip-version-check \
+	    "moto[server]==$(MOTO_VERSION)" "awscli==$(AWSCLI_VERSION)" "pytest==$(PYTEST_VERSION)" \
+	    "developer-toolkit-elasticache==$(ELASTICACHE_TOOLKIT_VERSION)"
 
 node-tools: node_modules/.package-lock.json
 
@@ -76,24 +97,36 @@ tfvars:
 	  echo "wrote terraform/environments/$$env.tfvars"; done
 
 # Fail if a committed tfvars no longer matches what the planner produces from
-# its embedded scenario, or from the scenario file beside it.
+# its embedded scenario, or from the scenario file beside it. (<env>.team.tfvars
+# beside them is the team's, not the planner's.)
 check-tfvars:
-	@for f in terraform/environments/*.tfvars; do cargo run --quiet -- check-tfvars "$$f"; done
-	@for env in $(ENVIRONMENTS); do 	  cargo run --quiet -- tfvars --scenario terraform/environments/$$env.scenario.json 	    | diff -u terraform/environments/$$env.tfvars - 	    || { echo "terraform/environments/$$env.scenario.json changed: run 'make tfvars'"; exit 1; }; done
+	@for env in $(ENVIRONMENTS); do \
+	  cargo run --quiet -- check-tfvars terraform/environments/$$env.tfvars; \
+	  cargo run --quiet -- tfvars --scenario terraform/environments/$$env.scenario.json \
+	    | diff -u terraform/environments/$$env.tfvars - \
+	    || { echo "terraform/environments/$$env.scenario.json changed: run 'make tfvars'"; exit 1; }; \
+	done
 
 ## Terraform ----------------------------------------------------------------
 
-# fmt check, validate and `terraform test` (mocked provider): no credentials and
-# no ../shared needed, so GitHub's ci.yml runs this against the registry provider.
-tf-test:
+# fmt check (generated tfvars included), validate, and `terraform test` of both
+# roots (terraform/, terraform/bootstrap/). The tests run against the offline
+# provider stand-in in ../shared: terraform/ opens an ephemeral resource, which
+# mock_provider cannot serve, so without ../shared only fmt and validate run
+# (tf-validate, what GitHub's ci.yml runs).
+tf-validate:
 	bash .ci/terraform.sh fmt
 	bash .ci/terraform.sh validate
+
+tf-test: tf-validate
 	bash .ci/terraform.sh test
 
-# tf-test plus `terraform plan` of each environment's tfvars. The plans call AWS
-# data sources, so they need the offline provider in ../shared (or credentials).
+# tf-test plus `terraform plan` of each environment (its tfvars, its team
+# settings, fixture images; the saved plan must hold no sensitive value) and
+# the planner contract: the tfvars of three scenarios plan cleanly.
 tf-check: tf-test
 	@for env in $(ENVIRONMENTS); do bash .ci/terraform.sh plan $$env; done
+	bash .ci/terraform.sh contract
 
 # Refresh docs/evidence/terraform-plan-prod.txt.
 tf-evidence:
@@ -102,16 +135,49 @@ tf-evidence:
 checkov: tools-lint
 	bash .ci/terraform.sh checkov
 
-## Workflows ----------------------------------------------------------------
+## Workflows and deploys ------------------------------------------------------
 
 lint-workflows: node-tools
 	bash .ci/lint-workflows.sh
+
+# Every .ci/deploy.sh step deploy.yml runs, with --dry-run against local
+# directories and recorded AWS responses.
+test-deploy:
+	bash .ci/deploy-test.sh
+
+# The CloudFront Functions (terraform/functions/) in node, against their cases
+# and the file names in dist/ (built by test-browser before it in `make test`).
+test-cf-functions: node-tools
+	node .ci/cloudfront-functions.test.mjs
 
 ## Docs ---------------------------------------------------------------------
 
 # Offline link, image and anchor check over README.md and docs/.
 docs-check:
 	bash .ci/docs-check.sh
+
+## Runbooks ------------------------------------------------------------------
+
+# Every shell command in docs/runbooks/, troubleshooting, data management,
+# break glass, incident response and the match-day checklist, run against a
+# local moto seeded from prod's plan (its tfvars, team settings and fixture
+# images, as `.ci/terraform.sh plan-json` always passes them; one read
+# replica added, so replica commands run).
+runbooks-check: tools-runbooks
+	bash .ci/terraform.sh plan-json prod target/runbooks/plan-prod.json -var=db_read_replica_count=1
+	RUNBOOK_PLAN=target/runbooks/plan-prod.json RUNBOOK_AWS=$(RUNBOOK_VENV)/bin/aws RUNBOOK_MOTO=$(RUNBOOK_VENV)/bin/moto_server \
+	  $(RUNBOOK_VENV)/bin/pytest -q -p no:cacheprovider tests/runbooks
+
+# The runbook tests that need no plan: every doc command is in a ```sh block
+# with no placeholder, every runbook has its six parts, the freshness canary
+# measures what it claims and its zip is fresh. What GitHub's ci.yml runs:
+# runbooks-check's plan needs the offline provider stand-in, as tf-check does.
+runbooks-lint: tools-runbooks
+	$(RUNBOOK_VENV)/bin/pytest -q -p no:cacheprovider tests/runbooks -k "not against_the_mock"
+
+# The freshness canary's zip (committed; runbooks-check fails when it is stale).
+canary-zip:
+	python3 .ci/canary-zip.py
 
 ## The planner in the browser ---------------------------------------------------
 

@@ -1,6 +1,7 @@
-//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`)
-//! or an infeasible plan (`tfvars`: each broken limit named, nothing
-//! written), 2 bad input (message names the field). A panic (101) is a bug.
+//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`),
+//! an infeasible plan (`tfvars`: each broken limit named, nothing written)
+//! or a plan `terraform/` would reject (`tfvars`), 2 bad input (message
+//! names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kickoff::export::{bom, inputs_table, report, scenario_file, tfvars};
@@ -185,6 +186,13 @@ fn execute(cli: Cli) -> Result<String, Failure> {
             if let Some(why) = tfvars::refusal(&p) {
                 let lines: Vec<String> = p.broken_limits().iter().map(|l| format!("  {l}")).collect();
                 return Err(Failure(format!("{why}\n{}", lines.join("\n")), 1));
+            }
+            let blockers = tfvars::blockers(&s);
+            if !blockers.is_empty() {
+                return Err(Failure(
+                    format!("nothing written: terraform/ would reject\n  {}", blockers.join("\n  ")),
+                    1,
+                ));
             }
             let text = tfvars::render(&s, &p);
             match output {

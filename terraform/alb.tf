@@ -1,14 +1,16 @@
-# Application Load Balancer in the public subnets, reachable only from
-# CloudFront (security.tf). CloudFront connects to origin.<app_domain>
-# (dns.tf) over HTTPS, so the certificate covers that name.
+# Internal Application Load Balancer in the private subnets: it has no
+# public address, and CloudFront reaches it only through this distribution's
+# VPC origin (cdn.tf; docs/adr/0013-cloudfront-vpc-origin.md). CloudFront
+# connects to origin.<app_domain> (dns.tf) over HTTPS, so the certificate
+# covers that name. Only 443: there is no port-80 listener to reach.
 
 resource "aws_lb" "api" {
-  #checkov:skip=CKV2_AWS_28:WAF is not attached to the ALB: its security group admits only the CloudFront origin-facing prefix list, so all traffic has passed the edge first (see the CloudFront skip for the WAF decision).
+  #checkov:skip=CKV2_AWS_28:WAF is not attached to the ALB: it is internal and its security group admits only the CloudFront VPC origin's security group, so all traffic has passed the edge first (see the CloudFront skip for the WAF decision).
   name               = "${local.name}-api"
   load_balancer_type = "application"
-  internal           = false
+  internal           = true
   security_groups    = [aws_security_group.alb.id]
-  subnets            = aws_subnet.public[*].id
+  subnets            = aws_subnet.private[*].id
 
   idle_timeout               = var.alb_idle_timeout_seconds
   drop_invalid_header_fields = true
@@ -31,7 +33,9 @@ resource "aws_lb_target_group" "api" {
   protocol    = "HTTP"
   port        = var.api_container_port
 
-  load_balancing_algorithm_type = "least_outstanding_requests"
+  # One of the two, never both (variables.tf, alb_slow_start_seconds; the
+  # choice is the planner's, src/model/alb.rs).
+  load_balancing_algorithm_type = var.alb_load_balancing_algorithm
   slow_start                    = var.alb_slow_start_seconds
   deregistration_delay          = var.alb_deregistration_delay_seconds
 
@@ -60,22 +64,6 @@ resource "aws_lb_listener" "https" {
   default_action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.api.arn
-  }
-}
-
-resource "aws_lb_listener" "http" {
-  load_balancer_arn = aws_lb.api.arn
-  port              = 80
-  protocol          = "HTTP"
-
-  default_action {
-    type = "redirect"
-
-    redirect {
-      port        = "443"
-      protocol    = "HTTPS"
-      status_code = "HTTP_301"
-    }
   }
 }
 

@@ -1,16 +1,20 @@
 # CloudFront: one distribution in front of everything fans and the team load.
 #
-#   /api/*     -> ALB (origin.<app_domain>, HTTPS only), micro-cached for
+#   /api/*     -> internal ALB through a CloudFront VPC origin
+#                 (origin.<app_domain>, HTTPS only), micro-cached for
 #                 cdn_live_ttl_seconds so a kickoff spike collapses into
 #                 ~1 origin request per TTL per edge (fewer with Origin Shield)
 #   /assets/*  -> assets bucket (OAC), long TTL
-#   /planner/* -> site bucket (OAC); CloudFront Functions: SPA rewrite and
-#                 immutable Cache-Control for hashed files, no-cache for HTML
-#   default    -> site bucket (OAC)
+#   /planner/* -> site bucket (OAC); CloudFront Functions: SPA rewrite
+#                 (planner-rewrite.js) and Cache-Control by response
+#                 (planner-cache-control.js: no-cache HTML, a year immutable
+#                 for hashed build files, nothing cached long on errors)
+#   default    -> site bucket (OAC); site-router.js redirects / and /planner
+#                 to /planner/
 #
-# Edge cache note for the planner: upload index.html with
-# `--cache-control no-cache` (and invalidate /planner/index.html on deploy);
-# hashed files can be cached for a year.
+# The functions are tested in node against these cases (.ci/cloudfront-
+# functions.test.mjs, `make test`). Uploads set Cache-Control too
+# (.ci/deploy.sh publish-planner).
 
 data "aws_cloudfront_cache_policy" "caching_optimized" {
   name = "Managed-CachingOptimized"
@@ -131,6 +135,14 @@ resource "aws_cloudfront_response_headers_policy" "security" {
   }
 }
 
+resource "aws_cloudfront_function" "site_router" {
+  name    = "${local.name}-site-router"
+  runtime = "cloudfront-js-2.0"
+  comment = "Redirect / and /planner to /planner/"
+  publish = true
+  code    = file("${path.module}/functions/site-router.js")
+}
+
 resource "aws_cloudfront_function" "planner_rewrite" {
   name    = "${local.name}-planner-rewrite"
   runtime = "cloudfront-js-2.0"
@@ -142,7 +154,7 @@ resource "aws_cloudfront_function" "planner_rewrite" {
 resource "aws_cloudfront_function" "planner_cache_control" {
   name    = "${local.name}-planner-cache-control"
   runtime = "cloudfront-js-2.0"
-  comment = "Immutable hashed assets, no-cache HTML for /planner/*"
+  comment = "no-cache HTML, immutable hashed build files, short-lived errors for /planner/*"
   publish = true
   code    = file("${path.module}/functions/planner-cache-control.js")
 }
@@ -160,15 +172,14 @@ resource "aws_cloudfront_distribution" "main" {
   aliases             = [local.app_domain]
   default_root_object = "index.html"
 
+  # The ALB through the VPC origin: the name CloudFront sends (Host, SNI)
+  # and checks the certificate against is origin.<app_domain>.
   origin {
     origin_id   = "alb"
     domain_name = local.origin_domain
 
-    custom_origin_config {
-      http_port                = 80
-      https_port               = 443
-      origin_protocol_policy   = "https-only"
-      origin_ssl_protocols     = ["TLSv1.2"]
+    vpc_origin_config {
+      vpc_origin_id            = aws_cloudfront_vpc_origin.alb.id
       origin_read_timeout      = 30
       origin_keepalive_timeout = 60
     }
@@ -203,6 +214,13 @@ resource "aws_cloudfront_distribution" "main" {
     compress                   = true
     cache_policy_id            = data.aws_cloudfront_cache_policy.caching_optimized.id
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+
+    # /planner (no slash) never matches /planner/*, and the site bucket has
+    # no object at /: both would be S3 errors without this.
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.site_router.arn
+    }
   }
 
   ordered_cache_behavior {
@@ -249,6 +267,13 @@ resource "aws_cloudfront_distribution" "main" {
     }
   }
 
+  # A missing planner file is a 404 (the OAC may list the site bucket,
+  # storage.tf), cached for 10 s, not a year.
+  custom_error_response {
+    error_code            = 404
+    error_caching_min_ttl = 10
+  }
+
   logging_config {
     bucket          = aws_s3_bucket.logs.bucket_domain_name
     prefix          = "cloudfront/"
@@ -268,4 +293,23 @@ resource "aws_cloudfront_distribution" "main" {
   }
 
   depends_on = [aws_s3_bucket_ownership_controls.logs]
+}
+
+# The internal ALB as a CloudFront origin, reached from CloudFront's ENIs in
+# the private subnets (VPC origins need the VPC's internet gateway, which
+# network.tf has). Changing it while the distribution uses it fails
+# (terraform-provider-aws issue 40905): replace both in two steps.
+resource "aws_cloudfront_vpc_origin" "alb" {
+  vpc_origin_endpoint_config {
+    name                   = "${local.name}-alb"
+    arn                    = aws_lb.api.arn
+    http_port              = 80
+    https_port             = 443
+    origin_protocol_policy = "https-only"
+
+    origin_ssl_protocols {
+      items    = ["TLSv1.2"]
+      quantity = 1
+    }
+  }
 }

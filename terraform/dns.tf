@@ -54,8 +54,9 @@ resource "aws_route53_record" "app" {
   }
 }
 
-# Origin name for CloudFront -> ALB. Public (the ALB is internet-facing) but
-# its security group only admits CloudFront.
+# Origin name for CloudFront -> ALB, the name the ALB certificate covers. The
+# ALB is internal: the record resolves to private addresses, and CloudFront
+# reaches them through its VPC origin (cdn.tf), not by this name.
 resource "aws_route53_record" "origin" {
   zone_id = data.aws_route53_zone.main.zone_id
   name    = local.origin_domain

@@ -1,36 +1,13 @@
-# ECS Fargate: the cluster, image repositories and the commentary API
-# service. The scheduled job task definitions and schedules live in jobs.tf
-# (what each job runs: backup.tf, archive.tf).
-
-resource "aws_ecr_repository" "this" {
-  for_each = toset(["api", "backup", "archive"])
-
-  name                 = "${local.name}/${each.key}"
-  image_tag_mutability = "IMMUTABLE"
-
-  image_scanning_configuration {
-    scan_on_push = true
-  }
-
-  encryption_configuration {
-    encryption_type = "KMS"
-    kms_key         = aws_kms_key.main.arn
-  }
-}
-
-resource "aws_ecr_lifecycle_policy" "this" {
-  for_each = aws_ecr_repository.this
-
-  repository = each.value.name
-  policy = jsonencode({
-    rules = [{
-      rulePriority = 1
-      description  = "Keep the 50 most recent images (rollback window)"
-      selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 50 }
-      action       = { type = "expire" }
-    }]
-  })
-}
+# ECS Fargate: the cluster and the commentary API service. The scheduled job
+# task definitions and schedules live in jobs.tf (what each job runs:
+# backup.tf, archive.tf). The image repositories are the bootstrap root's
+# (terraform/bootstrap/ecr.tf), shared by every environment.
+#
+# Deploys (docs/adr/0012-terraform-owns-task-definitions.md): Terraform owns
+# the task definition, image included (var.api_image, by digest). A change of
+# configuration or image is one apply: a new revision, then an ECS rolling
+# deployment (100 % healthy, 200 % max, circuit breaker with rollback) that
+# the apply waits for and fails on if it rolls back.
 
 resource "aws_ecs_cluster" "main" {
   name = local.name
@@ -78,33 +55,34 @@ resource "aws_cloudwatch_log_group" "ecs_exec" {
 }
 
 locals {
-  db_secret_arn = aws_db_instance.main.master_user_secret[0].secret_arn
-
   api_environment = merge(var.api_environment, {
-    ENVIRONMENT           = var.environment
-    PORT                  = tostring(var.api_container_port)
-    DELIVERY_MODE         = var.delivery_mode
-    POLL_INTERVAL_SECONDS = tostring(var.poll_interval_seconds)
-    SSE_HEARTBEAT_SECONDS = tostring(var.sse_heartbeat_seconds)
-    DB_HOST               = aws_db_instance.main.address
-    DB_READER_HOSTS       = join(",", aws_db_instance.replica[*].address)
-    DB_NAME               = var.db_name
-    REDIS_HOST            = aws_elasticache_replication_group.main.primary_endpoint_address
-    REDIS_READER_HOST     = aws_elasticache_replication_group.main.reader_endpoint_address
-    REDIS_TLS             = "true"
-    ASSETS_BUCKET         = aws_s3_bucket.this["assets"].id
-    ARCHIVE_BUCKET        = aws_s3_bucket.this["archive"].id
+    ENVIRONMENT                = var.environment
+    PORT                       = tostring(var.api_container_port)
+    DELIVERY_MODE              = var.delivery_mode
+    POLL_INTERVAL_SECONDS      = tostring(var.poll_interval_seconds)
+    SSE_HEARTBEAT_SECONDS      = tostring(var.sse_heartbeat_seconds)
+    DB_HOST                    = aws_db_instance.main.address
+    DB_READER_HOSTS            = join(",", aws_db_instance.replica[*].address)
+    DB_PORT                    = tostring(aws_db_instance.main.port)
+    DB_NAME                    = var.db_name
+    DB_USER                    = local.db_users.api
+    DB_AUTH                    = "iam"
+    REDIS_HOST                 = aws_elasticache_replication_group.main.primary_endpoint_address
+    REDIS_READER_HOST          = aws_elasticache_replication_group.main.reader_endpoint_address
+    REDIS_TLS                  = "true"
+    REDIS_USER                 = local.cache_api_user_id
+    REDIS_AUTH                 = "iam"
+    REDIS_REPLICATION_GROUP_ID = aws_elasticache_replication_group.main.replication_group_id
+    ASSETS_BUCKET              = aws_s3_bucket.this["assets"].id
+    ARCHIVE_BUCKET             = aws_s3_bucket.this["archive"].id
   })
-
-  # Credentials come from Secrets Manager at task start, never as literals.
-  db_secrets = [
-    { name = "DB_USERNAME", valueFrom = "${local.db_secret_arn}:username::" },
-    { name = "DB_PASSWORD", valueFrom = "${local.db_secret_arn}:password::" },
-  ]
 }
 
 resource "aws_ecs_task_definition" "api" {
-  family                   = "${local.name}-api"
+  family = "${local.name}-api"
+  # A change registers a new revision; the previous ones stay ACTIVE, so the
+  # circuit breaker (and a deliberate rollback) can return to them.
+  skip_destroy             = true
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = var.api_cpu
@@ -124,7 +102,7 @@ resource "aws_ecs_task_definition" "api" {
 
   container_definitions = jsonencode([{
     name                   = "api"
-    image                  = local.api_image
+    image                  = var.api_image
     essential              = true
     readonlyRootFilesystem = true
     privileged             = false
@@ -136,10 +114,8 @@ resource "aws_ecs_task_definition" "api" {
       protocol      = "tcp"
     }]
 
+    # No secrets: MySQL and Valkey authenticate the task role (IAM).
     environment = [for k in sort(keys(local.api_environment)) : { name = k, value = local.api_environment[k] }]
-    secrets = concat(local.db_secrets, [
-      { name = "REDIS_AUTH_TOKEN", valueFrom = aws_secretsmanager_secret.cache_auth.arn },
-    ])
 
     mountPoints     = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
     linuxParameters = { initProcessEnabled = true }
@@ -172,6 +148,21 @@ resource "aws_ecs_service" "api" {
   availability_zone_rebalancing      = "ENABLED"
   enable_execute_command             = false
 
+  # The apply waits for the rollout and fails if the circuit breaker rolls
+  # it back (the provider polls the service deployment and reports
+  # ROLLBACK_SUCCESSFUL as an error: internal/service/ecs/service.go,
+  # findDeploymentStatus). .ci/deploy.sh roll-api checks it again.
+  wait_for_steady_state = true
+
+  # Provider 6.x refuses at plan time to change capacity_provider_strategy on
+  # an existing service unless force_new_deployment is true ("force_new_deployment
+  # should be true when capacity_provider_strategy is being updated";
+  # internal/service/ecs/service.go, capacityProviderStrategyCustomizeDiff),
+  # and the offline provider cannot reproduce that check: a Spot share change
+  # from the planner would fail every plan. It only takes effect in an
+  # update of the service, which rolls the tasks anyway.
+  force_new_deployment = true
+
   deployment_circuit_breaker {
     enable   = true
     rollback = true
@@ -201,10 +192,9 @@ resource "aws_ecs_service" "api" {
   }
 
   lifecycle {
-    # Application Auto Scaling owns the running count (autoscaling.tf); the
-    # deploy workflow owns which revision runs (it registers the family's
-    # latest revision with the new image), so an apply never reverts a deploy.
-    ignore_changes = [desired_count, task_definition]
+    # Application Auto Scaling owns the running count (autoscaling.tf), so an
+    # apply never resets a scaled-out service.
+    ignore_changes = [desired_count]
   }
 
   depends_on = [aws_lb_listener.https, aws_ecs_cluster_capacity_providers.main]

@@ -1,18 +1,27 @@
 # IAM roles, each scoped to what its principal actually touches.
 #
-#   task_execution - ECS agent: pull images, write task logs, read exactly
-#                    the DB master secret and the cache AUTH secret
-#   api_task       - the API: read archived commentary (archive/commentary/*)
-#   backup_task    - write dumps to backups/mysql/*
-#   archive_task   - read/write archive/commentary/*
-#   scheduler      - EventBridge Scheduler: run the job task definitions
-#                    (jobs.tf: backup, archive) on the cluster, passing
-#                    their task roles
-#   rds_monitoring - RDS Enhanced Monitoring
-#   flow_logs      - VPC flow logs to CloudWatch Logs
-#   deploy         - GitHub Actions (OIDC) for this repository's environment:
-#                    roll the API task definition, publish site/assets,
-#                    invalidate CloudFront
+#   task_execution     - ECS agent for the API and the jobs: pull images from
+#                        the bootstrap ECR repositories, write task logs; no
+#                        secrets (nothing of theirs is one)
+#   api_task           - the API: connect to MySQL as kickoff_api and to
+#                        Valkey as its IAM user; read archived commentary
+#   backup_task        - connect as kickoff_backup to the instance it dumps;
+#                        write dumps to backups/mysql/*; publish its success
+#                        metric
+#   archive_task       - connect as kickoff_archive to the writer; read/write
+#                        archive/commentary/*
+#   db_admin_execution - ECS agent for the db-admin task only: read the
+#                        master secret (jobs.tf)
+#   scheduler          - EventBridge Scheduler: run the job task definitions
+#                        (jobs.tf: backup, archive) on the cluster, passing
+#                        their task roles; dead-letter failed runs
+#   rds_monitoring     - RDS Enhanced Monitoring
+#   flow_logs          - VPC flow logs to CloudWatch Logs
+#   deploy (policy)    - GitHub Actions rollouts for this environment: publish
+#                        the planner and game assets, invalidate CloudFront,
+#                        check the API rollout. The role itself, and the plan
+#                        and apply roles, are the bootstrap root's
+#                        (terraform/bootstrap/github.tf).
 
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
@@ -49,7 +58,7 @@ data "aws_iam_policy_document" "task_execution" {
   statement {
     sid       = "EcrPull"
     actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-    resources = [for repo in aws_ecr_repository.this : repo.arn]
+    resources = local.ecr_repository_arns
   }
 
   statement {
@@ -59,18 +68,6 @@ data "aws_iam_policy_document" "task_execution" {
       "${aws_cloudwatch_log_group.api.arn}:*",
       "${aws_cloudwatch_log_group.jobs.arn}:*",
     ]
-  }
-
-  statement {
-    sid       = "ReadTaskSecrets"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [local.db_secret_arn, aws_secretsmanager_secret.cache_auth.arn]
-  }
-
-  statement {
-    sid       = "DecryptSecretsAndImages"
-    actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.main.arn]
   }
 }
 
@@ -87,7 +84,35 @@ resource "aws_iam_role" "api_task" {
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
+# IAM database authentication: rds-db:connect for one MySQL user on the
+# instances the task connects to, by their DbiResourceId (RDS user guide,
+# Creating and using an IAM policy for IAM database access).
+locals {
+  db_instance_resource_ids = concat([aws_db_instance.main.resource_id], aws_db_instance.replica[*].resource_id)
+  db_connect_arn           = "arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser"
+  backup_source_resource_id = (var.db_read_replica_count > 0
+    ? aws_db_instance.replica[0].resource_id
+  : aws_db_instance.main.resource_id)
+}
+
 data "aws_iam_policy_document" "api_task" {
+  statement {
+    sid       = "ConnectToMysqlAsApi"
+    actions   = ["rds-db:connect"]
+    resources = [for id in local.db_instance_resource_ids : "${local.db_connect_arn}:${id}/${local.db_users.api}"]
+  }
+
+  # ElastiCache IAM authentication: the replication group and the user
+  # (ElastiCache user guide, Authenticating with IAM, Setup).
+  statement {
+    sid     = "ConnectToValkeyAsApi"
+    actions = ["elasticache:Connect"]
+    resources = [
+      aws_elasticache_replication_group.main.arn,
+      aws_elasticache_user.api.arn,
+    ]
+  }
+
   statement {
     sid       = "ReadArchivedCommentary"
     actions   = ["s3:GetObject"]
@@ -134,6 +159,27 @@ resource "aws_iam_role" "backup_task" {
 
 data "aws_iam_policy_document" "backup_task" {
   statement {
+    sid       = "ConnectToMysqlAsBackup"
+    actions   = ["rds-db:connect"]
+    resources = ["${local.db_connect_arn}:${local.backup_source_resource_id}/${local.db_users.backup}"]
+  }
+
+  # PutMetricData has no resource-level permissions; the namespace
+  # condition keeps the job to its own metric (CloudWatch user guide, Using
+  # condition keys to limit access to CloudWatch namespaces).
+  statement {
+    sid       = "PublishBackupSuccess"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = [local.job_metric_namespace]
+    }
+  }
+
+  statement {
     sid       = "WriteDumps"
     actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
     resources = ["${aws_s3_bucket.this["backups"].arn}/mysql/*"]
@@ -164,6 +210,12 @@ resource "aws_iam_role" "archive_task" {
 }
 
 data "aws_iam_policy_document" "archive_task" {
+  statement {
+    sid       = "ConnectToMysqlAsArchive"
+    actions   = ["rds-db:connect"]
+    resources = ["${local.db_connect_arn}:${aws_db_instance.main.resource_id}/${local.db_users.archive}"]
+  }
+
   statement {
     sid       = "ReadWriteArchive"
     actions   = ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"]
@@ -199,6 +251,61 @@ resource "aws_iam_role_policy" "archive_task" {
   name   = "archive-task"
   role   = aws_iam_role.archive_task.id
   policy = data.aws_iam_policy_document.archive_task.json
+}
+
+# --- db-admin execution role (jobs.tf) ----------------------------------------
+
+# Separate from task_execution so that no task definition the deploy path
+# could register can have the master password injected: only this role
+# reads it, and only administrators may pass it.
+resource "aws_iam_role" "db_admin_execution" {
+  name               = "${local.name}-db-admin-execution"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+}
+
+data "aws_iam_policy_document" "db_admin_execution" {
+  statement {
+    sid = "EcrAuthToken"
+    # GetAuthorizationToken does not support resource-level permissions.
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "EcrPull"
+    actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    resources = local.ecr_repository_arns
+  }
+
+  statement {
+    sid       = "TaskLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.jobs.arn}:*"]
+  }
+
+  statement {
+    sid       = "ReadMasterSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.db_master.arn]
+  }
+
+  statement {
+    sid       = "DecryptMasterSecret"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.main.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${local.region}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "db_admin_execution" {
+  name   = "db-admin-execution"
+  role   = aws_iam_role.db_admin_execution.id
+  policy = data.aws_iam_policy_document.db_admin_execution.json
 }
 
 # --- EventBridge Scheduler ----------------------------------------------------
@@ -257,6 +364,14 @@ data "aws_iam_policy_document" "scheduler" {
     sid       = "UseScheduleKey"
     actions   = ["kms:Decrypt"]
     resources = [aws_kms_key.main.arn]
+  }
+
+  # The schedules' dead-letter queue (EventBridge Scheduler user guide,
+  # Configuring a dead-letter queue: the execution role sends to it).
+  statement {
+    sid       = "DeadLetterFailedRuns"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.job_failures.arn]
   }
 }
 
@@ -326,120 +441,31 @@ resource "aws_iam_role_policy" "flow_logs" {
   policy = data.aws_iam_policy_document.flow_logs.json
 }
 
-# --- GitHub Actions deploy role (OIDC, no static keys) -----------------------
-
-resource "aws_iam_openid_connect_provider" "github" {
-  count = var.github_oidc_provider_arn == "" ? 1 : 0
-
-  url            = "https://token.actions.githubusercontent.com"
-  client_id_list = ["sts.amazonaws.com"]
-}
+# --- GitHub Actions deploy role: what rollouts may do ------------------------
+#
+# The role and its trust (OIDC, this repository's <environment> GitHub
+# environment only) are created by terraform/bootstrap before this stack
+# exists; this stack grants it exactly its own resources. It registers no
+# task definitions and passes no roles: images roll out through an apply
+# (ecs.tf).
 
 locals {
-  github_oidc_provider_arn = var.github_oidc_provider_arn != "" ? var.github_oidc_provider_arn : aws_iam_openid_connect_provider.github[0].arn
-  api_service_arn          = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:service/${aws_ecs_cluster.main.name}/${aws_ecs_service.api.name}"
+  api_service_arn = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:service/${aws_ecs_cluster.main.name}/${aws_ecs_service.api.name}"
 }
 
-data "aws_iam_policy_document" "deploy_assume" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [local.github_oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "token.actions.githubusercontent.com:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    # Only workflow jobs bound to this repository's GitHub environment.
-    condition {
-      test     = "StringEquals"
-      variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_repository}:environment:${var.environment}"]
-    }
-  }
-}
-
-resource "aws_iam_role" "deploy" {
-  name                 = "${local.name}-github-deploy"
-  description          = "GitHub Actions deploys for ${var.github_repository} (environment ${var.environment})"
-  assume_role_policy   = data.aws_iam_policy_document.deploy_assume.json
-  max_session_duration = 3600
+data "aws_iam_role" "deploy" {
+  name = "${local.name}-github-deploy"
 }
 
 data "aws_iam_policy_document" "deploy" {
   statement {
-    sid       = "EcrAuthToken"
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"]
-  }
-
-  statement {
-    sid = "EcrPush"
-    actions = [
-      "ecr:BatchCheckLayerAvailability",
-      "ecr:BatchGetImage",
-      "ecr:CompleteLayerUpload",
-      "ecr:DescribeImages",
-      "ecr:InitiateLayerUpload",
-      "ecr:PutImage",
-      "ecr:UploadLayerPart",
-    ]
-    resources = [for repo in aws_ecr_repository.this : repo.arn]
-  }
-
-  statement {
-    sid = "RegisterTaskDefinitions"
-    # These ECS actions do not support resource-level permissions.
-    actions   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]
-    resources = ["*"]
-  }
-
-  # deploy.yml re-registers the API task definition with its tags
-  # (describe-task-definition --include TAGS): tagging on create needs
-  # ecs:TagResource, allowed only inside RegisterTaskDefinition and only for
-  # the API family, so the role cannot re-tag existing resources.
-  statement {
-    sid       = "TagApiTaskDefinitionOnRegister"
-    actions   = ["ecs:TagResource"]
-    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${aws_ecs_task_definition.api.family}:*"]
-
-    condition {
-      test     = "StringEquals"
-      variable = "ecs:CreateAction"
-      values   = ["RegisterTaskDefinition"]
-    }
-  }
-
-  statement {
-    sid       = "RollApiService"
-    actions   = ["ecs:UpdateService", "ecs:DescribeServices"]
-    resources = [local.api_service_arn]
-  }
-
-  statement {
-    sid       = "PassTaskRoles"
-    actions   = ["iam:PassRole"]
-    resources = [aws_iam_role.task_execution.arn, aws_iam_role.api_task.arn, aws_iam_role.backup_task.arn, aws_iam_role.archive_task.arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "iam:PassedToService"
-      values   = ["ecs-tasks.amazonaws.com"]
-    }
-  }
-
-  statement {
     sid     = "PublishStaticContent"
     actions = ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"]
-    # assets/ holds the game assets; _deploy/ the manifest of their hashes
-    # (deploy.yml ASSETS_MANIFEST_KEY), read and rewritten on each publish.
+    # planner/ holds the planner bundle; assets/ the game assets; _deploy/
+    # the manifest of their hashes (.ci/deploy.sh sync-assets), read and
+    # rewritten on each publish.
     resources = [
-      "${aws_s3_bucket.this["site"].arn}/*",
+      "${aws_s3_bucket.this["site"].arn}/planner/*",
       "${aws_s3_bucket.this["assets"].arn}/assets/*",
       "${aws_s3_bucket.this["assets"].arn}/_deploy/*",
     ]
@@ -468,10 +494,23 @@ data "aws_iam_policy_document" "deploy" {
     actions   = ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"]
     resources = [aws_cloudfront_distribution.main.arn]
   }
+
+  statement {
+    sid       = "CheckApiRollout"
+    actions   = ["ecs:DescribeServices"]
+    resources = [local.api_service_arn]
+  }
+
+  statement {
+    sid = "ReadTaskDefinitions"
+    # DescribeTaskDefinition does not support resource-level permissions.
+    actions   = ["ecs:DescribeTaskDefinition"]
+    resources = ["*"]
+  }
 }
 
 resource "aws_iam_role_policy" "deploy" {
   name   = "deploy"
-  role   = aws_iam_role.deploy.id
+  role   = data.aws_iam_role.deploy.name
   policy = data.aws_iam_policy_document.deploy.json
 }

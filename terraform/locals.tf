@@ -34,16 +34,22 @@ locals {
   interface_endpoints = local.use_vpc_endpoints ? toset(["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sts"]) : toset([])
 
   # Domains: prod at the apex of the zone, other environments below it.
-  # origin.<app> is an alias to the ALB so CloudFront can reach it over HTTPS
-  # with a certificate that matches the origin name.
+  # origin.<app> is an alias to the internal ALB: CloudFront reaches it
+  # through the VPC origin (cdn.tf) over HTTPS, and the ALB certificate
+  # covers that name.
   app_domain    = local.is_prod ? var.root_domain : "${var.environment}.${var.root_domain}"
   origin_domain = "origin.${local.app_domain}"
   planner_url   = "https://${local.app_domain}/planner/"
 
-  # Images: default to this stack's ECR repositories.
-  api_image     = var.api_image != "" ? var.api_image : "${aws_ecr_repository.this["api"].repository_url}:${var.api_image_tag}"
-  backup_image  = var.backup_image != "" ? var.backup_image : "${aws_ecr_repository.this["backup"].repository_url}:${var.api_image_tag}"
-  archive_image = var.archive_image != "" ? var.archive_image : "${aws_ecr_repository.this["archive"].repository_url}:${var.api_image_tag}"
+  # Images, pinned by digest (variables.tf). The ECR repositories are the
+  # bootstrap root's (terraform/bootstrap), shared by every environment, so
+  # staging and prod run the same digest.
+  images = {
+    api     = var.api_image
+    backup  = var.backup_image
+    archive = var.archive_image
+  }
+  ecr_repository_arns = [for r in ["api", "backup", "archive"] : "arn:${local.partition}:ecr:${local.region}:${local.account_id}:repository/${var.project}/${r}"]
 
   # Capacity provider strategy: the base always on FARGATE; above it
   # api_spot_percent of the tasks go to FARGATE_SPOT.
@@ -76,8 +82,24 @@ locals {
   runbook_base_url = "https://github.com/${var.github_repository}/blob/main/docs/runbooks"
 }
 
-# Lookup tables used by variable validations (variables.tf).
+# Lookup tables and patterns used by variable validations (variables.tf).
 locals {
+  # <registry>/<repository>@sha256:<digest>; the repository may have a path.
+  image_by_digest_pattern = "^[a-z0-9][a-z0-9.-]*(:[0-9]+)?/[a-z0-9][a-z0-9._/-]*@sha256:[0-9a-f]{64}$"
+
+  # cron(M H ? * DAY *): the weekly shape of the planner's prescale windows.
+  weekly_cron_pattern = "^cron\\(([0-9]|[1-5][0-9]) ([0-9]|1[0-9]|2[0-3]) \\? \\* (MON|TUE|WED|THU|FRI|SAT|SUN) \\*\\)$"
+
+  # Hours between logical backups: rate(N hours|days), or a daily cron.
+  backup_rate = regexall("^rate\\(([0-9]+) (hour|hours|day|days|minute|minutes)\\)$", var.backup_schedule_expression)
+  backup_interval_hours = (length(local.backup_rate) == 0 ? 24 : (
+    startswith(local.backup_rate[0][1], "day") ? tonumber(local.backup_rate[0][0]) * 24 : (
+      startswith(local.backup_rate[0][1], "hour") ? tonumber(local.backup_rate[0][0]) : ceil(tonumber(local.backup_rate[0][0]) / 60)
+  )))
+  # The backup-age alarm fires when no backup succeeded for one interval plus
+  # an hour (the 15-minute flexible window and the dump itself).
+  backup_alarm_hours = local.backup_interval_hours + 1
+
   # Fargate task sizes: cpu units => valid memory values in MiB.
   # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
   fargate_memory_by_cpu = {

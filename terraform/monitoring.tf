@@ -54,6 +54,12 @@ locals {
     "rds-replica-lag",
     "cache-memory-high",
     "cache-evictions",
+    "cdn-5xx-rate",
+    "rds-free-storage",
+    "freshness",
+    # jobs.tf
+    "job-failed",
+    "backup-age",
   ])
   runbook_url = { for r in local.runbooks : r => "${local.runbook_base_url}/${r}.md" }
 
@@ -384,4 +390,218 @@ resource "aws_cloudwatch_dashboard" "main" {
       }
     }]
   })
+}
+
+# --- Edge, storage and freshness -------------------------------------------------
+
+# The three alarms below catch what the ALB-side alarms cannot see.
+#
+# cdn-5xx-rate: when CloudFront cannot reach the origin (ALB down, TLS or DNS
+# broken, security group closed), viewers get 502/504 from the edge while the
+# ALB sees no requests at all, so api-5xx-rate reads 0 % (notBreaching). This
+# alarm reads CloudFront's own 5xxErrorRate (per cent of all viewer requests;
+# CloudFront publishes its metrics in us-east-1 with Region = Global). Missing
+# data is "missing", never notBreaching: a minute without viewer requests is no
+# evidence either way, and the freshness canary below sends requests through
+# CloudFront every minute, so a silent edge shows there.
+#
+# rds-free-storage: RDS stops accepting writes when storage is full; warn at
+# 10 % of the allocated storage.
+#
+# freshness: a CloudWatch Synthetics canary publishes a heartbeat line to the
+# canary match through the public API (the same path a commentator uses) and
+# polls the public feed through CloudFront until the line is there. It records
+# the seconds from publish to visible as Kickoff/Freshness PublishToVisibleSeconds
+# (CloudWatch embedded metric format; the timeout value when the line never
+# shows or the publish fails). Source: terraform/canary/freshness.js.
+
+locals {
+  # The freshness SLO: p95 <= 3 s from publish to a fan seeing the line
+  # (slo.freshness_p95_s in the planner). The canary polls continuously, so
+  # it sees no poll-interval wait: above 3 s the budget is gone before any fan
+  # polls.
+  freshness_slo_seconds = 3
+  # Canary: every minute. Each run is billed: $0.0012 per run in us-east-1 as
+  # quoted from the CloudWatch pricing page by two public write-ups (2020,
+  # 2023; not re-read on aws.amazon.com, confidence M) = about $52 a month.
+  freshness_canary_schedule = "rate(1 minute)"
+  freshness_canary_timeout  = 30
+  freshness_canary_name     = "${local.name}-fresh"
+  # The API contract the canary relies on (docs/runbooks/freshness.md).
+  freshness_publish_path = "/api/matches/canary/events"
+  freshness_feed_path    = "/api/matches/canary/feed"
+
+  db_free_storage_alarm_bytes = floor(var.db_allocated_storage_gb * 0.1 * 1073741824)
+}
+
+resource "aws_cloudwatch_metric_alarm" "cdn_5xx_rate" {
+  alarm_name          = "${local.name}-cdn-5xx-rate"
+  alarm_description   = "More than 5 % of viewer requests at CloudFront got a 5xx in 2 of 3 minutes: the edge cannot reach or get an answer from the origin. Runbook: ${local.runbook_url["cdn-5xx-rate"]}"
+  namespace           = "AWS/CloudFront"
+  metric_name         = "5xxErrorRate"
+  dimensions          = { DistributionId = aws_cloudfront_distribution.main.id, Region = "Global" }
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 5
+  treat_missing_data  = "missing"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "rds_free_storage" {
+  alarm_name          = "${local.name}-rds-free-storage"
+  alarm_description   = "RDS writer free storage below 10 % of its ${var.db_allocated_storage_gb} GB for 10 minutes; at 0 MySQL stops accepting writes. Runbook: ${local.runbook_url["rds-free-storage"]}"
+  namespace           = "AWS/RDS"
+  metric_name         = "FreeStorageSpace"
+  dimensions          = { DBInstanceIdentifier = aws_db_instance.main.identifier }
+  statistic           = "Minimum"
+  period              = 300
+  evaluation_periods  = 2
+  comparison_operator = "LessThanThreshold"
+  threshold           = local.db_free_storage_alarm_bytes
+  treat_missing_data  = "missing"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "freshness" {
+  alarm_name          = "${local.name}-freshness"
+  alarm_description   = "The canary's heartbeat line took more than ${local.freshness_slo_seconds} s from publish to visible through CloudFront (or never showed) in 3 of 5 minutes; no canary data counts as failing. Runbook: ${local.runbook_url["freshness"]}"
+  namespace           = "Kickoff/Freshness"
+  metric_name         = "PublishToVisibleSeconds"
+  dimensions          = { Canary = local.freshness_canary_name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = local.freshness_slo_seconds
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+# The canary's publish token: a commentator token for the canary match only,
+# issued by the API and put here by hand (aws secretsmanager put-secret-value),
+# never in Terraform state.
+resource "aws_secretsmanager_secret" "canary_token" {
+  #checkov:skip=CKV2_AWS_57:The token is issued by the API for the canary match only; it is rotated by re-issuing it there (docs/runbooks/freshness.md), there is no rotation Lambda to attach.
+  name                    = "${local.name}/canary/publish-token"
+  description             = "Bearer token the freshness canary publishes its heartbeat line with (canary match only)"
+  kms_key_id              = aws_kms_key.main.arn
+  recovery_window_in_days = 7
+}
+
+data "aws_iam_policy_document" "canary_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "canary" {
+  name               = "${local.name}-canary"
+  assume_role_policy = data.aws_iam_policy_document.canary_assume.json
+}
+
+# What a Synthetics canary role needs (CloudWatch user guide, "Required roles
+# and permissions for canaries"), scoped to this canary, plus its token.
+data "aws_iam_policy_document" "canary" {
+  statement {
+    sid       = "WriteArtifacts"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.logs.arn}/synthetics/*"]
+  }
+
+  statement {
+    sid       = "LocateArtifactBucket"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [aws_s3_bucket.logs.arn]
+  }
+
+  statement {
+    sid = "ListBucketsForSynthetics"
+    # Required by the Synthetics runtime; ListAllMyBuckets has no resource-level permissions.
+    actions   = ["s3:ListAllMyBuckets"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "CanaryLogs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/cwsyn-${local.freshness_canary_name}-*"]
+  }
+
+  statement {
+    sid = "SyntheticsMetrics"
+    # PutMetricData has no resource-level permissions; the namespace condition scopes it.
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["CloudWatchSynthetics"]
+    }
+  }
+
+  statement {
+    sid       = "ReadPublishToken"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.canary_token.arn]
+  }
+
+  statement {
+    sid       = "DecryptPublishToken"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.main.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${local.region}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "canary" {
+  name   = "freshness-canary"
+  role   = aws_iam_role.canary.id
+  policy = data.aws_iam_policy_document.canary.json
+}
+
+resource "aws_synthetics_canary" "freshness" {
+  name                 = local.freshness_canary_name
+  artifact_s3_location = "s3://${aws_s3_bucket.logs.id}/synthetics/"
+  execution_role_arn   = aws_iam_role.canary.arn
+  runtime_version      = "syn-nodejs-puppeteer-15.0"
+  handler              = "freshness.handler"
+  zip_file             = "${path.module}/canary/freshness.zip"
+  start_canary         = true
+
+  success_retention_period = 2
+  failure_retention_period = 14
+
+  schedule {
+    expression = local.freshness_canary_schedule
+  }
+
+  run_config {
+    timeout_in_seconds = local.freshness_canary_timeout + 15
+    environment_variables = {
+      BASE_URL        = "https://${local.app_domain}"
+      PUBLISH_PATH    = local.freshness_publish_path
+      FEED_PATH       = local.freshness_feed_path
+      TOKEN_SECRET_ID = aws_secretsmanager_secret.canary_token.arn
+      TIMEOUT_SECONDS = tostring(local.freshness_canary_timeout)
+      CANARY          = local.freshness_canary_name
+    }
+  }
 }

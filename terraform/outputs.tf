@@ -19,7 +19,7 @@ output "cloudfront_distribution_id" {
 }
 
 output "alb_dns_name" {
-  description = "ALB DNS name (reachable only from CloudFront; use origin.<domain> for TLS)."
+  description = "Internal ALB DNS name (private subnets; CloudFront reaches it through its VPC origin at origin.<domain>)."
   value       = aws_lb.api.dns_name
 }
 
@@ -48,14 +48,28 @@ output "ecs_service_name" {
   value       = aws_ecs_service.api.name
 }
 
-output "ecr_repository_urls" {
-  description = "ECR repository URLs for the api, backup and archive images."
-  value       = { for k, r in aws_ecr_repository.this : k => r.repository_url }
+output "images" {
+  description = "Images running now (api, backup, archive), by digest: the deploy workflow passes them again when a deploy does not change them."
+  value       = local.images
 }
 
-output "deploy_role_arn" {
-  description = "IAM role GitHub Actions assumes via OIDC (this environment only)."
-  value       = aws_iam_role.deploy.arn
+output "api_task_definition_arn" {
+  description = "The API task definition revision this apply rolled out (.ci/deploy.sh roll-api checks the service runs it)."
+  value       = aws_ecs_task_definition.api.arn
+}
+
+output "db_admin_task_definition" {
+  description = "Family of the one-off task that applies sql/users.sql (docs/deploying-from-scratch.md)."
+  value       = aws_ecs_task_definition.db_admin.family
+}
+
+output "job_network_configuration" {
+  description = "Subnets and security group for one-off job tasks (db-admin, a manual backup), as aws ecs run-task --network-configuration takes it."
+  value = jsonencode({ awsvpcConfiguration = {
+    subnets        = local.job_network_configuration.subnets
+    securityGroups = local.job_network_configuration.security_groups
+    assignPublicIp = local.job_network_configuration.assign_public_ip ? "ENABLED" : "DISABLED"
+  } })
 }
 
 output "alarm_topic_arn" {
@@ -69,11 +83,11 @@ output "db_endpoint" {
 }
 
 output "db_master_secret_arn" {
-  description = "Secrets Manager ARN of the RDS-managed master credentials."
-  value       = local.db_secret_arn
+  description = "Secrets Manager ARN of the master credentials (<project>-<environment>/db/master): administrators and break glass only."
+  value       = aws_secretsmanager_secret.db_master.arn
 }
 
 output "cache_primary_endpoint" {
-  description = "ElastiCache primary endpoint (TLS, AUTH token in Secrets Manager)."
+  description = "ElastiCache primary endpoint (TLS, IAM authentication as the user in REDIS_USER)."
   value       = aws_elasticache_replication_group.main.primary_endpoint_address
 }

@@ -1,7 +1,23 @@
-# RDS for MySQL 8.0: writer (optionally Multi-AZ) plus read replicas. The
-# master password is generated and rotated by RDS in Secrets Manager
-# (manage_master_user_password); tasks read it through the task execution
-# role, it never appears in variables or task definitions.
+# RDS for MySQL 8.4 (db_engine_version): writer (optionally Multi-AZ) plus
+# read replicas.
+#
+# Credentials (docs/adr/0011-iam-database-authentication.md):
+# * The API, the backup job and the archive job connect with IAM database
+#   authentication as their own MySQL users (kickoff_api, kickoff_backup,
+#   kickoff_archive; terraform/sql/users.sql): a 15-minute token per
+#   connection from the task role, so no task holds a password that can go
+#   stale. Task roles: iam.tf (rds-db:connect, one user each).
+# * The master password exists for administrators only (users.sql, break
+#   glass). It is generated at apply time by an ephemeral resource, handed to
+#   RDS with the write-only password_wo and stored in the secret
+#   <project>-<environment>/db/master with the write-only secret_string_wo,
+#   so it is never in state or in a plan. It changes only when
+#   db_master_password_version changes.
+# * Not manage_master_user_password: RDS refuses read replicas of a MySQL
+#   instance whose master password it manages ("Creating read replicas for
+#   source instance with engine mysql where ManageMasterUserPassword is
+#   enabled is not supported"; RDS user guide, Password management with
+#   Secrets Manager, Limitations). tests/plan.tftest.hcl asserts it is unset.
 
 resource "aws_db_subnet_group" "main" {
   name       = local.name
@@ -9,9 +25,9 @@ resource "aws_db_subnet_group" "main" {
 }
 
 resource "aws_db_parameter_group" "mysql" {
-  name        = "${local.name}-mysql80"
-  family      = "mysql8.0"
-  description = "${local.name} MySQL 8.0: TLS required, slow query log"
+  name        = "${local.name}-mysql${replace(var.db_engine_version, ".", "")}"
+  family      = "mysql${var.db_engine_version}"
+  description = "${local.name} MySQL ${var.db_engine_version}: TLS required, slow query log"
 
   parameter {
     name  = "require_secure_transport"
@@ -39,7 +55,18 @@ resource "aws_db_parameter_group" "mysql" {
 }
 
 locals {
-  db_log_exports = ["error", "slowquery"]
+  db_log_exports      = ["error", "slowquery"]
+  db_master_username  = "kickoff_admin"
+  db_master_secret_id = "${local.name}/db/master"
+
+  # MySQL users the tasks, and break-glass sessions, connect as (IAM
+  # authentication; sql/users.sql).
+  db_users = {
+    api     = "kickoff_api"
+    backup  = "kickoff_backup"
+    archive = "kickoff_archive"
+    diag    = "kickoff_diag" # break glass, read-only (break_glass.tf)
+  }
 
   # Shared by the writer and every replica. 7 days is the free Performance
   # Insights retention tier.
@@ -67,18 +94,52 @@ resource "aws_cloudwatch_log_group" "rds" {
   kms_key_id        = aws_kms_key.main.arn
 }
 
+# The master password: letters and digits only (RDS forbids / ' " @ and
+# spaces in it; RDS API reference, CreateDBInstance MasterUserPassword).
+ephemeral "aws_secretsmanager_random_password" "db_master" {
+  password_length     = 40
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret" "db_master" {
+  #checkov:skip=CKV2_AWS_57:Rotation is an apply with db_master_password_version bumped (the password is write-only, Terraform generates and sets it); a rotation Lambda would fight Terraform. No task uses this secret: they authenticate with IAM.
+  name                    = local.db_master_secret_id
+  description             = "${local.name} RDS master credentials: administrators and break glass only (tasks use IAM database authentication)"
+  kms_key_id              = aws_kms_key.main.arn
+  recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret_version" "db_master" {
+  secret_id = aws_secretsmanager_secret.db_master.id
+  secret_string_wo = jsonencode({
+    engine   = "mysql"
+    host     = aws_db_instance.main.address
+    port     = aws_db_instance.main.port
+    dbname   = var.db_name
+    username = local.db_master_username
+    password = ephemeral.aws_secretsmanager_random_password.db_master.random_password
+  })
+  secret_string_wo_version = var.db_master_password_version
+}
+
 resource "aws_db_instance" "main" {
   identifier     = local.name
   engine         = "mysql"
-  engine_version = "8.0"
+  engine_version = var.db_engine_version
   instance_class = var.db_instance_class
   multi_az       = var.db_multi_az
   db_name        = var.db_name
-  username       = "kickoff_admin"
+  username       = local.db_master_username
   port           = 3306
 
-  manage_master_user_password   = true
-  master_user_secret_kms_key_id = aws_kms_key.main.arn
+  password_wo         = ephemeral.aws_secretsmanager_random_password.db_master.random_password
+  password_wo_version = var.db_master_password_version
+
+  # Never enter paid RDS Extended Support silently: with this, RDS refuses to
+  # create (or keep running past its end of standard support) a version out
+  # of standard support instead of billing per vCPU-hour (RDS user guide,
+  # Amazon RDS Extended Support). Replicas inherit it from the writer.
+  engine_lifecycle_support = "open-source-rds-extended-support-disabled"
 
   storage_type      = "gp3"
   allocated_storage = var.db_allocated_storage_gb
@@ -101,8 +162,11 @@ resource "aws_db_instance" "main" {
   skip_final_snapshot       = false
   final_snapshot_identifier = "${local.name}-final"
 
-  auto_minor_version_upgrade = true
-  apply_immediately          = false
+  # Minor versions within db_engine_version; a major upgrade is a deliberate
+  # change of db_engine_version (and a new parameter group family).
+  auto_minor_version_upgrade  = true
+  allow_major_version_upgrade = false
+  apply_immediately           = false
 
   enabled_cloudwatch_logs_exports       = local.db_log_exports
   performance_insights_enabled          = local.db_performance_insights

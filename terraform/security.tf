@@ -1,15 +1,11 @@
 # Encryption key and security groups.
 #
 # Security groups are chained, with no 0.0.0.0/0 ingress anywhere:
-#   CloudFront origin-facing prefix list -> alb -> api -> db / cache
+#   CloudFront VPC origin (its service security group) -> alb -> api -> db / cache
 #   jobs (backup, archive tasks) -> db
 #   api, jobs -> endpoints (only when egress_mode = vpc_endpoints)
 # Rules are separate aws_vpc_security_group_*_rule resources (one rule per
 # resource, each with a description) so changes never replace a group.
-
-data "aws_ec2_managed_prefix_list" "cloudfront" {
-  name = "com.amazonaws.global.cloudfront.origin-facing"
-}
 
 data "aws_ec2_managed_prefix_list" "s3" {
   name = "com.amazonaws.${local.region}.s3"
@@ -83,22 +79,32 @@ resource "aws_kms_alias" "main" {
 
 resource "aws_security_group" "alb" {
   name        = "${local.name}-alb"
-  description = "ALB: HTTPS from CloudFront origin-facing IPs only"
+  description = "Internal ALB: HTTPS from this account's CloudFront VPC origin only"
   vpc_id      = aws_vpc.main.id
 
   tags = { Name = "${local.name}-alb" }
 }
 
-# Only 443: the CloudFront origin-facing prefix list weighs ~55 entries
-# against the default 60-rules-per-group quota, so a second rule referencing
-# it (e.g. port 80) would not fit. CloudFront talks HTTPS-only to the origin.
+# CloudFront creates one security group per VPC for its VPC origins,
+# CloudFront-VPCOrigins-Service-SG, and sends origin traffic from it; the
+# origin's group admits that group (CloudFront developer guide, Restrict
+# access with VPC origins; terraform-provider-aws issue 40683). It exists
+# once the VPC origin does, hence depends_on. Unlike the public
+# origin-facing prefix list, it admits no other account's distribution.
+data "aws_security_group" "cloudfront_vpc_origin" {
+  name   = "CloudFront-VPCOrigins-Service-SG"
+  vpc_id = aws_vpc.main.id
+
+  depends_on = [aws_cloudfront_vpc_origin.alb]
+}
+
 resource "aws_vpc_security_group_ingress_rule" "alb_https_from_cloudfront" {
-  security_group_id = aws_security_group.alb.id
-  description       = "HTTPS from CloudFront origin-facing servers"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
+  security_group_id            = aws_security_group.alb.id
+  description                  = "HTTPS from CloudFront (VPC origin)"
+  referenced_security_group_id = data.aws_security_group.cloudfront_vpc_origin.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
 }
 
 resource "aws_vpc_security_group_egress_rule" "alb_to_api" {

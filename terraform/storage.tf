@@ -168,24 +168,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
-  lifecycle {
-    precondition {
-      # S3 rejects transitions that do not move to colder classes over time.
-      condition = each.key != "archive" || alltrue([
-        for pair in [
-          [var.archive_ia_after_days, var.archive_glacier_ir_after_days],
-          [var.archive_ia_after_days, var.archive_deep_archive_after_days],
-          [var.archive_glacier_ir_after_days, var.archive_deep_archive_after_days],
-        ] : pair[0] == 0 || pair[1] == 0 || pair[1] >= pair[0] + 30
-      ])
-      error_message = "Archive transitions must be ordered STANDARD_IA < GLACIER_IR < DEEP_ARCHIVE, at least 30 days apart (0 = skipped)."
-    }
-
-    precondition {
-      condition     = each.key != "backups" || var.backup_glacier_after_days == 0 || var.backup_glacier_after_days < var.backup_s3_retention_days
-      error_message = "backup_glacier_after_days must be 0 or below backup_s3_retention_days."
-    }
-  }
+  # S3's transition rules (minimum days per class, gaps between classes,
+  # expiry after transition) are validations on the day variables
+  # (variables.tf), so a bad combination fails at plan, naming the variable.
 
   depends_on = [aws_s3_bucket_versioning.this]
 }
@@ -307,6 +292,27 @@ data "aws_iam_policy_document" "bucket_oac" {
     effect    = "Allow"
     actions   = ["s3:GetObject"]
     resources = ["${aws_s3_bucket.this[each.key].arn}/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.main.arn]
+    }
+  }
+
+  # With ListBucket, S3 answers a missing key with 404 instead of 403, so a
+  # wrong planner URL is a cacheable-for-10-s 404 (cdn.tf), not an
+  # AccessDenied (S3 user guide, GetObject permissions).
+  statement {
+    sid       = "CloudFrontOacList"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.this[each.key].arn]
 
     principals {
       type        = "Service"

@@ -3,9 +3,14 @@
 # * Planner-owned: written by `kickoff tfvars` into environments/<env>.tfvars.
 #   Their descriptions start with "Planner-owned:" and they have no default,
 #   so a missing value is an error instead of a silent fallback.
-# * Team-owned: identity, domain, images, alerting. Safe defaults, so
-#   `terraform plan -var-file=environments/<env>.tfvars` works on its own;
-#   override them in a separate, hand-kept *.auto.tfvars or with -var.
+# * Team-owned: identity, domain, alerting, in the committed
+#   environments/<env>.team.tfvars (docs/deploying-from-scratch.md), and the
+#   container images, which the deploy workflow passes with -var (a deploy's
+#   input, or what runs now: `terraform output images`).
+#
+# AWS rules the offline provider cannot check are validations here (or
+# preconditions beside their resource), each citing its source, each proved
+# to fire by a run in tests/*.tftest.hcl.
 
 # ---------------------------------------------------------------------------
 # Planner-owned (docs/tfvars-contract.md). Keep names and types in lockstep
@@ -178,11 +183,13 @@ variable "prescale_windows" {
   }
 
   validation {
-    # Application Auto Scaling cron: six fields, minutes hours day-of-month month day-of-week year.
+    # Application Auto Scaling cron (six fields), in the weekly shape the
+    # planner writes, which autoscaling.tf reads to keep the daily capacity
+    # reset out of every window.
     condition = alltrue(flatten([for w in var.prescale_windows : [
-      for c in [w.scale_up_cron, w.scale_down_cron] : can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", c))
+      for c in [w.scale_up_cron, w.scale_down_cron] : can(regex(local.weekly_cron_pattern, c))
     ]]))
-    error_message = "prescale_windows crons must be AWS cron expressions with six fields, e.g. cron(30 18 ? * SAT *)."
+    error_message = "prescale_windows crons must be weekly AWS cron expressions cron(M H ? * DAY *), e.g. cron(30 18 ? * SAT *)."
   }
 }
 
@@ -236,13 +243,47 @@ variable "alb_deregistration_delay_seconds" {
   }
 }
 
+variable "alb_load_balancing_algorithm" {
+  description = "Planner-owned: target group routing algorithm, least_outstanding_requests or round_robin (src/model/alb.rs explains the choice)."
+  type        = string
+
+  validation {
+    condition     = contains(["least_outstanding_requests", "round_robin"], var.alb_load_balancing_algorithm)
+    error_message = "alb_load_balancing_algorithm must be least_outstanding_requests or round_robin."
+  }
+}
+
 variable "alb_slow_start_seconds" {
-  description = "Planner-owned: target group slow start for new targets, seconds (0 disables)."
+  description = "Planner-owned: target group slow start for new targets, seconds (0 disables); only with round_robin."
   type        = number
 
   validation {
     condition     = var.alb_slow_start_seconds == 0 || (var.alb_slow_start_seconds >= 30 && var.alb_slow_start_seconds <= 900)
     error_message = "alb_slow_start_seconds must be 0 or between 30 and 900."
+  }
+
+  validation {
+    # ELB rejects the pair: "You cannot enable both least outstanding
+    # requests and slow start mode" (ALB user guide, Edit target group
+    # attributes, Routing algorithm; the provider does not check it).
+    condition     = var.alb_slow_start_seconds == 0 || var.alb_load_balancing_algorithm != "least_outstanding_requests"
+    error_message = "alb_slow_start_seconds must be 0 with alb_load_balancing_algorithm = least_outstanding_requests: ELB cannot enable both least outstanding requests and slow start."
+  }
+}
+
+variable "db_engine_version" {
+  description = "Planner-owned: RDS for MySQL major version (parameter group family mysql<version>)."
+  type        = string
+
+  validation {
+    # MySQL 8.0 left RDS standard support on 2026-07-31. The writer sets
+    # engine_lifecycle_support = open-source-rds-extended-support-disabled
+    # (rds.tf) so paid Extended Support is never entered silently, and RDS
+    # does not create an engine version past standard support with Extended
+    # Support disabled (RDS user guide, Amazon RDS Extended Support; MySQL
+    # version management). 8.4 is supported until 2029-07-31.
+    condition     = contains(["8.4"], var.db_engine_version)
+    error_message = "db_engine_version must be \"8.4\": 8.0 is past RDS standard support (2026-07-31) and this stack never enrols in paid Extended Support."
   }
 }
 
@@ -272,12 +313,17 @@ variable "db_allocated_storage_gb" {
 }
 
 variable "db_iops" {
-  description = "Planner-owned: gp3 provisioned IOPS; 0 keeps the included baseline. Only settable at >= 400 GB."
+  description = "Planner-owned: gp3 provisioned IOPS; 0 keeps the included baseline. Only settable at >= 400 GB, above the 12,000 included there."
   type        = number
 
   validation {
-    condition     = var.db_iops == 0 || (var.db_iops >= 3000 && var.db_iops <= 64000 && var.db_allocated_storage_gb >= 400)
-    error_message = "db_iops must be 0, or 3000-64000 with db_allocated_storage_gb >= 400."
+    # RDS gp3 for MySQL: below 400 GiB the volume has a fixed 3,000 IOPS
+    # baseline and IOPS cannot be provisioned; from 400 GiB the baseline is
+    # 12,000 IOPS and provisioned IOPS range from 12,000 to 64,000 (RDS user
+    # guide, Amazon RDS DB instance storage, gp3 storage). A value such as
+    # 3,000-11,999 at >= 400 GiB is rejected by CreateDBInstance.
+    condition     = var.db_iops == 0 || (var.db_allocated_storage_gb >= 400 && var.db_iops >= 12000 && var.db_iops <= 64000)
+    error_message = "db_iops must be 0, or 12000-64000 with db_allocated_storage_gb >= 400 (gp3 includes 3,000 IOPS below 400 GiB and 12,000 from 400 GiB)."
   }
 }
 
@@ -386,13 +432,29 @@ variable "archive_ia_after_days" {
   }
 }
 
+# S3 lifecycle transition rules (S3 user guide, Transitioning objects using
+# Amazon S3 Lifecycle, Constraints and considerations for transitions; API
+# reference, Transition): objects must stay 30 days in STANDARD before
+# STANDARD_IA, and 30 days in STANDARD_IA before a Glacier class (Glacier
+# classes themselves have no minimum age); after
+# GLACIER_IR (90-day minimum storage) PutBucketLifecycleConfiguration rejects
+# a DEEP_ARCHIVE transition less than 90 days later ("'Days' in the
+# Transition action for StorageClass 'DEEP_ARCHIVE' ... must be 90 days more
+# than ... 'GLACIER_IR'"). src/model/validate.rs applies the same rules.
 variable "archive_glacier_ir_after_days" {
   description = "Planner-owned: move archived commentary to GLACIER_IR after N days; 0 = never."
   type        = number
 
   validation {
-    condition     = var.archive_glacier_ir_after_days == 0 || var.archive_glacier_ir_after_days >= 30
-    error_message = "archive_glacier_ir_after_days must be 0 or >= 30."
+    # S3 sets no minimum age for a Glacier-class transition (S3 user guide,
+    # lifecycle transition considerations): any whole number of days works.
+    condition     = var.archive_glacier_ir_after_days >= 0 && floor(var.archive_glacier_ir_after_days) == var.archive_glacier_ir_after_days
+    error_message = "archive_glacier_ir_after_days must be a whole number of days, 0 = never."
+  }
+
+  validation {
+    condition     = var.archive_glacier_ir_after_days == 0 || var.archive_ia_after_days == 0 || var.archive_glacier_ir_after_days >= var.archive_ia_after_days + 30
+    error_message = "archive_glacier_ir_after_days must be at least 30 days after archive_ia_after_days (objects stay 30 days in STANDARD_IA)."
   }
 }
 
@@ -401,8 +463,19 @@ variable "archive_deep_archive_after_days" {
   type        = number
 
   validation {
-    condition     = var.archive_deep_archive_after_days == 0 || var.archive_deep_archive_after_days >= 90
-    error_message = "archive_deep_archive_after_days must be 0 or >= 90."
+    # No minimum age for DEEP_ARCHIVE either; only the gaps below apply.
+    condition     = var.archive_deep_archive_after_days >= 0 && floor(var.archive_deep_archive_after_days) == var.archive_deep_archive_after_days
+    error_message = "archive_deep_archive_after_days must be a whole number of days, 0 = never."
+  }
+
+  validation {
+    condition     = var.archive_deep_archive_after_days == 0 || var.archive_ia_after_days == 0 || var.archive_deep_archive_after_days >= var.archive_ia_after_days + 30
+    error_message = "archive_deep_archive_after_days must be at least 30 days after archive_ia_after_days (objects stay 30 days in STANDARD_IA)."
+  }
+
+  validation {
+    condition     = var.archive_deep_archive_after_days == 0 || var.archive_glacier_ir_after_days == 0 || var.archive_deep_archive_after_days >= var.archive_glacier_ir_after_days + 90
+    error_message = "archive_deep_archive_after_days must be at least 90 days after archive_glacier_ir_after_days (S3 rejects DEEP_ARCHIVE less than 90 days after GLACIER_IR)."
   }
 }
 
@@ -413,6 +486,19 @@ variable "backup_schedule_expression" {
   validation {
     condition     = can(regex("^(cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\))$", var.backup_schedule_expression))
     error_message = "backup_schedule_expression must be cron(m h dom mon dow year) or rate(N unit)."
+  }
+
+  validation {
+    # The backup-age alarm (jobs.tf) looks back over the interval plus an
+    # hour, in 1-hour periods; PutMetricAlarm refuses an evaluation range
+    # (period x evaluation periods) above 7 days (CloudWatch API reference,
+    # PutMetricAlarm, Period).
+    # (locals.tf backup_alarm_hours: interval + 1 <= 168 hours.)
+    condition = alltrue([
+      for m in regexall("^rate\\(([0-9]+) (hour|hours|day|days)\\)$", var.backup_schedule_expression) :
+      tonumber(m[0]) * (startswith(m[1], "day") ? 24 : 1) + 1 <= 168
+    ])
+    error_message = "backup_schedule_expression must run at least every 167 hours: the backup-age alarm cannot look back more than 7 days."
   }
 }
 
@@ -431,8 +517,18 @@ variable "backup_glacier_after_days" {
   type        = number
 
   validation {
-    condition     = var.backup_glacier_after_days == 0 || var.backup_glacier_after_days >= 30
-    error_message = "backup_glacier_after_days must be 0 or >= 30."
+    # No minimum age for GLACIER_IR (S3 user guide, as above).
+    condition     = var.backup_glacier_after_days >= 0 && floor(var.backup_glacier_after_days) == var.backup_glacier_after_days
+    error_message = "backup_glacier_after_days must be a whole number of days, 0 = never."
+  }
+
+  validation {
+    # S3 rejects an expiration on or before a transition of the same rule
+    # ("'Days' in the Expiration action ... must be greater than 'Days' in
+    # the Transition action"; S3 user guide, lifecycle configuration
+    # elements).
+    condition     = var.backup_glacier_after_days == 0 || var.backup_glacier_after_days < var.backup_s3_retention_days
+    error_message = "backup_glacier_after_days must be 0 or below backup_s3_retention_days."
   }
 }
 
@@ -476,8 +572,17 @@ variable "project" {
   default     = "kickoff"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.project))
-    error_message = "project must be 2-21 lowercase letters, digits or hyphens, starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9-]*[a-z0-9]$", var.project))
+    error_message = "project must be lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen."
+  }
+
+  validation {
+    # The longest names built from it are the ALB and its target group,
+    # <project>-<environment>-api: ELB allows at most 32 characters
+    # (ELB API reference, CreateLoadBalancer Name, CreateTargetGroup Name).
+    # With "staging" that leaves 20 for the project.
+    condition     = length("${var.project}-${var.environment}-api") <= 32
+    error_message = "project is too long: \"<project>-<environment>-api\" names the ALB and target group, which ELB limits to 32 characters (at most 20 for the project with staging)."
   }
 }
 
@@ -493,9 +598,8 @@ variable "aws_region" {
 }
 
 variable "github_repository" {
-  description = "GitHub repository as owner/name: trusted by the OIDC deploy role and used in runbook links."
+  description = "GitHub repository as owner/name: the runbook links in alarm descriptions and the Repository tag. Set in environments/<env>.team.tfvars; the deploy workflow checks it is the repository it runs in."
   type        = string
-  default     = "kickoff-live/kickoff"
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
@@ -503,21 +607,9 @@ variable "github_repository" {
   }
 }
 
-variable "github_oidc_provider_arn" {
-  description = "ARN of an existing token.actions.githubusercontent.com OIDC provider. Empty creates one (an account holds only one per URL, so the second environment in an account must pass the first's ARN)."
-  type        = string
-  default     = ""
-
-  validation {
-    condition     = var.github_oidc_provider_arn == "" || can(regex("^arn:aws:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.github_oidc_provider_arn))
-    error_message = "github_oidc_provider_arn must be empty or an IAM OIDC provider ARN for token.actions.githubusercontent.com."
-  }
-}
-
 variable "root_domain" {
-  description = "Public Route 53 hosted zone (must already exist). prod serves at the apex, other environments at <environment>.<root_domain>."
+  description = "Public Route 53 hosted zone (must already exist). prod serves at the apex, other environments at <environment>.<root_domain>. Set in environments/<env>.team.tfvars."
   type        = string
-  default     = "kickoff.example.com"
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]+[a-z0-9]$", var.root_domain))
@@ -547,16 +639,39 @@ variable "availability_zone_ids" {
   }
 }
 
+# Images are pinned by digest, never by tag: what runs (and what a rollback
+# returns to) cannot change underneath. There are no defaults, so a first
+# apply cannot point at an image that does not exist: push the first images
+# (docs/deploying-from-scratch.md), then pass them. The deploy workflow passes
+# a deploy's input or the digests running now (`terraform output images`).
 variable "api_image" {
-  description = "Container image for the commentary API. Empty uses the api ECR repository created here with api_image_tag; CI deploys usually register new task definitions themselves."
+  description = "Container image of the commentary API, <registry>/<repository>@sha256:<digest> (bootstrap's ECR repository <project>/api)."
   type        = string
-  default     = ""
+
+  validation {
+    condition     = can(regex(local.image_by_digest_pattern, var.api_image))
+    error_message = "api_image must be pinned by digest: <registry>/<repository>@sha256:<64 hex digits>."
+  }
 }
 
-variable "api_image_tag" {
-  description = "Image tag used when api_image is empty (the ECR repositories are tag-immutable, so use a version or commit SHA)."
+variable "backup_image" {
+  description = "Container image of the logical MySQL backup job (mysqldump | gzip | aws s3 cp, then the success metric), pinned by digest."
   type        = string
-  default     = "bootstrap"
+
+  validation {
+    condition     = can(regex(local.image_by_digest_pattern, var.backup_image))
+    error_message = "backup_image must be pinned by digest: <registry>/<repository>@sha256:<64 hex digits>."
+  }
+}
+
+variable "archive_image" {
+  description = "Container image of the commentary archive job, pinned by digest."
+  type        = string
+
+  validation {
+    condition     = can(regex(local.image_by_digest_pattern, var.archive_image))
+    error_message = "archive_image must be pinned by digest: <registry>/<repository>@sha256:<64 hex digits>."
+  }
 }
 
 variable "api_container_port" {
@@ -587,18 +702,6 @@ variable "api_environment" {
   default     = {}
 }
 
-variable "backup_image" {
-  description = "Container image for the logical MySQL backup job (mysqldump | gzip | aws s3 cp). Empty uses the backup ECR repository with api_image_tag."
-  type        = string
-  default     = ""
-}
-
-variable "archive_image" {
-  description = "Container image for the commentary archive job. Empty uses the archive ECR repository with api_image_tag."
-  type        = string
-  default     = ""
-}
-
 variable "archive_schedule_expression" {
   description = "EventBridge Scheduler expression for the daily commentary archive job (UTC)."
   type        = string
@@ -606,7 +709,7 @@ variable "archive_schedule_expression" {
 }
 
 variable "alarm_email" {
-  description = "Optional e-mail subscribed to the alarm SNS topic (confirm the subscription by mail). Empty = no subscription."
+  description = "E-mail subscribed to the alarm SNS topic (confirm the subscription by mail). Set in environments/<env>.team.tfvars; empty = no subscription."
   type        = string
   default     = ""
 }
@@ -632,4 +735,26 @@ variable "alarm_api_p95_latency_seconds" {
   description = "Alarm threshold for the target p95 response time, seconds (fans expect updates within 2-3 s)."
   type        = number
   default     = 1
+}
+
+variable "db_master_password_version" {
+  description = "Version of the RDS master password. The password is generated at apply time (ephemeral, never in state or plans) and written to RDS and to the secret <project>-<environment>/db/master only when this number changes: bump it to rotate (docs/data-management.md)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.db_master_password_version >= 1 && var.db_master_password_version == floor(var.db_master_password_version)
+    error_message = "db_master_password_version must be a whole number >= 1."
+  }
+}
+
+variable "capacity_reset_cron" {
+  description = "Daily time (UTC) at which the API's autoscaling min/max return to api_min_tasks/api_max_tasks, so a change of those reaches AWS without an apply ever touching a pre-scaled window. cron(M H * * ? *); must fall outside every prescale window."
+  type        = string
+  default     = "cron(0 6 * * ? *)"
+
+  validation {
+    condition     = can(regex("^cron\\(([0-9]|[1-5][0-9]) ([0-9]|1[0-9]|2[0-3]) \\* \\* \\? \\*\\)$", var.capacity_reset_cron))
+    error_message = "capacity_reset_cron must be a daily cron(M H * * ? *) in UTC, e.g. cron(0 6 * * ? *)."
+  }
 }

@@ -1,7 +1,11 @@
 //! End-to-end: the release bundle in `dist/` in real headless Chromium.
 //!
 //! The test serves `dist/` under `/planner/` from a tiny static server on an
-//! ephemeral 127.0.0.1 port, starts chromedriver in its own process group
+//! ephemeral 127.0.0.1 port, with the exact headers CloudFront adds in
+//! production: they are read from the response headers policy in
+//! `terraform/cdn.tf` (hcl-rs), never copied, so the Content-Security-Policy
+//! the planner must load under cannot drift from the one it is tested
+//! under. It starts chromedriver in its own process group
 //! (killed with the group even when the test fails) and drives the page with
 //! fantoccini. Without `dist/index.html` it skips with a message, unless
 //! `KICKOFF_E2E_REQUIRED=1` (set by `.ci/web.sh test-browser`) makes that a
@@ -40,6 +44,105 @@ fn dist_or_skip() -> Option<PathBuf> {
     None
 }
 
+// --- the response headers policy, from terraform/cdn.tf ----------------------
+
+/// The headers `aws_cloudfront_response_headers_policy.security` makes
+/// CloudFront add to every response, as CloudFront writes them (CloudFront
+/// developer guide, Understand response headers policies, Security headers).
+/// Any setting this function does not know fails the test, so a new header in
+/// the policy cannot be silently left out of the browser test.
+fn policy_headers() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(root().join("terraform/cdn.tf")).expect("read terraform/cdn.tf");
+    let body = hcl::parse(&text).expect("terraform/cdn.tf parses");
+    let policy = body
+        .blocks()
+        .find(|b| {
+            b.identifier() == "resource"
+                && b.labels().iter().map(|l| l.as_str()).collect::<Vec<_>>()
+                    == ["aws_cloudfront_response_headers_policy", "security"]
+        })
+        .expect("terraform/cdn.tf declares aws_cloudfront_response_headers_policy.security");
+    let mut ctx = hcl::eval::Context::new();
+    ctx.declare_func(
+        "join",
+        hcl::eval::FuncDef::builder()
+            .param(hcl::eval::ParamType::String)
+            .param(hcl::eval::ParamType::array_of(hcl::eval::ParamType::String))
+            .build(|args| {
+                let values = args.into_values();
+                let sep = values[0].as_str().unwrap_or_default().to_string();
+                let parts: Vec<String> = values[1]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default();
+                Ok(hcl::Value::from(parts.join(&sep)))
+            }),
+    );
+    let attr = |block: &hcl::Block, key: &str| -> Option<hcl::Value> {
+        block.body().attributes().find(|a| a.key() == key).map(|a| {
+            hcl::eval::Evaluate::evaluate(a.expr(), &ctx)
+                .unwrap_or_else(|e| panic!("cdn.tf: cannot evaluate {}.{key}: {e}", block.identifier()))
+        })
+    };
+    let string = |block: &hcl::Block, key: &str| match attr(block, key) {
+        Some(hcl::Value::String(s)) => s,
+        other => panic!("cdn.tf: {}.{key} should be a string, is {other:?}", block.identifier()),
+    };
+    let flag = |block: &hcl::Block, key: &str| matches!(attr(block, key), Some(hcl::Value::Bool(true)));
+    let mut headers = Vec::new();
+    for section in policy.body().blocks() {
+        match section.identifier() {
+            "security_headers_config" => {
+                for h in section.body().blocks() {
+                    let header = match h.identifier() {
+                        "content_security_policy" => ("Content-Security-Policy", string(h, "content_security_policy")),
+                        "content_type_options" => ("X-Content-Type-Options", "nosniff".to_string()),
+                        "frame_options" => ("X-Frame-Options", string(h, "frame_option")),
+                        "referrer_policy" => ("Referrer-Policy", string(h, "referrer_policy")),
+                        "strict_transport_security" => {
+                            let max_age = match attr(h, "access_control_max_age_sec") {
+                                Some(hcl::Value::Number(n)) => n.to_string(),
+                                other => panic!("cdn.tf: access_control_max_age_sec is {other:?}"),
+                            };
+                            let mut v = format!("max-age={max_age}");
+                            if flag(h, "include_subdomains") {
+                                v.push_str("; includeSubDomains");
+                            }
+                            if flag(h, "preload") {
+                                v.push_str("; preload");
+                            }
+                            ("Strict-Transport-Security", v)
+                        }
+                        "xss_protection" => {
+                            let mut v = if flag(h, "protection") { "1" } else { "0" }.to_string();
+                            if flag(h, "protection") && flag(h, "mode_block") {
+                                v.push_str("; mode=block");
+                            }
+                            if let Some(hcl::Value::String(uri)) = attr(h, "report_uri") {
+                                v.push_str(&format!("; report={uri}"));
+                            }
+                            ("X-XSS-Protection", v)
+                        }
+                        other => panic!("cdn.tf: the e2e server does not know security header {other}: add it to policy_headers()"),
+                    };
+                    headers.push((header.0.to_string(), header.1));
+                }
+            }
+            "custom_headers_config" => {
+                for item in section.body().blocks().filter(|b| b.identifier() == "items") {
+                    headers.push((string(item, "header"), string(item, "value")));
+                }
+            }
+            other => panic!("cdn.tf: the e2e server does not know response headers policy section {other}: add it to policy_headers()"),
+        }
+    }
+    assert!(
+        headers.iter().any(|(k, _)| k == "Content-Security-Policy"),
+        "the policy sets no CSP"
+    );
+    headers
+}
+
 // --- a tiny static server ---------------------------------------------------
 
 fn content_type(p: &Path) -> &'static str {
@@ -54,7 +157,7 @@ fn content_type(p: &Path) -> &'static str {
     }
 }
 
-fn handle(mut stream: TcpStream, dist: &Path) {
+fn handle(mut stream: TcpStream, dist: &Path, policy: &[(String, String)]) {
     let mut line = String::new();
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     if reader.read_line(&mut line).is_err() {
@@ -88,18 +191,22 @@ fn handle(mut stream: TcpStream, dist: &Path) {
         }
         None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
     };
-    let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n", body.len());
+    let policy: String = policy.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n{policy}Connection: close\r\n\r\n", body.len());
     let _ = stream.write_all(&body);
 }
 
-/// Serve `dist` under `/planner/`; returns the base URL.
+/// Serve `dist` under `/planner/` with the response headers policy's
+/// headers; returns the base URL.
 fn serve(dist: PathBuf) -> String {
+    let policy = std::sync::Arc::new(policy_headers());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind static server");
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for s in listener.incoming().flatten() {
             let d = dist.clone();
-            std::thread::spawn(move || handle(s, &d));
+            let p = policy.clone();
+            std::thread::spawn(move || handle(s, &d, &p));
         }
     });
     format!("http://127.0.0.1:{port}/planner/")
@@ -288,6 +395,20 @@ async fn journey(c: &Client, base: &str, downloads: &Path) -> R {
     if url.path() != "/planner/" {
         return Err(format!("loaded {url}, not /planner/"));
     }
+    // The page was served, and rendered, under the policy's CSP.
+    let csp = js(
+        c,
+        "return fetch(location.href).then(r => r.headers.get('content-security-policy'))",
+    )
+    .await?;
+    let want = policy_headers()
+        .into_iter()
+        .find(|(k, _)| k == "Content-Security-Policy")
+        .map(|(_, v)| v);
+    if csp.as_str() != want.as_deref() {
+        return Err(format!("served CSP {csp} != terraform/cdn.tf's {want:?}"));
+    }
+    println!("rendered under terraform/cdn.tf's CSP: {}", want.unwrap_or_default());
 
     // 1. Change the fans: the total and the chart change.
     let total0 = text_of(c, "total-monthly").await?;

@@ -1,5 +1,7 @@
 //! `kickoff tfvars`: the planner-owned Terraform variables for a plan, as HCL
-//! written with hcl-rs, behind a comment block that holds the scenario.
+//! behind a comment block that holds the scenario. The values are formatted
+//! by hcl-rs; the layout is `terraform fmt`'s (aligned `=` in each run of
+//! one-line attributes), so a team's `terraform fmt` never rewrites the file.
 //! The variable names are the contract in `docs/tfvars-contract.md`.
 
 use crate::model::cache::engine_name;
@@ -7,7 +9,7 @@ use crate::model::catalog::CACHE_NODES;
 use crate::model::cdn::price_class_name;
 use crate::model::network::egress_name;
 use crate::model::profile::MATCH_MIN;
-use crate::model::scenario::{Arch, DeliveryMode, Environment, Scenario};
+use crate::model::scenario::{Arch, DeliveryMode, Environment, MysqlVersion, Scenario};
 use crate::model::validate::parse_hhmm;
 use crate::model::Plan;
 use serde::{Deserialize, Serialize};
@@ -48,7 +50,9 @@ pub struct Tfvars {
     pub sse_heartbeat_seconds: f64,
     pub alb_idle_timeout_seconds: u32,
     pub alb_deregistration_delay_seconds: u32,
+    pub alb_load_balancing_algorithm: String,
     pub alb_slow_start_seconds: u32,
+    pub db_engine_version: String,
     pub db_instance_class: String,
     pub db_multi_az: bool,
     pub db_allocated_storage_gb: u32,
@@ -150,7 +154,9 @@ impl Tfvars {
             sse_heartbeat_seconds: s.delivery.sse_heartbeat_s,
             alb_idle_timeout_seconds: p.alb.idle_timeout_s,
             alb_deregistration_delay_seconds: p.alb.deregistration_delay_s,
+            alb_load_balancing_algorithm: p.alb.routing_algorithm.into(),
             alb_slow_start_seconds: p.alb.slow_start_s,
+            db_engine_version: s.data.engine_version.version().into(),
             db_instance_class: p.rds.instance_class.clone(),
             db_multi_az: p.rds.multi_az,
             db_allocated_storage_gb: p.rds.allocated_storage_gb,
@@ -200,10 +206,96 @@ pub fn refusal(p: &Plan) -> Option<String> {
     })
 }
 
+/// A serialised field name (identifiers only: they are Terraform names).
+fn key_name(key: &hcl::ObjectKey) -> String {
+    match key {
+        hcl::ObjectKey::Identifier(id) => id.to_string(),
+        hcl::ObjectKey::Expression(hcl::Expression::String(s)) => s.clone(),
+        other => panic!("unexpected tfvars key {other:?}"),
+    }
+}
+
+/// One `key = value` attribute as `terraform fmt` lays it out: a list of
+/// objects over several lines (one line per object attribute, `=` aligned
+/// within each object), anything else on one line.
+fn attribute_lines(key: &str, value: &hcl::Expression) -> Vec<String> {
+    let one_line = |e: &hcl::Expression| hcl::format::to_string(e).expect("tfvars value formats");
+    let objects: Option<Vec<&hcl::Object<hcl::ObjectKey, hcl::Expression>>> = match value {
+        hcl::Expression::Array(items) if !items.is_empty() => items
+            .iter()
+            .map(|e| match e {
+                hcl::Expression::Object(o) => Some(o),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    };
+    let Some(objects) = objects else {
+        return vec![format!("{key} = {}", one_line(value))];
+    };
+    let mut lines = vec![format!("{key} = [")];
+    for object in objects {
+        let fields: Vec<(String, String)> = object.iter().map(|(k, v)| (key_name(k), one_line(v))).collect();
+        let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        lines.push("  {".into());
+        lines.extend(fields.iter().map(|(k, v)| format!("    {k:width$} = {v}")));
+        lines.push("  },".into());
+    }
+    lines.push("]".into());
+    lines
+}
+
+/// The variables as `terraform fmt` writes them: in each run of one-line
+/// attributes the `=` signs line up; a multi-line attribute ends the run.
+fn body(vars: &Tfvars) -> String {
+    let hcl::Expression::Object(vars) = hcl::to_expression(vars).expect("tfvars serialise to HCL") else {
+        unreachable!("a struct serialises to an object")
+    };
+    let mut out = String::new();
+    let mut run: Vec<(String, String)> = Vec::new();
+    let flush = |run: &mut Vec<(String, String)>, out: &mut String| {
+        let width = run.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        for (k, v) in run.drain(..) {
+            out.push_str(&format!("{k:width$} = {v}\n"));
+        }
+    };
+    for (key, value) in &vars {
+        let lines = attribute_lines(&key_name(key), value);
+        if let [line] = lines.as_slice() {
+            let (k, v) = line.split_once(" = ").expect("key = value");
+            run.push((k.to_string(), v.to_string()));
+        } else {
+            flush(&mut run, &mut out);
+            for line in lines {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// The whole tfvars file: header, embedded scenario, then the variables.
+/// Why `terraform/` would reject this scenario's variables, one line per
+/// reason naming the field; empty when it accepts them. `kickoff tfvars`
+/// writes nothing while there is one. MySQL 8.0 is planned and priced (with
+/// RDS Extended Support) but `db_engine_version` accepts only 8.4: the stack
+/// never enrols in paid Extended Support (`terraform/variables.tf`).
+pub fn blockers(s: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.data.engine_version != MysqlVersion::V8_4 {
+        out.push(format!(
+            "data.engine_version = {}: terraform/ runs MySQL 8.4 only (db_engine_version; it never enrols in paid RDS Extended Support): plan 8.0 to price staying on it, deploy 8.4",
+            s.data.engine_version.version()
+        ));
+    }
+    out
+}
+
 pub fn render(s: &Scenario, p: &Plan) -> String {
     let vars = Tfvars::from_plan(s, p);
-    let body = hcl::to_string(&vars).expect("tfvars serialise to HCL");
+    let body = body(&vars);
     let scenario = serde_json::to_string_pretty(s).expect("scenario serialises");
     let verdicts: Vec<String> = p
         .slo
@@ -229,9 +321,6 @@ pub fn render(s: &Scenario, p: &Plan) -> String {
     out.push_str(SCENARIO_END);
     out.push_str("\n\n");
     out.push_str(&body);
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
     out
 }
 
@@ -245,5 +334,29 @@ mod tests {
         assert_eq!(weekly_cron("SAT", 23 * 60 + 130), "cron(10 1 ? * SUN *)");
         assert_eq!(weekly_cron("SUN", 23 * 60 + 130), "cron(10 1 ? * MON *)");
         assert_eq!(weekly_cron("MON", -30), "cron(30 23 ? * SUN *)");
+    }
+
+    #[test]
+    fn equals_signs_align_per_run_as_terraform_fmt_does() {
+        let mut s = Scenario::default();
+        s.peak_concurrent_fans = 40_000;
+        let p = crate::model::plan(&s, &crate::model::PriceBook::embedded()).unwrap();
+        let vars = Tfvars::from_plan(&s, &p);
+        assert!(!vars.prescale_windows.is_empty(), "40,000 fans pre-scale");
+        let text = body(&vars);
+        // The run before the windows aligns on its longest key
+        // (api_scale_out_cooldown_seconds, 30 characters).
+        assert!(
+            text.starts_with("environment                    = \"prod\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("\napi_scale_in_cooldown_seconds  = 300\nprescale_windows = [\n  {\n    name            = \"sat-1500\"\n"), "{text}");
+        assert!(text.contains("    min_tasks       = "), "{text}");
+        // The run after the windows starts again with its own width.
+        assert!(
+            text.contains("\n]\ndelivery_mode                    = \"polling\"\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("monthly_budget_usd               = 0\n"), "{text}");
     }
 }

@@ -59,19 +59,63 @@ pub struct AlbSizing {
     pub lcu_hours_per_month: f64,
     pub idle_timeout_s: u32,
     pub deregistration_delay_s: u32,
+    /// Target group routing algorithm (`least_outstanding_requests` or
+    /// `round_robin`), Terraform's `alb_load_balancing_algorithm`.
+    pub routing_algorithm: &'static str,
+    /// Slow start for new targets; 0 unless the routing is round robin.
     pub slow_start_s: u32,
+}
+
+/// How the ALB spreads requests over the tasks. ELB accepts slow start only
+/// with round robin: "You cannot enable both least outstanding requests and
+/// slow start mode" (ALB user guide, target group attributes, routing
+/// algorithm), and Terraform rejects the pair (`alb_slow_start_seconds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routing {
+    /// Each request goes to the task with the fewest requests in flight.
+    LeastOutstandingRequests,
+    /// Round robin, ramping a new task up to its share over `slow_start_s`.
+    RoundRobin { slow_start_s: u32 },
+}
+
+impl Routing {
+    /// The target group's `load_balancing_algorithm_type`.
+    pub fn algorithm(self) -> &'static str {
+        match self {
+            Routing::LeastOutstandingRequests => "least_outstanding_requests",
+            Routing::RoundRobin { .. } => "round_robin",
+        }
+    }
+
+    pub fn slow_start_s(self) -> u32 {
+        match self {
+            Routing::LeastOutstandingRequests => 0,
+            Routing::RoundRobin { slow_start_s } => slow_start_s,
+        }
+    }
 }
 
 /// Settings: the idle timeout stays above twice the SSE heartbeat; draining
 /// lasts a request timeout (polling) or two heartbeats (SSE, clients reconnect).
-pub fn settings(s: &Scenario) -> (u32, u32, u32) {
+///
+/// Routing is least outstanding requests, without slow start, because that
+/// is what the model assumes: the kickoff simulation (`autoscale.rs`) counts
+/// a new task at its full capacity as soon as it passes its health checks,
+/// and the queueing model is checked against a simulation of
+/// least-outstanding-requests routing (docs/model-validation.md). Slow start
+/// would hold new tasks below their share for its whole ramp, in the minute
+/// a kickoff needs them most; least outstanding requests already sends less
+/// to a task that answers slowly while it warms up, and keeps long SSE
+/// streams from piling onto one task.
+pub fn settings(s: &Scenario) -> (u32, u32, Routing) {
     let hb = s.delivery.sse_heartbeat_s;
+    let routing = Routing::LeastOutstandingRequests;
     match s.delivery.mode {
-        DeliveryMode::Polling => (60, (s.app.request_timeout_s.ceil() as u32 + 5).max(10), 30),
+        DeliveryMode::Polling => (60, (s.app.request_timeout_s.ceil() as u32 + 5).max(10), routing),
         DeliveryMode::Sse => (
             ((hb * 2.0).ceil() as u32).max(60),
             ((hb * 2.0).ceil() as u32).max(30),
-            30,
+            routing,
         ),
     }
 }
@@ -116,7 +160,7 @@ pub fn plan(
     let lcu_hours =
         lcu_day * f64::from(s.audience.match_days_per_month) + Lcu::of(off, rules).billed() * month.off_peak_hours;
     let peak_lcu = Lcu::of(peak, rules);
-    let (idle, dereg, slow) = settings(s);
+    let (idle, dereg, routing) = settings(s);
     let hours = s.coefficients.hours_per_month;
     let items = items(book, hours, lcu_hours, "largest dimension each step");
     let cost = ServiceCost::new(
@@ -132,7 +176,8 @@ pub fn plan(
         lcu_hours_per_month: lcu_hours,
         idle_timeout_s: idle,
         deregistration_delay_s: dereg,
-        slow_start_s: slow,
+        routing_algorithm: routing.algorithm(),
+        slow_start_s: routing.slow_start_s(),
     };
     (sizing, cost)
 }
@@ -163,7 +208,17 @@ mod tests {
         let mut s = Scenario::default();
         s.delivery.mode = DeliveryMode::Sse;
         s.delivery.sse_heartbeat_s = 45.0;
-        assert_eq!(settings(&s), (90, 90, 30));
-        assert_eq!(settings(&Scenario::default()), (60, 10, 30));
+        let lor = Routing::LeastOutstandingRequests;
+        assert_eq!(settings(&s), (90, 90, lor));
+        assert_eq!(settings(&Scenario::default()), (60, 10, lor));
+    }
+
+    #[test]
+    fn slow_start_only_with_round_robin() {
+        // The pair ELB rejects can never be produced.
+        let lor = Routing::LeastOutstandingRequests;
+        assert_eq!((lor.algorithm(), lor.slow_start_s()), ("least_outstanding_requests", 0));
+        let rr = Routing::RoundRobin { slow_start_s: 30 };
+        assert_eq!((rr.algorithm(), rr.slow_start_s()), ("round_robin", 30));
     }
 }

@@ -314,9 +314,18 @@ mod tests {
         assert_eq!(headroom_months(&s), Some(0.0));
     }
 
+    /// The default with the design these tests pin: a poll every 2 s,
+    /// Origin Shield on.
+    fn shielded() -> Scenario {
+        let mut s = Scenario::default();
+        s.delivery.poll_interval_s = 2.0;
+        s.delivery.origin_shield = true;
+        s
+    }
+
     #[test]
     fn micro_cache_collapses_polls_to_keys_over_ttl() {
-        let s = Scenario::default();
+        let s = shielded();
         let d = at(&s, 6000.0, 0.0, 4.0);
         assert_eq!(d.edge_feed_rps, 3000.0);
         // 3 games × 2 keys through one shield at TTL 1 s = 6 req/s, plus the
@@ -325,11 +334,17 @@ mod tests {
         assert!((d.redis_ops_per_s - (156.0 + 0.4)).abs() < 1e-9);
         assert!((d.db_reads_per_s - 156.0 * 0.05 * 2.0).abs() < 1e-9);
         assert!((d.db_writes_per_s - 0.6).abs() < 1e-9);
+        // The default (no Origin Shield, a poll every second): each of the
+        // 13 regional edge caches fetches each key once per TTL, 78 req/s,
+        // plus 5 % of 6,000 polls/s uncacheable (300 req/s).
+        let d = at(&Scenario::default(), 6000.0, 0.0, 4.0);
+        assert_eq!(d.edge_feed_rps, 6000.0);
+        assert!((d.origin_rps - (78.0 + 300.0)).abs() < 1e-9, "{}", d.origin_rps);
     }
 
     #[test]
     fn without_ttl_every_poll_reaches_the_origin() {
-        let mut s = Scenario::default();
+        let mut s = shielded();
         s.delivery.cdn_live_ttl_s = 0.0;
         s.overrides.cache_enabled = Some(false);
         let d = at(&s, 6000.0, 0.0, 4.0);
@@ -350,7 +365,7 @@ mod tests {
 
     #[test]
     fn off_peak_readers_browse_the_archive_not_the_live_feed() {
-        let s = Scenario::default();
+        let s = shielded();
         let d = off_peak(&s);
         // 100 readers × 6 pages an hour; 12 assets each.
         assert!((d.edge_feed_rps - 100.0 * 6.0 / 3600.0).abs() < 1e-12);

@@ -23,7 +23,8 @@ use super::catalog::{CACHE_NODES, DB_CLASSES, FARGATE_VCPU};
 use super::fargate::MAX_TASKS_PER_SERVICE;
 use super::rds::MAX_READ_REPLICAS;
 use super::scenario::{
-    Arch, CacheEngine, CdnPricing, DeliveryMode, Egress, Environment, PriceClass, ReplicaPolicy, Scenario, MAX_FANS,
+    Arch, CacheEngine, CdnPricing, DeliveryMode, Egress, Environment, MysqlVersion, PriceClass, ReplicaPolicy,
+    Scenario, MAX_FANS,
 };
 use super::validate::LOG_RETENTION_DAYS;
 use crate::fmt::number;
@@ -309,7 +310,8 @@ enum_values!(
     CacheEngine,
     PriceClass,
     CdnPricing,
-    Environment
+    Environment,
+    MysqlVersion
 );
 
 /// The options of enum `E`: its JSON names, labelled by its strum messages.
@@ -535,6 +537,8 @@ pub static INPUTS: &[Input] = &[
         "Put RDS Proxy in front of the writer even when the pools fit (shorter failovers)."),
     row!(data.read_replicas, "Read replicas", "", Kind::Choice(options::<ReplicaPolicy>),
         "Auto adds replicas when reads outgrow the writer; pin a count under Overrides.").form().search(Search::Options),
+    row!(data.engine_version, "MySQL version", "", Kind::Choice(options::<MysqlVersion>),
+        "8.4 (LTS) or 8.0, which left RDS standard support on 2026-07-31: RDS Extended Support is billed per vCPU-hour on the writer, standby and replicas.").form(),
     // Storage
     row!(storage.assets_gb, "Assets", "GB", num(0.0, 1e7),
         "Crests, photos and bundles in S3 today.").form(),
@@ -556,13 +560,13 @@ pub static INPUTS: &[Input] = &[
         "Days RDS keeps automated backups (point-in-time recovery window)."),
     row!(storage.backup_compression_ratio, "Backup compression", "0–1", above(0.0, 1.0),
         "Compressed dump size as a share of the database size."),
-    row!(storage.backup_glacier_after_days, "Backups → Glacier IR", "days (0 never)", days(30),
+    row!(storage.backup_glacier_after_days, "Backups → Glacier IR", "days (0 never)", days(1),
         "Lifecycle transition of the backups."),
     row!(storage.archive_ia_after_days, "Archive → Standard-IA", "days (0 never)", days(30),
         "Lifecycle transition of the archive.").form(),
-    row!(storage.archive_glacier_ir_after_days, "Archive → Glacier IR", "days (0 never)", days(30),
+    row!(storage.archive_glacier_ir_after_days, "Archive → Glacier IR", "days (0 never)", days(1),
         "Lifecycle transition of the archive.").form(),
-    row!(storage.archive_deep_archive_after_days, "Archive → Deep Archive", "days (0 never)", days(90),
+    row!(storage.archive_deep_archive_after_days, "Archive → Deep Archive", "days (0 never)", days(1),
         "Lifecycle transition of the archive."),
     row!(storage.assets_ia_after_days, "Assets → Standard-IA", "days (0 never)", days(30),
         "Lifecycle transition of the assets."),
@@ -650,6 +654,8 @@ pub static INPUTS: &[Input] = &[
         "Billing hours in a month.").form(),
     row!(coefficients.cdn_origin_fetchers_without_shield, "Origin fetchers without Shield", "caches", num(1.0, 1000.0),
         "Regional edge caches that fetch a key from the origin when Origin Shield is off."),
+    row!(coefficients.cdn_shield_region_share, "Requests via Shield's own Region", "0–1", SHARE,
+        "Assumption: share of Origin Shield requests arriving through the us-east-1 regional edge cache, which Origin Shield does not charge for.").assumption(),
     row!(coefficients.db_queries_per_vcpu, "DB queries per vCPU", "queries/s", num(1.0, 1e7),
         "Assumption: MySQL throughput per vCPU.").form().assumption(),
     row!(coefficients.db_bytes_per_connection, "Bytes per DB connection", "bytes", num(1e5, 1e12),
@@ -669,11 +675,11 @@ pub static INPUTS: &[Input] = &[
     row!(coefficients.egress_gb_per_task_hour, "Egress per task-hour", "GB", num(0.0, 1e4),
         "Other outbound traffic per task-hour through egress."),
     row!(coefficients.interface_endpoints, "Interface endpoints", "endpoints", int(0, 50),
-        "Interface endpoints needed with VPC-endpoint egress."),
+        "Interface endpoints terraform/ creates with VPC-endpoint egress (locals.tf and break_glass.tf)."),
     row!(coefficients.alb_rules, "ALB rules", "rules", int(0, 100),
         "Listener rules evaluated per request."),
     row!(coefficients.alarms, "Alarms", "alarms", int(0, 10_000),
-        "CloudWatch alarms besides one per read replica (terraform/monitoring.tf)."),
+        "CloudWatch alarms besides one per read replica (terraform/monitoring.tf and jobs.tf)."),
     row!(coefficients.dashboards, "Dashboards", "dashboards", int(0, 1000),
         "CloudWatch dashboards."),
     row!(coefficients.cross_az_share, "Cross-AZ share", "0–1", SHARE,
@@ -1036,6 +1042,31 @@ mod tests {
         assert_eq!(price_text(&with, "alb.hour"), "0.03");
         assert_eq!(apply_price(&with, "alb.hour", " ").unwrap(), s);
         assert!(apply_price(&s, "alb.hour", "cheap").is_err());
+    }
+
+    /// A lifecycle input's smallest day count is S3's minimum for its class
+    /// (`s3.lifecycle_min_transition_days`; 1 where S3 has none, 0 meaning
+    /// never), so the table and the limits catalogue cannot drift.
+    #[test]
+    fn lifecycle_minimums_are_the_catalogues() {
+        use crate::model::limits::LimitCatalog;
+        use crate::model::storage::Class;
+        let limits = LimitCatalog::shared();
+        for (path, class) in [
+            ("storage.assets_ia_after_days", Class::StandardIa),
+            ("storage.archive_ia_after_days", Class::StandardIa),
+            ("storage.archive_glacier_ir_after_days", Class::GlacierIr),
+            ("storage.archive_deep_archive_after_days", Class::DeepArchive),
+            ("storage.backup_glacier_after_days", Class::GlacierIr),
+        ] {
+            let Kind::Days { min } = by_path(path).unwrap().kind else {
+                panic!("{path} is not a lifecycle Days input")
+            };
+            let s3 = limits
+                .for_class("s3.lifecycle_min_transition_days", class.key())
+                .unwrap_or(1.0);
+            assert_eq!(f64::from(min), s3, "{path}");
+        }
     }
 
     #[test]

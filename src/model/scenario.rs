@@ -167,9 +167,12 @@ pub struct Delivery {
     /// fans grow (ADR 0001).
     #[default(DeliveryMode::Polling)]
     pub mode: DeliveryMode,
-    /// Seconds between polls. Default 2: with a 1 s micro-cache, 95 % of
-    /// fans see an update within 3 s.
-    #[default(2.0)]
+    /// Seconds between polls. Default 1: with a 1 s micro-cache at each of
+    /// the edge and the regional edge cache (no Origin Shield), 95 % of fans
+    /// see an update within 2.33 s + publish (the freshness SLO's 3 s holds
+    /// even if a tier does not count the `Age` of what it fetched; 2 s with
+    /// Origin Shield would not).
+    #[default(1.0)]
     pub poll_interval_s: f64,
     /// SSE heartbeat, seconds. Default 15: below CloudFront's 30 s origin
     /// read timeout and the ALB's 60 s idle timeout.
@@ -187,8 +190,10 @@ pub struct Delivery {
     #[default(1.0)]
     pub cdn_live_ttl_s: f64,
     /// Origin Shield on: one regional cache fetches from the origin.
-    /// Default true.
-    #[default(true)]
+    /// Default false: a third cache tier may add a TTL of staleness
+    /// (`coefficients.cdn_tiers_honour_age`), and without it the origin sees
+    /// at most one fetch per regional edge cache per key per TTL.
+    #[default(false)]
     pub origin_shield: bool,
     /// Feed URLs (cache keys) per live game. Default 2: latest page and
     /// scoreboard.
@@ -311,6 +316,36 @@ pub enum ReplicaPolicy {
     None,
 }
 
+/// RDS for MySQL major version.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
+pub enum MysqlVersion {
+    /// MySQL 8.4 (LTS), parameter group family `mysql8.4`.
+    #[serde(rename = "8.4")]
+    #[strum(serialize = "8.4", message = "8.4 (LTS)")]
+    V8_4,
+    /// MySQL 8.0: left RDS standard support on 2026-07-31; RDS Extended
+    /// Support is billed per vCPU-hour on the writer, standby and replicas.
+    #[serde(rename = "8.0")]
+    #[strum(serialize = "8.0", message = "8.0 (Extended Support)")]
+    V8_0,
+}
+
+impl MysqlVersion {
+    /// The engine version RDS takes (`8.4`).
+    pub fn version(self) -> &'static str {
+        self.into()
+    }
+    /// The DB parameter group family (`mysql8.4`).
+    pub fn family(self) -> &'static str {
+        match self {
+            MysqlVersion::V8_4 => "mysql8.4",
+            MysqlVersion::V8_0 => "mysql8.0",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct DataTier {
@@ -349,6 +384,12 @@ pub struct DataTier {
     /// the plan adds the proxy only when the pools need it.
     #[default(false)]
     pub rds_proxy: bool,
+    /// MySQL major version. Default `8.4`: the LTS release in RDS standard
+    /// support. `8.0` left standard support on 2026-07-31, so RDS bills
+    /// Extended Support for it per vCPU-hour of the writer, its standby and
+    /// every replica.
+    #[default(MysqlVersion::V8_4)]
+    pub engine_version: MysqlVersion,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
@@ -589,6 +630,14 @@ pub struct Coefficients {
     /// Shield is off. Default 13 (AWS's regional edge cache count).
     #[default(13.0)]
     pub cdn_origin_fetchers_without_shield: f64,
+    /// **Assumption.** Share of requests reaching Origin Shield that come
+    /// through the regional edge cache in its own Region (us-east-1), 0–1:
+    /// CloudFront does not charge Origin Shield for those. Default 0.077
+    /// (1/13): viewers spread evenly over the 13 regional edge caches of
+    /// `cdn_origin_fetchers_without_shield`. An audience mostly in the
+    /// eastern US is higher, a European one near 0.
+    #[default(0.077)]
+    pub cdn_shield_region_share: f64,
     /// **Assumption.** Simple indexed MySQL queries per second per vCPU at
     /// 70 % CPU. Default 1,500.
     #[default(1_500.0)]
@@ -621,16 +670,20 @@ pub struct Coefficients {
     /// Other outbound traffic per task-hour through egress, GB. Default 0.05.
     #[default(0.05)]
     pub egress_gb_per_task_hour: f64,
-    /// Interface endpoints needed with `vpc_endpoints` egress (ecr.api,
-    /// ecr.dkr, logs, secretsmanager, sts). Default 5.
-    #[default(5)]
+    /// Interface endpoints `terraform/` creates with `vpc_endpoints` egress:
+    /// the tasks' five (ecr.api, ecr.dkr, logs, secretsmanager, sts,
+    /// `locals.tf`) and break-glass's two (ssmmessages, kms,
+    /// `break_glass.tf`). Default 7 (a contract test counts them).
+    #[default(7)]
     pub interface_endpoints: u32,
     /// ALB listener rules evaluated per request. Default 3.
     #[default(3)]
     pub alb_rules: u32,
-    /// CloudWatch alarms in `terraform/monitoring.tf` besides the one per
-    /// read replica, which the plan adds. Default 9.
-    #[default(9)]
+    /// CloudWatch alarms in `terraform/` besides the one per read replica,
+    /// which the plan adds: 12 in `monitoring.tf` and `job-failed` and
+    /// `backup-age` in `jobs.tf`. Default 14 (a contract test counts them in
+    /// the files).
+    #[default(14)]
     pub alarms: u32,
     /// CloudWatch dashboards. Default 1.
     #[default(1)]
@@ -814,7 +867,8 @@ pub struct Overrides {
 impl Scenario {
     /// The seed's failing setup on the same demand: one 0.25 vCPU / 0.5 GB
     /// task that never scales, a db.t4g.micro without standby, no cache, and
-    /// a CDN that passes every feed request through (TTL 0).
+    /// a CDN that passes every feed request through (TTL 0), and fans polling
+    /// every 2 s as they did.
     ///
     /// # Example
     /// ```
@@ -826,6 +880,7 @@ impl Scenario {
         s.app.task_vcpu = 0.25;
         s.app.spot_share = 0.0;
         s.app.on_demand_base_tasks = 1;
+        s.delivery.poll_interval_s = 2.0;
         s.delivery.cdn_live_ttl_s = 0.0;
         s.delivery.origin_shield = false;
         s.data.multi_az = false;

@@ -360,6 +360,8 @@ mod tests {
     fn every_cache_tier_adds_staleness_unless_age_is_honoured() {
         let mut s = Scenario::default();
         // Poll 2 s, TTL 1 s at edge, regional cache and Origin Shield.
+        s.delivery.poll_interval_s = 2.0;
+        s.delivery.origin_shield = true;
         let (worst, how) = polling_staleness_p95(&s);
         assert!((worst - p95_sum_of_uniforms(&[2.0, 1.0, 1.0, 1.0])).abs() < 1e-9);
         assert!(how.contains("3 cache tiers"), "{how}");
@@ -367,6 +369,27 @@ mod tests {
         assert!((polling_staleness_p95(&s).0 - p95_sum_of_uniforms(&[2.0, 1.0, 1.0])).abs() < 1e-9);
         s.coefficients.cdn_tiers_honour_age = true;
         assert!((polling_staleness_p95(&s).0 - p95_two_uniforms(2.0, 1.0)).abs() < 1e-8);
+    }
+
+    #[test]
+    fn the_default_design_is_fresh_in_the_worst_case_across_tiers() {
+        // AWS does not document that a CloudFront tier counts the Age of
+        // what it fetched, so the default keeps the worst case and is
+        // designed for it: poll 1 s, TTL 1 s at the edge and the regional
+        // edge cache (no Origin Shield): Irwin–Hall n = 3, 2.33 s, within
+        // the 3 s target with the 0.3 s publish latency.
+        let s = Scenario::default();
+        assert!(!s.coefficients.cdn_tiers_honour_age);
+        assert_eq!(cdn_cache_tiers(&s), 2);
+        let (p95, how) = polling_staleness_p95(&s);
+        assert!((p95 - (3.0 - 0.3f64.cbrt())).abs() < 1e-8, "{p95}");
+        assert!(how.contains("2 cache tiers"), "{how}");
+        assert!(p95 + s.delivery.publish_latency_s < s.slo.freshness_p95_s - 0.3);
+        // The old default (poll 2 s, Origin Shield) would miss it.
+        let mut old = s.clone();
+        old.delivery.poll_interval_s = 2.0;
+        old.delivery.origin_shield = true;
+        assert!(polling_staleness_p95(&old).0 + old.delivery.publish_latency_s > old.slo.freshness_p95_s);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::catalog::is_valid_fargate_pair;
 use super::inputs::{self, value_text, INPUTS};
 use super::limits::LimitCatalog;
 use super::scenario::Scenario;
+use super::storage::Class;
 use super::PriceBook;
 use serde::Serialize;
 use std::fmt;
@@ -188,26 +189,43 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
         );
     }
 
+    // S3 lifecycle constraints (limits catalogue, `s3.lifecycle_*`): the
+    // archive's transitions in order, each at least the previous class's
+    // minimum gap later (30 days after Standard-IA, 90 after Glacier IR).
+    // The minimum days per class are the inputs table's ranges.
     let st = &s.storage;
+    let limits = LimitCatalog::shared();
     let tiers = [
-        ("storage.archive_ia_after_days", st.archive_ia_after_days),
+        (
+            "storage.archive_ia_after_days",
+            st.archive_ia_after_days,
+            Class::StandardIa,
+        ),
         (
             "storage.archive_glacier_ir_after_days",
             st.archive_glacier_ir_after_days,
+            Class::GlacierIr,
         ),
         (
             "storage.archive_deep_archive_after_days",
             st.archive_deep_archive_after_days,
+            Class::DeepArchive,
         ),
     ];
-    for (i, (field, days)) in tiers.iter().enumerate() {
-        if let Some((earlier, before)) = tiers[..i].iter().rev().find(|(_, d)| *d > 0) {
+    for (i, (field, days, _)) in tiers.iter().enumerate() {
+        if let Some((earlier, before, class)) = tiers[..i].iter().rev().find(|(_, d, _)| *d > 0) {
             if *days > 0 {
+                let gap = limits
+                    .for_class("s3.lifecycle_min_gap_after_transition_days", class.key())
+                    .unwrap_or(1.0) as u32;
                 e.rule(
                     field,
-                    days > before,
+                    *days >= before + gap,
                     days,
-                    format!("must be later than {earlier} ({before})"),
+                    format!(
+                        "must be at least {gap} days after {earlier} ({before}): S3 wants {gap} days in {} before the next transition",
+                        class.name()
+                    ),
                 );
             }
         }
@@ -370,6 +388,23 @@ mod tests {
     }
 
     #[test]
+    fn lifecycle_gaps_match_terraform() {
+        // 30 days in STANDARD_IA before GLACIER_IR; 90 in GLACIER_IR before
+        // DEEP_ARCHIVE (terraform/variables.tf rejects the same values).
+        let mut s = Scenario::default();
+        s.storage.archive_ia_after_days = 30;
+        s.storage.archive_glacier_ir_after_days = 45;
+        let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
+        assert_eq!(errs[0].field, "storage.archive_glacier_ir_after_days");
+        s.storage.archive_glacier_ir_after_days = 60;
+        s.storage.archive_deep_archive_after_days = 120;
+        let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
+        assert_eq!(errs[0].field, "storage.archive_deep_archive_after_days");
+        s.storage.archive_deep_archive_after_days = 150;
+        assert!(validate(&s, &PriceBook::embedded()).is_ok());
+    }
+
+    #[test]
     fn lifecycle_tiers_must_be_ordered() {
         let mut s = Scenario::default();
         s.storage.archive_ia_after_days = 90;
@@ -377,6 +412,48 @@ mod tests {
         let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "storage.archive_glacier_ir_after_days");
+    }
+
+    #[test]
+    fn lifecycle_gaps_follow_s3() {
+        let book = PriceBook::embedded();
+        let fields = |s: &Scenario| -> Vec<String> {
+            validate(s, &book)
+                .err()
+                .map(|e| e.0.into_iter().map(|f| f.field).collect())
+                .unwrap_or_default()
+        };
+        let mut s = Scenario::default();
+        // Glacier IR 60 days after Standard-IA at 30: S3 wants 30 days → ok.
+        s.storage.archive_glacier_ir_after_days = 60;
+        assert!(fields(&s).is_empty());
+        s.storage.archive_glacier_ir_after_days = 59;
+        assert_eq!(fields(&s), ["storage.archive_glacier_ir_after_days"]);
+        // Deep Archive 90 days after Glacier IR (the API error's "must be 90 days more").
+        s.storage.archive_glacier_ir_after_days = 90;
+        s.storage.archive_deep_archive_after_days = 179;
+        assert_eq!(fields(&s), ["storage.archive_deep_archive_after_days"]);
+        s.storage.archive_deep_archive_after_days = 180;
+        assert!(fields(&s).is_empty());
+        // Without Glacier IR, Deep Archive 30 days after Standard-IA.
+        s.storage.archive_glacier_ir_after_days = 0;
+        s.storage.archive_deep_archive_after_days = 60;
+        assert!(fields(&s).is_empty());
+        // Glacier IR and Deep Archive have no minimum age of their own…
+        s.storage.archive_ia_after_days = 0;
+        s.storage.archive_glacier_ir_after_days = 1;
+        s.storage.archive_deep_archive_after_days = 91;
+        s.storage.backup_glacier_after_days = 1;
+        assert!(fields(&s).is_empty());
+        // …Standard-IA has 30 days (the inputs table's range).
+        s.storage.archive_glacier_ir_after_days = 0;
+        s.storage.archive_deep_archive_after_days = 0;
+        s.storage.archive_ia_after_days = 29;
+        s.storage.assets_ia_after_days = 29;
+        assert_eq!(
+            fields(&s),
+            ["storage.archive_ia_after_days", "storage.assets_ia_after_days"]
+        );
     }
 
     #[test]

@@ -1,32 +1,17 @@
-# Plan-only unit tests with a mocked AWS provider: no credentials, no network.
+# Plan-level tests of terraform/, against the offline hashicorp/aws stand-in
+# (../shared/aws-provider-offline): no credentials, no network.
 # Run: .ci/terraform.sh test   (terraform -chdir=terraform test)
-
-mock_provider "aws" {
-  mock_data "aws_availability_zones" {
-    defaults = {
-      names    = ["us-east-1a", "us-east-1b", "us-east-1c"]
-      zone_ids = ["use1-az1", "use1-az2", "use1-az4"]
-    }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      region = "us-east-1"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
-}
+#
+# Not mock_provider: the configuration opens an ephemeral resource (the RDS
+# master password, rds.tf), and Terraform's mock providers do not support
+# ephemeral resources yet (Terraform 1.11). The stand-in answers the data
+# sources the mocks used to (availability zones us-east-1a-c / use1-az1,2,4,
+# account 123456789012, region us-east-1, partition aws) and fills computed
+# values on apply.
+#
+# Every AWS or provider rule the stand-in cannot check is a validation or
+# precondition in the configuration; the runs named rejects_* prove each one
+# fires (expect_failures), citing the same source as the rule.
 
 # Production-like planner output, shared by every run unless overridden.
 # Values an assert reads are kept distinct from each other (and from the
@@ -55,7 +40,9 @@ variables {
   sse_heartbeat_seconds            = 15
   alb_idle_timeout_seconds         = 60
   alb_deregistration_delay_seconds = 30
-  alb_slow_start_seconds           = 90
+  alb_load_balancing_algorithm     = "least_outstanding_requests"
+  alb_slow_start_seconds           = 0
+  db_engine_version                = "8.4"
   db_instance_class                = "db.m7g.large"
   db_multi_az                      = true
   db_allocated_storage_gb          = 100
@@ -79,24 +66,25 @@ variables {
   noncurrent_version_expiry_days   = 21
   log_retention_days               = 60
   monthly_budget_usd               = 900
+
+  # Team-owned (environments/<env>.team.tfvars and the deploy's images).
+  github_repository = "kickoff-live/kickoff"
+  root_domain       = "kickoff.example.com"
+  api_image         = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/api@sha256:1111111111111111111111111111111111111111111111111111111111111111"
+  backup_image      = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/backup@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+  archive_image     = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/archive@sha256:3333333333333333333333333333333333333333333333333333333333333333"
+}
+
+# Applied first (the stand-in fills computed values deterministically): the
+# plan runs below plan against this state, so values computed at apply
+# (container definitions, resource ids, ARNs) are known to their asserts,
+# and an_apply_never_resets_the_scalable_target is a second apply's plan.
+run "apply_prod_like" {
+  command = apply
 }
 
 run "api_task_and_service_follow_planner" {
   command = plan
-
-  # The RDS-managed master secret is computed; give it a known ARN at plan
-  # time so the secret references below can be compared.
-  override_resource {
-    target          = aws_db_instance.main
-    override_during = plan
-    values = {
-      master_user_secret = [{
-        secret_arn    = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-mock"
-        kms_key_id    = "arn:aws:kms:us-east-1:123456789012:key/mock"
-        secret_status = "active"
-      }]
-    }
-  }
 
   assert {
     condition     = aws_ecs_task_definition.api.cpu == "2048" && aws_ecs_task_definition.api.memory == "4096"
@@ -134,18 +122,36 @@ run "api_task_and_service_follow_planner" {
   }
 
   assert {
-    condition = [for s in local.db_secrets : [s.name, s.valueFrom]] == [
-      ["DB_USERNAME", "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-mock:username::"],
-      ["DB_PASSWORD", "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-mock:password::"],
-    ]
-    error_message = "DB_USERNAME/DB_PASSWORD must read the username/password keys of the RDS-managed master secret."
-  }
-
-  assert {
     condition = alltrue([
       for name in keys(local.api_environment) : !can(regex("(?i)password|token|secret", name))
     ])
     error_message = "No secret may be passed as a plain environment variable."
+  }
+
+  # Item 6: no task holds a password that can go stale; the API connects as
+  # its own MySQL user and its own Valkey user, with IAM.
+  assert {
+    condition = (
+      !can(jsondecode(aws_ecs_task_definition.api.container_definitions)[0].secrets) &&
+      local.api_environment["DB_USER"] == "kickoff_api" && local.api_environment["DB_AUTH"] == "iam" &&
+      local.api_environment["REDIS_USER"] == "kickoff-prod-api" && local.api_environment["REDIS_AUTH"] == "iam"
+    )
+    error_message = "The API task gets no secrets: it connects to MySQL as kickoff_api and to Valkey as kickoff-prod-api with IAM."
+  }
+
+  # Item 8: Terraform owns the task definition, image included; config and
+  # image changes roll out through the service, and the apply waits for it.
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.api.container_definitions)[0].image == var.api_image && aws_ecs_service.api.wait_for_steady_state
+    error_message = "The API runs var.api_image (by digest) and the apply waits for the rollout."
+  }
+
+  # Item 4: provider 6.x refuses a capacity_provider_strategy change on an
+  # existing service without force_new_deployment (service.go,
+  # capacityProviderStrategyCustomizeDiff); the stand-in cannot check it.
+  assert {
+    condition     = aws_ecs_service.api.force_new_deployment == true
+    error_message = "force_new_deployment must be true, or a planner change of the Spot share fails at plan."
   }
 }
 
@@ -256,16 +262,26 @@ run "target_tracking_uses_alb_and_cpu" {
   }
 }
 
-run "http_listener_redirects_to_https" {
+run "alb_is_internal_behind_a_vpc_origin" {
   command = plan
 
   assert {
+    condition     = aws_lb.api.internal == true && aws_lb.api.subnets == toset(aws_subnet.private[*].id)
+    error_message = "The ALB is internal, in the private subnets: no other CloudFront distribution, and nobody else, can reach it."
+  }
+
+  assert {
     condition = (
-      aws_lb_listener.http.default_action[0].type == "redirect" &&
-      aws_lb_listener.http.default_action[0].redirect[0].protocol == "HTTPS" &&
-      aws_lb_listener.http.default_action[0].redirect[0].status_code == "HTTP_301"
+      aws_cloudfront_vpc_origin.alb.vpc_origin_endpoint_config[0].origin_protocol_policy == "https-only" &&
+      one([for o in aws_cloudfront_distribution.main.origin : length(o.vpc_origin_config) if o.origin_id == "alb"]) == 1 &&
+      one([for o in aws_cloudfront_distribution.main.origin : length(o.custom_origin_config) if o.origin_id == "alb"]) == 0
     )
-    error_message = "Port 80 must redirect to HTTPS."
+    error_message = "CloudFront reaches the ALB through its VPC origin, over HTTPS only."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront.referenced_security_group_id == data.aws_security_group.cloudfront_vpc_origin.id && data.aws_security_group.cloudfront_vpc_origin.name == "CloudFront-VPCOrigins-Service-SG"
+    error_message = "The ALB admits only CloudFront's VPC origin security group."
   }
 
   assert {
@@ -279,8 +295,8 @@ run "http_listener_redirects_to_https" {
   }
 
   assert {
-    condition     = aws_lb_target_group.api.load_balancing_algorithm_type == "least_outstanding_requests" && aws_lb_target_group.api.slow_start == 90 && aws_lb_target_group.api.deregistration_delay == "30"
-    error_message = "Target group must use LOR, slow start and deregistration delay from the planner."
+    condition     = aws_lb_target_group.api.load_balancing_algorithm_type == "least_outstanding_requests" && aws_lb_target_group.api.slow_start == 0 && aws_lb_target_group.api.deregistration_delay == "30"
+    error_message = "Target group must use the planner's algorithm, slow start and deregistration delay."
   }
 }
 
@@ -289,7 +305,7 @@ run "no_security_group_ingress_from_anywhere" {
 
   assert {
     condition = alltrue(concat(
-      [aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront.cidr_ipv4 == null],
+      [aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront.cidr_ipv4 == null && aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront.prefix_list_id == null],
       [aws_vpc_security_group_ingress_rule.api_from_alb.cidr_ipv4 == null],
       [aws_vpc_security_group_ingress_rule.cache_from_api.cidr_ipv4 == null],
       [for r in aws_vpc_security_group_ingress_rule.db_from_tasks : r.cidr_ipv4 == null],
@@ -299,8 +315,8 @@ run "no_security_group_ingress_from_anywhere" {
   }
 
   assert {
-    condition     = aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront.from_port == 443 && aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront.prefix_list_id != null
-    error_message = "The ALB must only admit HTTPS from the CloudFront prefix list."
+    condition     = aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront.from_port == 443 && aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront.to_port == 443
+    error_message = "The ALB admits HTTPS only."
   }
 }
 
@@ -321,9 +337,36 @@ run "db_replicas_and_multi_az_follow_planner" {
     error_message = "Writer must be Multi-AZ (per planner), gp3 and encrypted."
   }
 
+  # Item 2: RDS refuses read replicas of a MySQL writer whose master
+  # password it manages (RDS user guide, Password management with Secrets
+  # Manager, Limitations). The password is write-only instead: in neither
+  # state nor plan.
   assert {
-    condition     = aws_db_instance.main.manage_master_user_password == true && aws_db_instance.main.password == null
-    error_message = "The master password must be managed by RDS, never set here."
+    condition = (
+      aws_db_instance.main.manage_master_user_password == null &&
+      aws_db_instance.main.password == null &&
+      aws_db_instance.main.password_wo == null &&
+      aws_db_instance.main.password_wo_version == 1 &&
+      aws_secretsmanager_secret_version.db_master.secret_string == null &&
+      aws_secretsmanager_secret_version.db_master.secret_string_wo_version == 1 &&
+      aws_secretsmanager_secret.db_master.name == "kickoff-prod/db/master"
+    )
+    error_message = "No managed master password; the write-only password (version db_master_password_version) goes to RDS and to kickoff-prod/db/master, never into state or the plan."
+  }
+
+  # Item 7: MySQL 8.4, never silently in paid Extended Support.
+  assert {
+    condition = (
+      aws_db_instance.main.engine_version == "8.4" &&
+      aws_db_parameter_group.mysql.family == "mysql8.4" &&
+      aws_db_instance.main.engine_lifecycle_support == "open-source-rds-extended-support-disabled"
+    )
+    error_message = "MySQL 8.4 (mysql8.4 family) with engine_lifecycle_support = open-source-rds-extended-support-disabled."
+  }
+
+  assert {
+    condition     = alltrue([for r in aws_db_instance.replica : r.iam_database_authentication_enabled]) && aws_db_instance.main.iam_database_authentication_enabled
+    error_message = "IAM database authentication on the writer and every replica (the tasks use it)."
   }
 
   assert {
@@ -354,6 +397,26 @@ run "cache_ha_follows_replicas" {
   assert {
     condition     = aws_elasticache_replication_group.main.engine == "valkey" && aws_elasticache_parameter_group.main.family == "valkey8"
     error_message = "Valkey engine needs the valkey8 parameter group family."
+  }
+
+  # Item 11: no AUTH token (it would sit in state and in the saved plan);
+  # IAM authentication instead. Its rules (ElastiCache user guide,
+  # Authenticating with IAM, Limitations): Valkey >= 7.2 or Redis OSS >= 7.0,
+  # encryption in transit, user name equal to user ID.
+  assert {
+    condition = (
+      aws_elasticache_replication_group.main.auth_token == null &&
+      aws_elasticache_replication_group.main.user_group_ids == toset([aws_elasticache_user_group.main.user_group_id]) &&
+      aws_elasticache_user.api.authentication_mode[0].type == "iam" &&
+      aws_elasticache_user.api.user_name == aws_elasticache_user.api.user_id &&
+      tonumber(aws_elasticache_replication_group.main.engine_version) >= 7.2
+    )
+    error_message = "Valkey uses IAM authentication (user name = user ID, Valkey >= 7.2, TLS), no AUTH token."
+  }
+
+  assert {
+    condition     = aws_elasticache_user.default.user_name == "default" && startswith(aws_elasticache_user.default.access_string, "off ")
+    error_message = "The group's required default user is switched off."
   }
 }
 
@@ -447,6 +510,63 @@ run "scheduled_jobs_keep_their_shape" {
     )
     error_message = "Job schedules: backup_schedule_expression, 15/30 min flexible windows, 3 retries."
   }
+
+  # Item 10: failures are not silent.
+  assert {
+    condition = alltrue([
+      for s in aws_scheduler_schedule.job : s.target[0].dead_letter_config[0].arn == aws_sqs_queue.job_failures.arn
+    ])
+    error_message = "Both schedules dead-letter failed runs into the job-failures queue."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudwatch_event_rule.job_failed.event_pattern).detail.lastStatus == ["STOPPED"] &&
+      length(jsondecode(aws_cloudwatch_event_rule.job_failed.event_pattern).detail.taskDefinitionArn) == 2 &&
+      aws_cloudwatch_metric_alarm.job_failed.dimensions.QueueName == "kickoff-prod-job-failures" &&
+      aws_cloudwatch_metric_alarm.job_failed.threshold == 1
+    )
+    error_message = "Stopped job tasks go to the job-failures queue, and any message there fires job-failed."
+  }
+
+  # cron(0 3 * * ? *) is daily: no backup in 25 hours fires the alarm.
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.backup_age.evaluation_periods == 25 &&
+      aws_cloudwatch_metric_alarm.backup_age.datapoints_to_alarm == 25 &&
+      aws_cloudwatch_metric_alarm.backup_age.period == 3600 &&
+      aws_cloudwatch_metric_alarm.backup_age.treat_missing_data == "breaching" &&
+      aws_cloudwatch_metric_alarm.backup_age.namespace == "Kickoff/Jobs"
+    )
+    error_message = "backup-age: a missing success datapoint in every hour of the interval + 1 h fires it."
+  }
+
+  assert {
+    condition = alltrue([
+      for e in jsondecode(aws_ecs_task_definition.job["backup"].container_definitions)[0].environment :
+      e.value == "kickoff_backup" if e.name == "DB_USER"
+      ]) && !can(jsondecode(aws_ecs_task_definition.job["backup"].container_definitions)[0].secrets) && (
+      !can(jsondecode(aws_ecs_task_definition.job["archive"].container_definitions)[0].secrets)
+    )
+    error_message = "The jobs get no secrets: they connect as their own MySQL users with IAM."
+  }
+
+  # Item 6: the users the tasks connect as, created by the db-admin task.
+  assert {
+    condition = alltrue([
+      for u in ["kickoff_api", "kickoff_backup", "kickoff_archive"] :
+      strcontains(local.users_sql, "CREATE USER IF NOT EXISTS '${u}'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'")
+    ]) && length(regexall("[$][{]", local.users_sql)) == 0
+    error_message = "sql/users.sql creates the three IAM-authenticated users."
+  }
+
+  assert {
+    condition = (
+      one([for e in jsondecode(aws_ecs_task_definition.db_admin.container_definitions)[0].environment : e.value if e.name == "USERS_SQL"]) == local.users_sql &&
+      aws_ecs_task_definition.db_admin.execution_role_arn == aws_iam_role.db_admin_execution.arn
+    )
+    error_message = "db-admin carries users.sql and is the only task whose execution role reads the master secret."
+  }
 }
 
 run "staging_shape" {
@@ -488,6 +608,11 @@ run "staging_shape" {
   assert {
     condition     = aws_lb.api.enable_deletion_protection == false
     error_message = "Deletion protection on the ALB is prod-only."
+  }
+
+  assert {
+    condition     = aws_lb.api.name == "kickoff-staging-api" && aws_lb_target_group.api.name == "kickoff-staging-api"
+    error_message = "ALB and target group names are <project>-<environment>-api."
   }
 }
 
@@ -553,14 +678,41 @@ run "rejects_duplicate_window_names" {
   expect_failures = [var.prescale_windows]
 }
 
+# gp3 IOPS (RDS user guide, DB instance storage, gp3): only from 400 GiB,
+# and then above the included 12,000.
 run "rejects_iops_below_400_gb" {
   command = plan
 
   variables {
-    db_iops = 12000
+    db_iops = 13000
   }
 
   expect_failures = [var.db_iops]
+}
+
+run "rejects_iops_below_the_included_12000_at_400_gb" {
+  command = plan
+
+  variables {
+    db_allocated_storage_gb = 400
+    db_iops                 = 6000
+  }
+
+  expect_failures = [var.db_iops]
+}
+
+run "accepts_iops_above_12000_at_400_gb" {
+  command = plan
+
+  variables {
+    db_allocated_storage_gb = 400
+    db_iops                 = 20000
+  }
+
+  assert {
+    condition     = aws_db_instance.main.iops == 20000 && aws_db_instance.replica[0].iops == 20000
+    error_message = "db_iops reaches the writer and the replicas."
+  }
 }
 
 run "rejects_base_above_min" {
@@ -571,4 +723,254 @@ run "rejects_base_above_min" {
   }
 
   expect_failures = [var.api_on_demand_base_tasks]
+}
+
+# --- Item 1: ALB routing (ALB user guide, target group attributes, Routing
+# algorithm: "You cannot enable both least outstanding requests and slow
+# start mode").
+
+run "rejects_slow_start_with_least_outstanding_requests" {
+  command = plan
+
+  variables {
+    alb_slow_start_seconds = 30
+  }
+
+  expect_failures = [var.alb_slow_start_seconds]
+}
+
+run "accepts_slow_start_with_round_robin" {
+  command = plan
+
+  variables {
+    alb_load_balancing_algorithm = "round_robin"
+    alb_slow_start_seconds       = 30
+  }
+
+  assert {
+    condition     = aws_lb_target_group.api.load_balancing_algorithm_type == "round_robin" && aws_lb_target_group.api.slow_start == 30
+    error_message = "round_robin may ramp new targets up."
+  }
+}
+
+# --- Item 7: MySQL 8.0 is past standard support; Extended Support is off.
+
+run "rejects_mysql_80" {
+  command = plan
+
+  variables {
+    db_engine_version = "8.0"
+  }
+
+  expect_failures = [var.db_engine_version]
+}
+
+# --- Item 12: S3 lifecycle transitions (S3 user guide, Constraints and
+# considerations for transitions; the API error quotes 90 days after
+# GLACIER_IR).
+
+run "rejects_deep_archive_less_than_90_days_after_glacier_ir" {
+  command = plan
+
+  variables {
+    archive_glacier_ir_after_days   = 100
+    archive_deep_archive_after_days = 160
+  }
+
+  expect_failures = [var.archive_deep_archive_after_days]
+}
+
+run "rejects_glacier_ir_less_than_30_days_after_ia" {
+  command = plan
+
+  variables {
+    archive_ia_after_days         = 30
+    archive_glacier_ir_after_days = 45
+  }
+
+  expect_failures = [var.archive_glacier_ir_after_days]
+}
+
+# S3 sets no minimum age for Glacier-class transitions, so the planner's
+# earliest lifecycle days (src/model/validate.rs) plan here too.
+run "accepts_glacier_transitions_from_day_one" {
+  command = plan
+
+  variables {
+    archive_ia_after_days           = 0
+    archive_glacier_ir_after_days   = 1
+    archive_deep_archive_after_days = 91
+    backup_glacier_after_days       = 1
+  }
+}
+
+run "rejects_fractional_lifecycle_days" {
+  command = plan
+
+  variables {
+    backup_glacier_after_days = 1.5
+  }
+
+  expect_failures = [var.backup_glacier_after_days]
+}
+
+run "rejects_backup_transition_at_or_after_expiry" {
+  command = plan
+
+  variables {
+    backup_glacier_after_days = 120
+  }
+
+  expect_failures = [var.backup_glacier_after_days]
+}
+
+# --- Item 13: names, images.
+
+run "rejects_a_project_name_that_overflows_alb_names" {
+  command = plan
+
+  variables {
+    environment = "staging"
+    project     = "kickoff-live-comments" # 21 characters: kickoff-live-comments-staging-api is 33
+  }
+
+  expect_failures = [var.project]
+}
+
+run "rejects_an_image_by_tag" {
+  command = plan
+
+  variables {
+    api_image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/api:bootstrap"
+  }
+
+  expect_failures = [var.api_image]
+}
+
+run "deploy_role_cannot_pass_roles_or_register_tasks" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for action in ["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:UpdateService", "ecr:PutImage"] :
+      !strcontains(data.aws_iam_policy_document.deploy.json, action)
+    ])
+    error_message = "The deploy role publishes content and checks rollouts; images roll out through an apply."
+  }
+}
+
+# --- Item 10: the backup-age alarm's look-back stays within PutMetricAlarm's
+# 7 days (CloudWatch API reference, PutMetricAlarm, Period).
+
+run "rejects_a_backup_interval_beyond_the_alarm_range" {
+  command = plan
+
+  variables {
+    backup_schedule_expression = "rate(7 days)"
+  }
+
+  expect_failures = [var.backup_schedule_expression]
+}
+
+run "backup_alarm_follows_the_rate" {
+  command = plan
+
+  variables {
+    backup_schedule_expression = "rate(6 hours)"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.backup_age.evaluation_periods == 7
+    error_message = "rate(6 hours): the alarm fires after 7 hours without a successful backup."
+  }
+}
+
+# --- Item 9: an apply inside a kickoff window must not undo pre-scaling.
+
+run "rejects_a_capacity_reset_inside_a_window" {
+  command = plan
+
+  variables {
+    prescale_windows = [
+      { name = "early", scale_up_cron = "cron(30 5 ? * SAT *)", scale_down_cron = "cron(0 8 ? * SAT *)", min_tasks = 6 },
+    ]
+  }
+
+  expect_failures = [aws_appautoscaling_scheduled_action.capacity_reset]
+}
+
+run "a_window_across_midnight_is_checked_too" {
+  command = plan
+
+  variables {
+    capacity_reset_cron = "cron(30 0 * * ? *)"
+    prescale_windows = [
+      { name = "late", scale_up_cron = "cron(30 23 ? * SUN *)", scale_down_cron = "cron(0 2 ? * MON *)", min_tasks = 6 },
+    ]
+  }
+
+  expect_failures = [aws_appautoscaling_scheduled_action.capacity_reset]
+}
+
+run "rejects_a_prescale_cron_that_is_not_weekly" {
+  command = plan
+
+  variables {
+    prescale_windows = [
+      { name = "daily", scale_up_cron = "cron(30 13 * * ? *)", scale_down_cron = "cron(0 20 * * ? *)", min_tasks = 6 },
+    ]
+  }
+
+  expect_failures = [var.prescale_windows]
+}
+
+# Planned again after apply_prod_like with a new floor, as an apply in the
+# middle of a kickoff window would be: the scalable target keeps what AWS has
+# (the scheduled actions own it), the actions get the new floor.
+run "an_apply_never_resets_the_scalable_target" {
+  command = plan
+
+  variables {
+    api_min_tasks = 4
+    api_max_tasks = 14
+  }
+
+  assert {
+    condition     = aws_appautoscaling_target.api.min_capacity == 3 && aws_appautoscaling_target.api.max_capacity == 12
+    error_message = "ignore_changes: a changed api_min_tasks/api_max_tasks must not touch the target's min/max (a window may have raised them)."
+  }
+
+  assert {
+    condition = (
+      aws_appautoscaling_scheduled_action.capacity_reset.scalable_target_action[0].min_capacity == "4" &&
+      aws_appautoscaling_scheduled_action.capacity_reset.scalable_target_action[0].max_capacity == "14" &&
+      alltrue([for a in aws_appautoscaling_scheduled_action.prescale_down : a.scalable_target_action[0].min_capacity == "4"])
+    )
+    error_message = "The new bounds reach AWS through the daily reset and the end of each window."
+  }
+}
+
+# IAM database authentication is scoped per MySQL user and instance (RDS user
+# guide, Creating and using an IAM policy for IAM database access): resource
+# ids are known after apply_prod_like.
+run "each_task_connects_as_its_own_mysql_user" {
+  command = plan
+
+  assert {
+    condition = (
+      toset(one([for st in jsondecode(data.aws_iam_policy_document.api_task.json).Statement : st.Resource if st.Sid == "ConnectToMysqlAsApi"])) ==
+      toset([for id in concat([aws_db_instance.main.resource_id], aws_db_instance.replica[*].resource_id) : "arn:aws:rds-db:us-east-1:123456789012:dbuser:${id}/kickoff_api"])
+    )
+    error_message = "The API may connect as kickoff_api to the writer and each replica, and as nobody else."
+  }
+
+  assert {
+    condition = (
+      one([for st in jsondecode(data.aws_iam_policy_document.backup_task.json).Statement : st.Resource if st.Sid == "ConnectToMysqlAsBackup"]) ==
+      "arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.replica[0].resource_id}/kickoff_backup" &&
+      one([for st in jsondecode(data.aws_iam_policy_document.archive_task.json).Statement : st.Resource if st.Sid == "ConnectToMysqlAsArchive"]) ==
+      "arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.main.resource_id}/kickoff_archive"
+    )
+    error_message = "The backup job connects as kickoff_backup to the replica it dumps; the archive job as kickoff_archive to the writer."
+  }
 }

@@ -92,7 +92,18 @@ fn tfvars_round_trip_and_drift_check() {
     assert_eq!(replanned, text);
 
     // A hand edit is drift: exit 1 with a diff naming the line.
-    let drifted = scratch("drift.tfvars", &text.replace("api_max_tasks = ", "api_max_tasks = 9"));
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("api_max_tasks ") {
+                "api_max_tasks = 9"
+            } else {
+                l
+            }
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let drifted = scratch("drift.tfvars", &edited);
     let o = kickoff(&["check-tfvars", drifted.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8(o.stderr).unwrap();
@@ -104,6 +115,29 @@ fn tfvars_round_trip_and_drift_check() {
         kickoff(&["check-tfvars", bare.to_str().unwrap()]).status.code(),
         Some(2)
     );
+}
+
+#[test]
+fn tfvars_refuses_mysql_8_0_and_writes_nothing() {
+    let scenario = scratch("mysql80.json", r#"{"data": {"engine_version": "8.0"}}"#);
+    // The plan prices it, with Extended Support…
+    let o = kickoff(&["plan", "--scenario", scenario.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("mysql_extended_support"));
+    // …but terraform/ runs 8.4 only: exit 1, the field named, no file.
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests/mysql80.tfvars");
+    let _ = std::fs::remove_file(&out);
+    let o = kickoff(&[
+        "tfvars",
+        "--scenario",
+        scenario.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("data.engine_version = 8.0"), "{err}");
+    assert!(!out.exists());
 }
 
 #[test]

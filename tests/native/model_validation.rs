@@ -725,18 +725,25 @@ fn default_plan_line_items_match_the_hand_figures() {
     assert!((price("fargate.arm.vcpu_hour") - 0.03238).abs() < 1e-12);
     // ALB: one load balancer all month.
     check("alb.hour", hours, 16.43);
-    // RDS: db.t4g.medium, Multi-AZ = 2 instances, all month.
-    check("rds.mysql.db.t4g.medium", hours * 2.0, 94.90);
-    // gp3: (20 GB data + 12 months × 2 GB growth / 2 …) — see the page: 44 GB × 2 copies.
-    check("rds.gp3_gb_month", 44.0 * 2.0, 10.12);
+    // RDS: db.t4g.medium Multi-AZ (primary and standby) all month, at the
+    // Multi-AZ price (for this class the documented 2 × single-AZ fallback).
+    check("rds.mysql.multi_az.db.t4g.medium", hours, 94.90);
+    assert!((price("rds.mysql.multi_az.db.t4g.medium") - 2.0 * price("rds.mysql.db.t4g.medium")).abs() < 1e-12);
+    // gp3: 20 GB data + 12 months × 2 GB growth = 44 GB at the Multi-AZ storage price.
+    check("rds.gp3_gb_month.multi_az", 44.0, 10.12);
     // ElastiCache: primary + replica cache.t4g.small (Valkey), all month.
     check("elasticache.valkey.cache.t4g.small", 2.0 * hours, 37.38);
     // Route 53: one hosted zone; alias queries to CloudFront are free.
     check("route53.zone_month", 1.0, 0.50);
     check("route53.query_million", 0.0, 0.00);
-    // Networking: 2 ALB IPv4 addresses, 5 interface endpoints × 2 AZs.
-    check("vpc.public_ipv4_hour", 2.0 * hours, 7.30);
-    check("vpc.endpoint_hour", 5.0 * 2.0 * hours, 73.00);
+    // Networking: 7 interface endpoints × 2 AZs (the tasks' 5 and
+    // break-glass's ssmmessages and kms); the internal ALB has no public IPv4.
+    check("vpc.endpoint_hour", 7.0 * 2.0 * hours, 102.20);
+    assert!(p
+        .services
+        .iter()
+        .flat_map(|c| &c.items)
+        .all(|i| i.price_id != "vpc.public_ipv4_hour"));
     // CloudFront: requests and bytes over a month = 8 match days × the
     // simulated window + the quiet hours, from the match-day profile (the
     // audience curve) and the delivery defaults, by the page's formulas.
@@ -745,51 +752,44 @@ fn default_plan_line_items_match_the_hand_figures() {
     let expected_fans = 5_000.0;
     let step = 10.0;
     let pts = kickoff::model::profile::series(&s.match_day, 100.0 / 5_000.0, step);
-    let (mut feed, mut assets, mut shield) = (0.0, 0.0, 0.0);
+    let (mut feed, mut assets) = (0.0, 0.0);
     let edge = |fans: f64, arrivals: f64| {
-        let feed = fans / 2.0; // poll every 2 s
+        let feed = fans / 1.0; // poll every second
         let pages = arrivals * 1.0 + fans * 0.5 / (105.0 * 60.0);
         let assets = pages * (1.0 + 12.0);
-        // Origin Shield sees the cacheable polls collapsed by 13 regional
-        // caches onto 3 games × 2 keys (TTL 1 s), plus the 5 % uncacheable.
-        let shield = (feed * 0.95).min(6.0 * 13.0) + feed * 0.05;
-        (feed, assets, shield)
+        (feed, assets)
     };
     for pt in &pts {
-        let (f, a, sh) = edge(expected_fans * pt.share, expected_fans * pt.arrival_share_per_s);
+        let (f, a) = edge(expected_fans * pt.share, expected_fans * pt.arrival_share_per_s);
         feed += f * step * 8.0;
         assets += a * step * 8.0;
-        shield += sh * step * 8.0;
     }
     let match_hours = 8.0 * pts.len() as f64 * step / 3600.0;
     let quiet_s = (hours - match_hours) * 3600.0;
     // Quiet hours: 100 readers open 6 archived pages an hour each (12 assets
-    // a page); 240 archived pages (3 games × 8 days × ⌈5 MB ÷ 512 KB⌉) kept
-    // an hour, so the 13 regional caches ask the shield for at most
-    // 240 × 13 ÷ 3,600 = 0.87 pages/s: every page view (0.17/s) reaches it.
+    // a page).
     let pages: f64 = 100.0 * 6.0 / 3600.0;
-    let (qf, qa, qs) = (pages, pages * 12.0, pages.min(240.0 * 13.0 / 3600.0));
-    let (feed, assets, shield) = (feed + qf * quiet_s, assets + qa * quiet_s, shield + qs * quiet_s);
+    let (qf, qa) = (pages, pages * 12.0);
+    let (feed, assets) = (feed + qf * quiet_s, assets + qa * quiet_s);
+    let gb = (feed * 4_000.0 + assets * 40_000.0) / 1e9;
     if std::env::var_os("KICKOFF_PRINT_HAND").is_some() {
         println!(
-            "window {} steps, match hours {match_hours}, feed {feed}, assets {assets}, shield {shield}, https {} shield {} gb {}",
+            "window {} steps, match hours {match_hours}, feed {feed}, assets {assets}, https {} gb {gb} usd {}",
             pts.len(),
             (feed + assets - 10e6) * 1e-4 * 0.01,
-            shield * 1e-4 * 0.0075,
-            ((feed * 4_000.0 + assets * 40_000.0) / 1e9 - 1_000.0) * 0.085
+            (gb - 1_000.0) * 0.085
         );
     }
-    check("cloudfront.https_10k", feed + assets - 10e6, 112.22);
-    check("cloudfront.origin_shield_10k", shield, 9.20);
-    // 711.34 GB out: within the 1 TB always free, no data-out line.
-    let gb = (feed * 4_000.0 + assets * 40_000.0) / 1e9;
-    assert!((gb - 711.34).abs() < 0.01, "{gb}");
+    check("cloudfront.https_10k", feed + assets - 10e6, 227.84);
+    // No Origin Shield by default (freshness across CDN tiers): no line.
     assert!(p
         .services
         .iter()
         .flat_map(|c| &c.items)
-        .all(|i| !i.price_id.starts_with("cloudfront.gb.")));
-    // CloudWatch: 9 alarms, 1 dashboard (3 free).
-    check("cloudwatch.alarm_month", 9.0, 0.90);
+        .all(|i| i.price_id != "cloudfront.origin_shield_10k"));
+    // Data out after the 1 TB always free, in the first 10 TB tier.
+    check("cloudfront.gb.tier1", gb - 1_000.0, 14.77);
+    // CloudWatch: 14 alarms (monitoring.tf's 12, jobs.tf's 2), 1 dashboard (3 free).
+    check("cloudwatch.alarm_month", 14.0, 1.40);
     check("cloudwatch.dashboard_month", 0.0, 0.00);
 }

@@ -1,0 +1,219 @@
+# Alarms of monitoring.tf and jobs.tf (edge, storage, freshness, jobs) and the
+# break-glass access of break_glass.tf, plan-only, against the offline
+# hashicorp/aws stand-in like plan.tftest.hcl (not mock_provider: rds.tf opens
+# an ephemeral resource, which mock providers do not serve in Terraform 1.11;
+# docs/adr/0014-terraform-tests-against-the-offline-provider.md). Inputs as in
+# plan.tftest.hcl.
+# Run: .ci/terraform.sh test   (terraform -chdir=terraform test)
+
+# Production-like planner output, shared by every run unless overridden.
+# Values an assert reads are kept distinct from each other (and from the
+# hard-coded job sizes), so an assert fails if two wirings are swapped.
+variables {
+  environment                    = "prod"
+  az_count                       = 2
+  egress_mode                    = "nat_per_az"
+  api_cpu                        = 2048
+  api_memory                     = 4096
+  api_cpu_architecture           = "ARM64"
+  api_min_tasks                  = 3
+  api_max_tasks                  = 12
+  api_on_demand_base_tasks       = 2
+  api_spot_percent               = 70
+  api_target_requests_per_task   = 6000
+  api_target_cpu_percent         = 55
+  api_scale_out_cooldown_seconds = 60
+  api_scale_in_cooldown_seconds  = 300
+  prescale_windows = [
+    { name = "saturday", scale_up_cron = "cron(30 13 ? * SAT *)", scale_down_cron = "cron(0 20 ? * SAT *)", min_tasks = 8 },
+    { name = "sunday", scale_up_cron = "cron(30 12 ? * SUN *)", scale_down_cron = "cron(0 19 ? * SUN *)", min_tasks = 6 },
+  ]
+  delivery_mode                    = "polling"
+  poll_interval_seconds            = 5
+  sse_heartbeat_seconds            = 15
+  alb_idle_timeout_seconds         = 60
+  alb_deregistration_delay_seconds = 30
+  alb_load_balancing_algorithm     = "least_outstanding_requests"
+  alb_slow_start_seconds           = 0
+  db_engine_version                = "8.4"
+  db_instance_class                = "db.m7g.large"
+  db_multi_az                      = true
+  db_allocated_storage_gb          = 100
+  db_iops                          = 0
+  db_read_replica_count            = 1
+  db_backup_retention_days         = 14
+  cache_engine                     = "valkey"
+  cache_node_type                  = "cache.t4g.small"
+  cache_replicas                   = 2
+  cdn_price_class                  = "PriceClass_100"
+  cdn_live_ttl_seconds             = 2
+  cdn_origin_shield_enabled        = true
+  assets_ia_after_days             = 75
+  commentary_hot_retention_days    = 40
+  archive_ia_after_days            = 30
+  archive_glacier_ir_after_days    = 100
+  archive_deep_archive_after_days  = 365
+  backup_schedule_expression       = "cron(0 3 * * ? *)"
+  backup_s3_retention_days         = 120
+  backup_glacier_after_days        = 45
+  noncurrent_version_expiry_days   = 21
+  log_retention_days               = 60
+  monthly_budget_usd               = 900
+
+  # Team-owned (environments/<env>.team.tfvars and the deploy's images).
+  github_repository = "kickoff-live/kickoff"
+  root_domain       = "kickoff.example.com"
+  api_image         = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/api@sha256:1111111111111111111111111111111111111111111111111111111111111111"
+  backup_image      = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/backup@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+  archive_image     = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/archive@sha256:3333333333333333333333333333333333333333333333333333333333333333"
+}
+
+run "cdn_alarm_reads_cloudfront_and_never_clears_on_silence" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.cdn_5xx_rate.namespace == "AWS/CloudFront" &&
+      aws_cloudwatch_metric_alarm.cdn_5xx_rate.metric_name == "5xxErrorRate" &&
+      aws_cloudwatch_metric_alarm.cdn_5xx_rate.dimensions["Region"] == "Global"
+    )
+    error_message = "cdn-5xx-rate must read CloudFront's own 5xxErrorRate (Region Global), not the ALB's counts."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cdn_5xx_rate.threshold == 5 && aws_cloudwatch_metric_alarm.cdn_5xx_rate.datapoints_to_alarm == 2 && aws_cloudwatch_metric_alarm.cdn_5xx_rate.evaluation_periods == 3
+    error_message = "cdn-5xx-rate fires above the 5 % error SLO in 2 of 3 minutes."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cdn_5xx_rate.treat_missing_data == "missing"
+    error_message = "A minute without viewer requests must not read as OK (notBreaching) for cdn-5xx-rate."
+  }
+}
+
+run "free_storage_alarm_is_ten_percent_of_allocated" {
+  command = plan
+
+  assert {
+    # db_allocated_storage_gb = 100 above: 10 % = 10 GiB in bytes.
+    condition     = aws_cloudwatch_metric_alarm.rds_free_storage.threshold == 10737418240 && aws_cloudwatch_metric_alarm.rds_free_storage.comparison_operator == "LessThanThreshold"
+    error_message = "rds-free-storage must fire below 10 % of db_allocated_storage_gb (in bytes)."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.rds_free_storage.metric_name == "FreeStorageSpace" && aws_cloudwatch_metric_alarm.rds_free_storage.statistic == "Minimum" && aws_cloudwatch_metric_alarm.rds_free_storage.treat_missing_data == "missing"
+    error_message = "rds-free-storage reads the minimum FreeStorageSpace and holds its state while RDS sends nothing."
+  }
+}
+
+run "freshness_alarm_follows_the_canary" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.freshness.namespace == "Kickoff/Freshness" &&
+      aws_cloudwatch_metric_alarm.freshness.metric_name == "PublishToVisibleSeconds" &&
+      aws_cloudwatch_metric_alarm.freshness.dimensions["Canary"] == aws_synthetics_canary.freshness.name
+    )
+    error_message = "The freshness alarm must read the metric the canary writes, for this canary."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.freshness.threshold == 3 && aws_cloudwatch_metric_alarm.freshness.treat_missing_data == "breaching"
+    error_message = "freshness fires above the 3 s SLO, and when the canary stops reporting."
+  }
+
+  assert {
+    condition     = aws_synthetics_canary.freshness.schedule[0].expression == "rate(1 minute)" && aws_synthetics_canary.freshness.start_canary
+    error_message = "The canary must run every minute, so the alarm's one-minute periods have data."
+  }
+
+  assert {
+    condition     = aws_synthetics_canary.freshness.run_config[0].environment_variables["BASE_URL"] == "https://kickoff.example.com" && tonumber(aws_synthetics_canary.freshness.run_config[0].environment_variables["TIMEOUT_SECONDS"]) < aws_synthetics_canary.freshness.run_config[0].timeout_in_seconds
+    error_message = "The canary reads the public URL, through CloudFront, and times out on its own before Synthetics stops it."
+  }
+}
+
+run "every_alarm_has_its_runbook" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for r in local.runbooks : fileexists("${path.module}/../docs/runbooks/${r}.md")])
+    error_message = "Every alarm base name in local.runbooks needs docs/runbooks/<name>.md."
+  }
+}
+
+run "break_glass_is_least_privilege" {
+  command = plan
+
+  variables {
+    egress_mode = "vpc_endpoints"
+  }
+
+  assert {
+    condition     = toset(keys(aws_vpc_endpoint.break_glass)) == toset(["ssmmessages", "kms"])
+    error_message = "Without NAT, ECS Exec needs the ssmmessages and kms interface endpoints."
+  }
+
+  assert {
+    condition     = alltrue([for c in jsondecode(aws_ecs_task_definition.break_glass.container_definitions) : c.command == ["3600"] && c.entryPoint == ["sleep"] && !contains(keys(c), "secrets")])
+    error_message = "The diagnostic containers hold no secrets and stop themselves after an hour."
+  }
+
+  assert {
+    condition     = anytrue(flatten([for s in data.aws_iam_policy_document.break_glass_assume.statement : [for c in s.condition : c.variable == "aws:MultiFactorAuthPresent" && contains(c.values, "true")]]))
+    error_message = "Assuming the break-glass role needs MFA."
+  }
+
+  assert {
+    condition     = toset(flatten([for s in data.aws_iam_policy_document.break_glass.statement : [for c in s.condition : c.values] if s.sid == "ExecIntoDiagnosticContainers"])) == toset(["mysql", "valkey"])
+    error_message = "ECS Exec is allowed into the diagnostic containers only, never the API's."
+  }
+
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.break_glass) == 3 && length([for r in aws_vpc_security_group_egress_rule.break_glass : r if contains([3306, 6379], r.from_port)]) == 2
+    error_message = "The diagnostic task reaches MySQL and Valkey, and the DB, cache and endpoint groups admit it."
+  }
+
+  # Valkey has no AUTH token (cache.tf): the session authenticates with IAM
+  # as a read-only user of the group, and the role reads no secret.
+  assert {
+    condition = (
+      aws_elasticache_user.diag.authentication_mode[0].type == "iam" &&
+      aws_elasticache_user.diag.user_name == aws_elasticache_user.diag.user_id &&
+      startswith(aws_elasticache_user.diag.access_string, "on ~* -@all +@read ") &&
+      !strcontains(aws_elasticache_user.diag.access_string, "@write") &&
+      endswith(aws_elasticache_user.diag.access_string, " -keys") &&
+      contains(aws_elasticache_user_group.main.user_ids, aws_elasticache_user.diag.user_id)
+    )
+    error_message = "The break-glass Valkey user is IAM-authenticated, read-only and in the cache's user group."
+  }
+
+  assert {
+    condition = (
+      !anytrue([for s in data.aws_iam_policy_document.break_glass.statement : anytrue([for a in s.actions : startswith(a, "secretsmanager:")])]) &&
+      toset(flatten([for s in data.aws_iam_policy_document.break_glass.statement : s.actions if anytrue([for a in s.actions : startswith(a, "elasticache:Connect")])])) == toset(["elasticache:Connect"])
+    )
+    error_message = "The break-glass role reads no secret; it connects to Valkey with IAM."
+  }
+
+  # rds-db:connect for kickoff_diag only (any instance: a restored one too,
+  # docs/data-management.md), and users.sql creates that user.
+  assert {
+    condition = (
+      alltrue(flatten([for s in data.aws_iam_policy_document.break_glass.statement : [for r in s.resources : endswith(r, ":dbuser:*/kickoff_diag")] if contains(s.actions, "rds-db:connect")])) &&
+      strcontains(local.users_sql, "CREATE USER IF NOT EXISTS 'kickoff_diag'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;") &&
+      strcontains(local.users_sql, "GRANT PROCESS ON *.* TO 'kickoff_diag'@'%';")
+    )
+    error_message = "Break-glass SQL is the read-only kickoff_diag user, created by sql/users.sql."
+  }
+}
+
+run "break_glass_without_endpoints_uses_the_nat" {
+  command = plan
+
+  assert {
+    condition     = length(aws_vpc_endpoint.break_glass) == 0 && length(aws_vpc_security_group_ingress_rule.break_glass) == 2
+    error_message = "With NAT egress no extra endpoints are created."
+  }
+}
