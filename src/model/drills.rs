@@ -495,14 +495,15 @@ fn candidates(s: &Scenario, p: &Plan) -> Vec<Candidate> {
         ("twice the kickoff's tasks as the floor", 2.0),
     ] {
         let floor = (f64::from(busiest) * factor).ceil() as u32;
+        let ceiling = s.overrides.max_tasks.unwrap_or(0).max(f.max_tasks).max(floor);
         if floor > f.min_tasks {
             add(
                 format!("keep {floor} tasks as the floor ({why})"),
                 "terraform",
-                format!("overrides.min_tasks = {floor}"),
+                format!("overrides.min_tasks = {floor}; overrides.max_tasks = {ceiling}"),
                 &|x| {
                     x.overrides.min_tasks = Some(floor);
-                    x.overrides.max_tasks = Some(x.overrides.max_tasks.unwrap_or(0).max(f.max_tasks).max(floor));
+                    x.overrides.max_tasks = Some(ceiling);
                 },
             );
         }
