@@ -167,6 +167,12 @@ cmd_contract() {
     run_plan prod "contract/$scenario.tfvars" >"$dir/$scenario.plan.txt" 2>&1 \
       || { cat "$dir/$scenario.plan.txt" >&2; die "the planner's $scenario tfvars do not plan"; }
     grep -E '^Plan: ' "$dir/$scenario.plan.txt" >&2
+    # A failed `check` block is only a warning to terraform plan; the planner
+    # must not export tfvars that trip one either.
+    if grep -q 'Check block assertion failed' "$dir/$scenario.plan.txt"; then
+      cat "$dir/$scenario.plan.txt" >&2
+      die "the planner's $scenario tfvars fail a check block"
+    fi
   done
   # Each scenario exercises what it is named for.
   grep -q '^prescale_windows = \[$' "$dir/fans-40000.tfvars" || die "the 40,000-fan scenario should pre-scale"

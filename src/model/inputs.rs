@@ -26,7 +26,6 @@ use super::scenario::{
     Arch, CacheEngine, CdnPricing, DeliveryMode, Egress, Environment, MysqlVersion, PriceClass, ReplicaPolicy,
     Scenario, MAX_FANS,
 };
-use super::validate::LOG_RETENTION_DAYS;
 use crate::fmt::number;
 use std::borrow::Cow;
 use strum::{EnumMessage, VariantArray};
@@ -424,6 +423,14 @@ const BOOL: Kind = Kind::Bool;
 
 /// Every scenario input, grouped as the scenario JSON is; within a group,
 /// in the order the form shows them.
+/// CloudWatch Logs accepts only these retention periods, in days
+/// (PutRetentionPolicy, `retentionInDays`:
+/// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html>);
+/// `terraform/locals.tf`'s `cloudwatch_retention_days` is the same list plus 0 (never expire).
+pub const LOG_RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
 pub static INPUTS: &[Input] = &[
     // Audience
     row!(peak_concurrent_fans, "Peak concurrent fans", "fans", int(1, MAX_FANS),

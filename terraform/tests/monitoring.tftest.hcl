@@ -157,3 +157,60 @@ run "break_glass_without_endpoints_uses_the_nat" {
     error_message = "With NAT egress no extra endpoints are created."
   }
 }
+
+run "prod_alarms_email_the_team" {
+  command = plan
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarm_email) == 1 && aws_sns_topic_subscription.alarm_email[0].endpoint == "oncall@kickoff.example.com" && aws_sns_topic_subscription.alarm_email[0].protocol == "email"
+    error_message = "Prod's alarm topic must e-mail the team's alarm_email."
+  }
+}
+
+run "rejects_prod_alarms_that_reach_nobody" {
+  command = plan
+
+  variables {
+    alarm_email = ""
+  }
+
+  expect_failures = [aws_sns_topic.alarms]
+}
+
+run "staging_may_run_without_alarm_email" {
+  command = plan
+
+  variables {
+    environment = "staging"
+    alarm_email = ""
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarm_email) == 0
+    error_message = "No subscription without an address."
+  }
+}
+
+run "rejects_malformed_alarm_email" {
+  command = plan
+
+  variables {
+    alarm_email = "oncall at kickoff"
+  }
+
+  expect_failures = [var.alarm_email]
+}
+
+# alb.tf's check "sse_heartbeat_fits_timeouts" (a warning, not an error; the
+# planner contract in .ci/terraform.sh fails on it): a 45 s heartbeat outlives
+# CloudFront's 30 s origin read timeout, so SSE connections would be cut.
+run "warns_when_sse_heartbeat_outlives_cloudfront_read_timeout" {
+  command = plan
+
+  variables {
+    delivery_mode         = "sse"
+    sse_heartbeat_seconds = 45
+  }
+
+  expect_failures = [check.sse_heartbeat_fits_timeouts]
+}

@@ -56,6 +56,7 @@ monthly_budget_usd               = 900
 # Team-owned (environments/<env>.team.tfvars and the deploy's images).
 github_repository = "kickoff-live/kickoff"
 root_domain       = "kickoff.example.com"
+alarm_email       = "oncall@kickoff.example.com"
 api_image         = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/api@sha256:1111111111111111111111111111111111111111111111111111111111111111"
 backup_image      = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/backup@sha256:2222222222222222222222222222222222222222222222222222222222222222"
 archive_image     = "123456789012.dkr.ecr.us-east-1.amazonaws.com/kickoff/archive@sha256:3333333333333333333333333333333333333333333333333333333333333333"

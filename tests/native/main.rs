@@ -10,6 +10,7 @@ mod cli;
 mod findings;
 mod fuzz_inputs;
 mod golden;
+mod layering;
 mod model_validation;
 mod properties;
 mod tf_limits;
