@@ -10,11 +10,13 @@
 //! mitigation the planner knows, re-plans with it (the one pricing engine)
 //! and reports the cheapest that makes the drill pass.
 
-use super::autoscale::{self, Fault, SimRun};
+use super::autoscale::{self, SimRun};
+use super::cache::CacheSizing;
 use super::demand::{self, Demand};
-use super::plan::{plan, Plan};
-use super::prices::PriceBook;
+use super::fargate::FargateSizing;
+use super::fault::Fault;
 use super::profile::{self, Point};
+use super::rds::RdsSizing;
 use super::scenario::{DrillKind, Scenario};
 use super::slo;
 use super::tiers::Tiers;
@@ -137,6 +139,17 @@ pub fn parse_list(text: &str) -> Result<Vec<DrillKind>, String> {
     Ok(out)
 }
 
+/// What a drill needs of a plan: its sizing and its undisturbed match day
+/// (`Plan::sized`).
+#[derive(Debug, Clone, Copy)]
+pub struct Sized<'a> {
+    pub fargate: &'a FargateSizing,
+    pub rds: &'a RdsSizing,
+    pub cache: Option<&'a CacheSizing>,
+    /// The run the deployed configuration follows.
+    pub baseline: &'a SimRun,
+}
+
 /// The match day as the plan simulated it, rebuilt from the plan.
 struct Day {
     points: Vec<Point>,
@@ -145,10 +158,10 @@ struct Day {
 }
 
 impl Day {
-    fn of(s: &Scenario, p: &Plan) -> Day {
+    fn of(s: &Scenario, p: &Sized) -> Day {
         let points = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
         let demands = points.iter().map(|pt| demand::at_point(s, pt)).collect();
-        let tiers = Tiers::of(s, &p.rds, p.cache.as_ref(), p.fargate.servers_per_task);
+        let tiers = Tiers::of(s, p.rds, p.cache, p.fargate.servers_per_task);
         Day { points, demands, tiers }
     }
 }
@@ -174,7 +187,7 @@ fn refilled(s: &Scenario, since_s: f64) -> f64 {
 }
 
 /// Faults of one drill on `day`, for the plan `p`.
-fn perturb(s: &Scenario, p: &Plan, day: &Day, kind: DrillKind) -> Perturbation {
+fn perturb(s: &Scenario, p: &Sized, day: &Day, kind: DrillKind) -> Perturbation {
     let dr = &s.drills;
     let dt = s.scaling.sim_step_s;
     let at = dr.at_s;
@@ -189,7 +202,7 @@ fn perturb(s: &Scenario, p: &Plan, day: &Day, kind: DrillKind) -> Perturbation {
     let step_of = |x: f64| day.points.iter().position(|pt| pt.t_s + dt > x);
 
     let cache_fails = |faults: &mut Vec<Fault>, demands: &mut Vec<Demand>, what: &mut Vec<String>| {
-        let Some(c) = p.cache.as_ref() else {
+        let Some(c) = p.cache else {
             what.push("no cache tier: nothing to fail over".into());
             return at;
         };
@@ -343,13 +356,13 @@ fn perturb(s: &Scenario, p: &Plan, day: &Day, kind: DrillKind) -> Perturbation {
 }
 
 /// Run one drill on the plan `p` of `s` (no mitigation search).
-pub fn run(s: &Scenario, p: &Plan, kind: DrillKind) -> (DrillOutcome, SimRun) {
+pub fn run(s: &Scenario, p: &Sized, kind: DrillKind) -> (DrillOutcome, SimRun) {
     let day = Day::of(s, p);
-    let base = p.match_day.chosen(&p.fargate);
+    let base = p.baseline;
     let pert = perturb(s, p, &day, kind);
     let drilled = autoscale::simulate_with_faults(
         s,
-        &p.fargate,
+        p.fargate,
         &day.tiers,
         (&day.points, &pert.demands),
         base.prescaled,
@@ -411,16 +424,18 @@ fn outcome(s: &Scenario, kind: DrillKind, base: &SimRun, drilled: &SimRun, pert:
     }
 }
 
-/// A mitigation the planner can try: its words, what it needs, and the
-/// scenario change (`None` when it changes nothing for this plan).
-struct Candidate {
-    action: String,
-    needs: &'static str,
-    change: String,
-    scenario: Scenario,
+/// A mitigation the planner can try: its words, what it needs, the change
+/// as scenario inputs, and the changed scenario (no drills selected).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub action: String,
+    pub needs: &'static str,
+    pub change: String,
+    pub scenario: Scenario,
 }
 
-fn candidates(s: &Scenario, p: &Plan) -> Vec<Candidate> {
+/// The mitigations that change something for the plan `p` of `s`.
+pub fn candidates(s: &Scenario, p: &Sized) -> Vec<Candidate> {
     let mut out = Vec::new();
     let mut add = |action: String, needs: &'static str, change: String, f: &dyn Fn(&mut Scenario)| {
         let mut s2 = s.clone();
@@ -435,7 +450,7 @@ fn candidates(s: &Scenario, p: &Plan) -> Vec<Candidate> {
             });
         }
     };
-    let f = &p.fargate;
+    let f = p.fargate;
     let busiest = f.prescale_tasks.max(f.peak_tasks);
     // The on-demand base the service deploys is capped at the floor
     // (`fargate.rs`): above it, only a smaller Spot share keeps tasks.
@@ -447,7 +462,7 @@ fn candidates(s: &Scenario, p: &Plan) -> Vec<Candidate> {
             &|x| x.app.spot_share = 0.0,
         );
     }
-    if p.cache.as_ref().is_some_and(|c| c.replicas == 0) {
+    if p.cache.is_some_and(|c| c.replicas == 0) {
         add(
             "add a cache replica in another AZ (Multi-AZ failover)".into(),
             "terraform",
@@ -511,76 +526,23 @@ fn candidates(s: &Scenario, p: &Plan) -> Vec<Candidate> {
     out
 }
 
-/// Run one drill on the plan `p` of `s`; when it fails, find the cheapest
-/// mitigation that makes it pass (each candidate re-planned with `book`).
-pub fn evaluate(s: &Scenario, book: &PriceBook, p: &Plan, kind: DrillKind) -> DrillOutcome {
-    let (mut out, _) = run(s, p, kind);
-    if out.pass {
-        return out;
+/// Every candidate at once: for when no single one makes a drill pass.
+pub fn together(s: &Scenario, cands: &[Candidate]) -> Candidate {
+    let mut all = s.clone();
+    all.drills.selected.clear();
+    for c in cands {
+        apply_change(&mut all, &c.scenario, s);
     }
-    let cands = candidates(s, p);
-    let mut tried: Vec<String> = Vec::new();
-    let mut best: Option<Mitigation> = None;
-    let keep = |m: Option<Mitigation>, best: &mut Option<Mitigation>| {
-        if let Some(m) = m {
-            if best.as_ref().is_none_or(|b| m.monthly_usd < b.monthly_usd) {
-                *best = Some(m);
-            }
-        }
-    };
-    for c in &cands {
-        tried.push(c.action.clone());
-        keep(try_mitigation(book, p, kind, c), &mut best);
+    Candidate {
+        action: "all of the above together".into(),
+        needs: if cands.iter().any(|c| c.needs == "app") {
+            "terraform and app"
+        } else {
+            "terraform"
+        },
+        change: cands.iter().map(|c| c.change.clone()).collect::<Vec<_>>().join("; "),
+        scenario: all,
     }
-    // Nothing alone: every change together.
-    if best.is_none() && cands.len() > 1 {
-        let mut all = s.clone();
-        all.drills.selected.clear();
-        for c in &cands {
-            apply_change(&mut all, &c.scenario, s);
-        }
-        let together = Candidate {
-            action: "all of the above together".into(),
-            needs: if cands.iter().any(|c| c.needs == "app") {
-                "terraform and app"
-            } else {
-                "terraform"
-            },
-            change: cands.iter().map(|c| c.change.clone()).collect::<Vec<_>>().join("; "),
-            scenario: all,
-        };
-        tried.push(together.action.clone());
-        keep(try_mitigation(book, p, kind, &together), &mut best);
-    }
-    out.mitigation_note = match &best {
-        Some(m) => format!(
-            "cheapest that passes: {} (+${:.2} a month)",
-            m.action, m.extra_monthly_usd
-        ),
-        None => format!(
-            "nothing the planner knows makes it pass; tried: {}",
-            if tried.is_empty() {
-                "none applies".to_string()
-            } else {
-                tried.join("; ")
-            }
-        ),
-    };
-    out.mitigation = best;
-    out
-}
-
-/// Re-plan with candidate `c` and run the drill on it: the mitigation when
-/// the drill passes.
-fn try_mitigation(book: &PriceBook, p: &Plan, kind: DrillKind, c: &Candidate) -> Option<Mitigation> {
-    let p2 = plan(&c.scenario, book).ok()?;
-    run(&c.scenario, &p2, kind).0.pass.then(|| Mitigation {
-        action: c.action.clone(),
-        change: c.change.clone(),
-        monthly_usd: p2.total_monthly_usd,
-        extra_monthly_usd: p2.total_monthly_usd - p.total_monthly_usd,
-        needs: c.needs,
-    })
 }
 
 /// Copy into `all` every field in which `changed` differs from `base`, for
@@ -652,6 +614,9 @@ pub fn verdict(s: &Scenario, outcomes: &[DrillOutcome]) -> slo::SloVerdict {
 mod tests {
     use super::*;
 
+    use crate::model::plan::{evaluate_drill, plan, Plan};
+    use crate::model::prices::PriceBook;
+
     fn planned(s: &Scenario) -> Plan {
         plan(s, &PriceBook::embedded()).unwrap()
     }
@@ -659,7 +624,7 @@ mod tests {
     /// The drill's run and the undisturbed one, step by step.
     fn runs(s: &Scenario, kind: DrillKind) -> (DrillOutcome, SimRun, SimRun) {
         let p = planned(s);
-        let (o, drilled) = run(s, &p, kind);
+        let (o, drilled) = run(s, &p.sized(), kind);
         (o, drilled, p.match_day.chosen(&p.fargate).clone())
     }
 
@@ -697,7 +662,7 @@ mod tests {
             step_at(&base, 700.0).tiers.db_writer
         );
         // The plan offers the replica, and it costs money.
-        let m = evaluate(&s, &PriceBook::embedded(), &planned(&s), DrillKind::CacheFailover);
+        let m = evaluate_drill(&s, &PriceBook::embedded(), &planned(&s), DrillKind::CacheFailover);
         assert!(m.pass || m.mitigation.is_some() || !m.mitigation_note.is_empty());
     }
 

@@ -10,6 +10,7 @@ pub mod cost;
 pub mod demand;
 pub mod drills;
 pub mod fargate;
+pub mod fault;
 pub mod inputs;
 pub mod limits;
 pub mod network;

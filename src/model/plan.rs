@@ -7,7 +7,7 @@ use super::cdn::{self, CdnSizing};
 use super::checks;
 use super::cost::ServiceCost;
 use super::demand::{self, Demand, Month};
-use super::drills::{self, DrillOutcome};
+use super::drills::{self, DrillOutcome, Mitigation};
 use super::fargate::{self, FargateSizing};
 use super::limits::LimitCheck;
 use super::network::{self, NetworkSizing};
@@ -15,6 +15,7 @@ use super::observability;
 use super::prices::{Price, PriceBook};
 use super::profile;
 use super::rds::{self, RdsSizing};
+use super::scenario::DrillKind;
 use super::scenario::{Environment, Scenario};
 use super::slo::{self, SloVerdict, CLOUDFRONT_ORIGIN_READ_TIMEOUT_S};
 use super::storage::{self, StorageSizing};
@@ -122,6 +123,16 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// What a drill needs of the plan.
+    pub fn sized(&self) -> drills::Sized<'_> {
+        drills::Sized {
+            fargate: &self.fargate,
+            rds: &self.rds,
+            cache: self.cache.as_ref(),
+            baseline: self.match_day.chosen(&self.fargate),
+        }
+    }
+
     pub fn slo_pass(&self) -> bool {
         self.slo.iter().all(|v| v.pass)
     }
@@ -299,11 +310,67 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     if !selected.is_empty() {
         p.drills = selected
             .into_iter()
-            .map(|k| drills::evaluate(s, original_book, &p, k))
+            .map(|k| evaluate_drill(s, original_book, &p, k))
             .collect();
         p.slo.push(drills::verdict(s, &p.drills));
     }
     Ok(p)
+}
+
+/// Run one drill on the plan `p` of `s`; when it fails, find the cheapest
+/// mitigation that makes it pass: each candidate (`drills::candidates`)
+/// re-planned with `book` (the one pricing engine) and re-drilled, then all
+/// of them together when none alone does.
+pub fn evaluate_drill(s: &Scenario, book: &PriceBook, p: &Plan, kind: DrillKind) -> DrillOutcome {
+    let (mut out, _) = drills::run(s, &p.sized(), kind);
+    if out.pass {
+        return out;
+    }
+    let mut cands = drills::candidates(s, &p.sized());
+    let mut tried: Vec<String> = Vec::new();
+    let mut best: Option<Mitigation> = None;
+    let mut consider = |c: &drills::Candidate, best: &mut Option<Mitigation>| {
+        tried.push(c.action.clone());
+        let Ok(p2) = plan(&c.scenario, book) else {
+            return;
+        };
+        if !drills::run(&c.scenario, &p2.sized(), kind).0.pass {
+            return;
+        }
+        if best.as_ref().is_none_or(|b| p2.total_monthly_usd < b.monthly_usd) {
+            *best = Some(Mitigation {
+                action: c.action.clone(),
+                change: c.change.clone(),
+                monthly_usd: p2.total_monthly_usd,
+                extra_monthly_usd: p2.total_monthly_usd - p.total_monthly_usd,
+                needs: c.needs,
+            });
+        }
+    };
+    for c in &cands {
+        consider(c, &mut best);
+    }
+    if best.is_none() && cands.len() > 1 {
+        let all = drills::together(s, &cands);
+        consider(&all, &mut best);
+        cands.push(all);
+    }
+    out.mitigation_note = match &best {
+        Some(m) => format!(
+            "cheapest that passes: {} (+${:.2} a month)",
+            m.action, m.extra_monthly_usd
+        ),
+        None => format!(
+            "nothing the planner knows makes it pass; tried: {}",
+            if tried.is_empty() {
+                "none applies".to_string()
+            } else {
+                tried.join("; ")
+            }
+        ),
+    };
+    out.mitigation = best;
+    out
 }
 
 fn warn(out: &mut Vec<Warning>, code: &str, message: String) {

@@ -14,9 +14,9 @@
 //! Downstream tiers see what the API tier *carried*, not what was offered:
 //! a saturated API passes on only the requests it serves.
 
-use super::autoscale::Fault;
 use super::cache::{self, CacheLoad, CacheSizing};
 use super::demand::Demand;
+use super::fault::Fault;
 use super::limits::Quotas;
 use super::queueing::fluid_step;
 use super::rds::{RdsSizing, DB_COEFFICIENT_CPU};

@@ -569,7 +569,7 @@ fn drills_match_a_simulation() {
     s.data.db_queries_per_uncached_request = 0.0;
     s.app.target_utilization = 0.75;
     let p = plan(&s, &book).unwrap();
-    let (o, run) = drills::run(&s, &p, DrillKind::AzLoss);
+    let (o, run) = drills::run(&s, &p.sized(), DrillKind::AzLoss);
     let window: Vec<_> = run.steps.iter().filter(|st| (-60.0..300.0).contains(&st.t_s)).collect();
     let f = &p.fargate;
     let mu = f.task_capacity_rps / f.task_vcpu * f.task_vcpu.min(1.0);
@@ -607,7 +607,7 @@ fn drills_match_a_simulation() {
     s.peak_concurrent_fans = 20_000;
     s.delivery.cdn_live_ttl_s = 0.0;
     let p = plan(&s, &book).unwrap();
-    let (_, run) = drills::run(&s, &p, DrillKind::CacheFailover);
+    let (_, run) = drills::run(&s, &p.sized(), DrillKind::CacheFailover);
     let window: Vec<_> = run.steps.iter().filter(|st| (-60.0..900.0).contains(&st.t_s)).collect();
     let cap = p.rds.capacity_qps / kickoff::model::rds::DB_COEFFICIENT_CPU;
     let vcpu = p.rds.vcpu.round().max(1.0) as u32;

@@ -286,7 +286,7 @@ proptest! {
         let p = plan(&s, &PriceBook::embedded()).unwrap();
         let base = p.match_day.chosen(&p.fargate);
         prop_assume!(base.peak_error_share <= s.slo.max_error_share && base.first_saturation.is_none());
-        let (o, drilled) = drills::run(&s, &p, kind);
+        let (o, drilled) = drills::run(&s, &p.sized(), kind);
         let (fb, fd) = (slo::freshness_by_step(&s, base), slo::freshness_by_step(&s, &drilled));
         for (i, (d, b)) in drilled.steps.iter().zip(&base.steps).enumerate() {
             prop_assert!(d.error_share >= b.error_share - 1e-6, "{} at {}: {} < {}", o.name, d.t_s, d.error_share, b.error_share);
@@ -302,7 +302,7 @@ proptest! {
     fn a_reported_mitigation_makes_its_drill_pass((s, kind) in drill_case()) {
         use kickoff::model::{drills, inputs};
         let p = plan(&s, &PriceBook::embedded()).unwrap();
-        let o = drills::evaluate(&s, &PriceBook::embedded(), &p, kind);
+        let o = kickoff::model::plan::evaluate_drill(&s, &PriceBook::embedded(), &p, kind);
         prop_assert!(o.pass || o.mitigation.is_some() || o.mitigation_note.starts_with("nothing"));
         if let Some(m) = &o.mitigation {
             let mut s2 = s.clone();
@@ -312,7 +312,7 @@ proptest! {
                 s2 = inputs::apply(&s2, input, value).unwrap();
             }
             let p2 = plan(&s2, &PriceBook::embedded()).unwrap();
-            prop_assert!(drills::run(&s2, &p2, kind).0.pass, "{:?}", m);
+            prop_assert!(drills::run(&s2, &p2.sized(), kind).0.pass, "{:?}", m);
             prop_assert!((p2.total_monthly_usd - m.monthly_usd).abs() < 1e-6);
         }
     }
