@@ -6,9 +6,10 @@
 //! the undisturbed one (the plan's chosen run).
 //!
 //! Every duration is a field of `drills` in the scenario (sources in
-//! `docs/drills.md`). For a failing drill, [`evaluate`] tries each
-//! mitigation the planner knows, re-plans with it (the one pricing engine)
-//! and reports the cheapest that makes the drill pass.
+//! `docs/drills.md`). For a failing drill, `plan::evaluate_drill` tries
+//! each mitigation [`candidates`] lists, re-plans with it (the one pricing
+//! engine) and reports the cheapest that makes the drill pass; this module
+//! does not import `plan` (the model's modules form no cycle).
 
 use super::autoscale::{self, SimRun};
 use super::cache::CacheSizing;
