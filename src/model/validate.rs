@@ -261,6 +261,15 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
         );
     }
 
+    // A drill starts inside the simulated match day.
+    let (start, end) = super::profile::window_s(&s.match_day);
+    e.rule(
+        "drills.at_s",
+        (start..end).contains(&s.drills.at_s),
+        s.drills.at_s,
+        format!("must fall inside the simulated match day, {start:.0} to {end:.0} s from kickoff"),
+    );
+
     let limits = LimitCatalog::shared();
     for (id, v) in &s.limit_overrides {
         let field = format!("limit_overrides.{id}");
