@@ -9,6 +9,7 @@ pub mod cost;
 pub mod demand;
 pub mod fargate;
 pub mod inputs;
+pub mod levers;
 pub mod limits;
 pub mod network;
 pub mod observability;

@@ -133,8 +133,10 @@ pub fn verdicts(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, run: &SimRun, 
         pass: problems.is_empty(),
         target: "100 % min healthy, 200 % max, ≥ 2 tasks, pools fit during the overlap".into(),
         measured: format!(
-            "{deploy_tasks} tasks × {} pool = {deploy_conns} of {} connections; min {} tasks",
-            s.app.db_pool_per_task, rds.max_connections, f.min_tasks
+            "{deploy_tasks} tasks × {} pool = {deploy_conns} of {} connections; min {}",
+            s.app.db_pool_per_task,
+            rds.max_connections,
+            crate::fmt::count(f.min_tasks.into(), "task", "tasks")
         ),
         detail: if problems.is_empty() {
             format!("circuit breaker with rollback; {dereg} s draining; deploy overlap fits")
