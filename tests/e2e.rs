@@ -877,6 +877,14 @@ async fn phone_and_print(c: &Client, base: &str) -> R {
         return Err("a failing verdict shows no reason as text".into());
     }
     let delta = text_of(c, "delta").await?;
+    // Screenshots to look at (target/screenshots/, not committed).
+    for (name, w, h) in [("final-phone-390x844.png", 390, 844), ("final-desktop-1366x900.png", 1366, 900)] {
+        c.set_window_size(w, h).await.map_err(|e| e.to_string())?;
+        js(c, "window.scrollTo(0, 0); return true").await?;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = c.screenshot().await.map_err(|e| e.to_string())?;
+        std::fs::write(root().join("target").join("screenshots").join(name), png).map_err(|e| e.to_string())?;
+    }
     println!("phone 360 px: no overflow; bar {bar:?}; one tap puts the plan at {shown} px; reason {reason}; {delta:?}");
     Ok(())
 }
