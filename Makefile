@@ -13,6 +13,9 @@ CHECKOV_VERSION := 3.3.30
 MOTO_VERSION := 5.2.5
 AWSCLI_VERSION := 1.46.2
 PYTEST_VERSION := 9.2.0
+# AWS's Developer Toolkit for ElastiCache: signs the IAM token of a break-glass
+# Valkey session (docs/break-glass.md), run by the runbook test as printed.
+ELASTICACHE_TOOLKIT_VERSION := 1.1.0
 RUNBOOK_VENV := $(CURDIR)/target/runbook-venv
 PUBLIC_URL ?= /planner/
 ENVIRONMENTS := prod staging
@@ -24,7 +27,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help test tools tools-rust tools-web tools-browser tools-lint node-tools \
         lint test-native bench tfvars check-tfvars tf-validate tf-test tf-check tf-evidence checkov lint-workflows docs-check \
-        tools-runbooks runbooks-check canary-zip test-deploy test-cf-functions \
+        tools-runbooks runbooks-lint runbooks-check canary-zip test-deploy test-cf-functions \
         dist serve test-browser bundle-size perf-browser perf-load
 
 help:
@@ -55,14 +58,17 @@ tools-browser:
 tools-lint: node-tools
 	@[ "$$(checkov --version 2>/dev/null)" = "$(CHECKOV_VERSION)" ] || pip install --quiet "checkov==$(CHECKOV_VERSION)"
 
-# moto (server mode) and the AWS CLI v1 for `runbooks-check`, pinned, in a
-# virtualenv so they never clash with checkov's botocore.
+# moto (server mode), the AWS CLI v1 and the ElastiCache toolkit for
+# `runbooks-check`, pinned, in a virtualenv so they never clash with
+# checkov's botocore.
 tools-runbooks:
 	@[ -x $(RUNBOOK_VENV)/bin/python ] || python3 -m venv $(RUNBOOK_VENV)
 	@v() { $(RUNBOOK_VENV)/bin/python -c "import importlib.metadata as m; print(m.version('$$1'))" 2>/dev/null; }; \
-	  [ "$$(v moto)" = $(MOTO_VERSION) ] && [ "$$(v awscli)" = $(AWSCLI_VERSION) ] && [ "$$(v pytest)" = $(PYTEST_VERSION) ] || \
+	  [ "$$(v moto)" = $(MOTO_VERSION) ] && [ "$$(v awscli)" = $(AWSCLI_VERSION) ] && [ "$$(v pytest)" = $(PYTEST_VERSION) ] \
+	    && [ "$$(v developer-toolkit-elasticache)" = $(ELASTICACHE_TOOLKIT_VERSION) ] || \
 	  $(RUNBOOK_VENV)/bin/pip install --quiet --disable-pip-version-check \
-	    "moto[server]==$(MOTO_VERSION)" "awscli==$(AWSCLI_VERSION)" "pytest==$(PYTEST_VERSION)"
+	    "moto[server]==$(MOTO_VERSION)" "awscli==$(AWSCLI_VERSION)" "pytest==$(PYTEST_VERSION)" \
+	    "developer-toolkit-elasticache==$(ELASTICACHE_TOOLKIT_VERSION)"
 
 node-tools: node_modules/.package-lock.json
 
@@ -153,13 +159,21 @@ docs-check:
 ## Runbooks ------------------------------------------------------------------
 
 # Every shell command in docs/runbooks/, troubleshooting, data management,
-# incident response and the match-day checklist, run against a local moto
-# seeded from prod's plan (with one read replica, so replica commands run).
+# break glass, incident response and the match-day checklist, run against a
+# local moto seeded from prod's plan (its tfvars, team settings and fixture
+# images, as `.ci/terraform.sh plan-json` always passes them; one read
+# replica added, so replica commands run).
 runbooks-check: tools-runbooks
-	bash .ci/terraform.sh plan-json prod target/runbooks/plan-prod.json -var=db_read_replica_count=1 \
-	  $$([ -f terraform/environments/prod.team.tfvars ] && echo -var-file=environments/prod.team.tfvars)
+	bash .ci/terraform.sh plan-json prod target/runbooks/plan-prod.json -var=db_read_replica_count=1
 	RUNBOOK_PLAN=target/runbooks/plan-prod.json RUNBOOK_AWS=$(RUNBOOK_VENV)/bin/aws RUNBOOK_MOTO=$(RUNBOOK_VENV)/bin/moto_server \
 	  $(RUNBOOK_VENV)/bin/pytest -q -p no:cacheprovider tests/runbooks
+
+# The runbook tests that need no plan: every doc command is in a ```sh block
+# with no placeholder, every runbook has its six parts, the freshness canary
+# measures what it claims and its zip is fresh. What GitHub's ci.yml runs:
+# runbooks-check's plan needs the offline provider stand-in, as tf-check does.
+runbooks-lint: tools-runbooks
+	$(RUNBOOK_VENV)/bin/pytest -q -p no:cacheprovider tests/runbooks -k "not against_the_mock"
 
 # The freshness canary's zip (committed; runbooks-check fails when it is stale).
 canary-zip:

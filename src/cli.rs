@@ -1,5 +1,6 @@
-//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`),
-//! 2 bad input (message names the field). A panic (101) is a bug.
+//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`) or
+//! a plan `terraform/` would reject (`tfvars`), 2 bad input (message names
+//! the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kickoff::export::{bom, inputs_table, report, scenario_file, tfvars};
@@ -131,7 +132,15 @@ fn execute(cli: Cli) -> Result<String, Failure> {
         }
         Command::Tfvars { scenario, output } => {
             let s = load_scenario(scenario.as_deref())?;
-            let text = tfvars::render(&s, &plan_of(&s)?);
+            let plan = plan_of(&s)?;
+            let blockers = tfvars::blockers(&s);
+            if !blockers.is_empty() {
+                return Err(Failure(
+                    format!("nothing written: terraform/ would reject\n  {}", blockers.join("\n  ")),
+                    1,
+                ));
+            }
+            let text = tfvars::render(&s, &plan);
             match output {
                 None => Ok(text),
                 Some(path) => {

@@ -10,10 +10,13 @@
 #         so no internet egress is needed.
 #   net   its own security group: no ingress; egress only to MySQL, Valkey and
 #         HTTPS (ECR, SSM messages, logs); the DB and cache groups admit it.
-#   SQL   as the read-only MySQL user kickoff_diag (SELECT, PROCESS, SHOW VIEW)
-#         with IAM database authentication: the token is generated from the
-#         human's own break-glass session, no password exists.
-#   Valkey with the cache AUTH token, which the break-glass role may read.
+#   SQL   as the read-only MySQL user kickoff_diag (SELECT, PROCESS, SHOW VIEW;
+#         sql/users.sql) with IAM database authentication: the token is
+#         generated from the human's own break-glass session, no password
+#         exists.
+#   Valkey as the read-only ElastiCache user <name>-diag with IAM
+#         authentication (cache.tf has no AUTH token): the token is signed
+#         with the same break-glass session.
 #   audit ECS Exec session output goes to the KMS-encrypted log group
 #         /ecs/<env>/exec (cluster setting in ecs.tf); CloudTrail records
 #         AssumeRole, RunTask and ExecuteCommand with the human's identity.
@@ -32,7 +35,24 @@ locals {
     mysql  = "${local.break_glass_registry}/docker/library/mysql:8.4"
     valkey = "${local.break_glass_registry}/docker/library/valkey:8.0"
   }
-  break_glass_db_user = "kickoff_diag"
+  break_glass_db_user = local.db_users.diag
+}
+
+# The Valkey user the break-glass session authenticates as (IAM, like the
+# API's user in cache.tf: name = ID). Read-only: the read commands (GET,
+# SCAN, TYPE, STRLEN, MEMORY USAGE, ... : what `valkey-cli --bigkeys` and
+# `--memkeys` use) and INFO, which is in @dangerous and so is named on its
+# own; not KEYS (in @read, but it blocks a live node while it walks every
+# key). No write, admin or flush command.
+resource "aws_elasticache_user" "diag" {
+  user_id       = "${local.name}-diag"
+  user_name     = "${local.name}-diag"
+  engine        = var.cache_engine
+  access_string = "on ~* -@all +@read +info -keys"
+
+  authentication_mode {
+    type = "iam"
+  }
 }
 
 resource "aws_ecr_pull_through_cache_rule" "ecr_public" {
@@ -165,7 +185,7 @@ resource "aws_iam_role" "break_glass_task" {
 }
 
 # What the ECS Exec agent in the task needs, and nothing else: the task itself
-# reads no data (the human brings the DB token and the cache AUTH token).
+# reads no data (the human brings the MySQL and Valkey IAM tokens).
 data "aws_iam_policy_document" "break_glass_task" {
   statement {
     sid       = "EcsExecChannels"
@@ -329,28 +349,26 @@ data "aws_iam_policy_document" "break_glass" {
     resources = ["*"]
   }
 
+  # kickoff_diag on any instance of this account and region, not only the
+  # ones Terraform knows: a point-in-time restore creates an instance with a
+  # new resource ID that must be checked before it replaces the writer
+  # (docs/data-management.md, step 3), and Terraform learns that ID only after
+  # the swap. Bounded all the same: the user is read-only and exists only
+  # where users.sql ran, the session needs MFA, and the diagnostic task can
+  # reach only this environment's database (its security group, this VPC).
+  # The task roles (iam.tf) name exact resource IDs.
   statement {
     sid       = "ReadOnlyDatabaseUser"
     actions   = ["rds-db:connect"]
-    resources = [for db in concat([aws_db_instance.main], aws_db_instance.replica) : "arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${db.resource_id}/${local.break_glass_db_user}"]
+    resources = ["arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:*/${local.break_glass_db_user}"]
   }
 
+  # ElastiCache IAM authentication: the replication group and the read-only
+  # user (ElastiCache user guide, Authenticating with IAM, Setup).
   statement {
-    sid       = "ReadCacheAuthToken"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.cache_auth.arn]
-  }
-
-  statement {
-    sid       = "DecryptCacheAuthToken"
-    actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.main.arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["secretsmanager.${local.region}.amazonaws.com"]
-    }
+    sid       = "ReadOnlyCacheUser"
+    actions   = ["elasticache:Connect"]
+    resources = [aws_elasticache_replication_group.main.arn, aws_elasticache_user.diag.arn]
   }
 
   statement {

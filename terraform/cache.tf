@@ -66,7 +66,8 @@ resource "aws_elasticache_user" "api" {
 resource "aws_elasticache_user_group" "main" {
   user_group_id = local.name
   engine        = var.cache_engine
-  user_ids      = [aws_elasticache_user.default.user_id, aws_elasticache_user.api.user_id]
+  # diag: the read-only break-glass user (break_glass.tf).
+  user_ids = [aws_elasticache_user.default.user_id, aws_elasticache_user.api.user_id, aws_elasticache_user.diag.user_id]
 }
 
 resource "aws_cloudwatch_log_group" "cache" {

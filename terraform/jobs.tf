@@ -150,9 +150,6 @@ moved {
 locals {
   job_metric_namespace  = "Kickoff/Jobs"
   backup_success_metric = "BackupSucceeded"
-  job_runbook_url = {
-    for r in ["job-failed", "backup-age"] : r => "${local.runbook_base_url}/${r}.md"
-  }
 }
 
 # Scheduler's dead-letter queue and the target of the stopped-task rule. The
@@ -219,7 +216,7 @@ resource "aws_cloudwatch_event_target" "job_failed" {
 
 resource "aws_cloudwatch_metric_alarm" "job_failed" {
   alarm_name          = "${local.name}-job-failed"
-  alarm_description   = "A backup or archive run failed: Scheduler could not start it after its retries, or its task stopped with a non-zero exit code or never started. Details are the messages in ${aws_sqs_queue.job_failures.name}. Runbook: ${local.job_runbook_url["job-failed"]}"
+  alarm_description   = "A backup or archive run failed: Scheduler could not start it after its retries, or its task stopped with a non-zero exit code or never started. Details are the messages in ${aws_sqs_queue.job_failures.name}. Runbook: ${local.runbook_url["job-failed"]}"
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = aws_sqs_queue.job_failures.name }
@@ -229,8 +226,8 @@ resource "aws_cloudwatch_metric_alarm" "job_failed" {
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = 1
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alarms.arn]
-  ok_actions          = [aws_sns_topic.alarms.arn]
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
 }
 
 # Newest backup older than the RPO: the backup job publishes one datapoint
@@ -240,7 +237,7 @@ resource "aws_cloudwatch_metric_alarm" "job_failed" {
 # within PutMetricAlarm's 7 days (validation on backup_schedule_expression).
 resource "aws_cloudwatch_metric_alarm" "backup_age" {
   alarm_name          = "${local.name}-backup-age"
-  alarm_description   = "No logical backup has succeeded for ${local.backup_alarm_hours} hours (backup interval ${local.backup_interval_hours} h + 1 h): the newest dump in the backups bucket is older than the RPO. Runbook: ${local.job_runbook_url["backup-age"]}"
+  alarm_description   = "No logical backup has succeeded for ${local.backup_alarm_hours} hours (backup interval ${local.backup_interval_hours} h + 1 h): the newest dump in the backups bucket is older than the RPO. Runbook: ${local.runbook_url["backup-age"]}"
   namespace           = local.job_metric_namespace
   metric_name         = local.backup_success_metric
   dimensions          = { Environment = var.environment }
@@ -251,8 +248,8 @@ resource "aws_cloudwatch_metric_alarm" "backup_age" {
   comparison_operator = "LessThanThreshold"
   threshold           = 1
   treat_missing_data  = "breaching"
-  alarm_actions       = [aws_sns_topic.alarms.arn]
-  ok_actions          = [aws_sns_topic.alarms.arn]
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
 }
 
 # --- db-admin: create the MySQL users (administrators only) -------------------

@@ -59,11 +59,13 @@ locals {
   db_master_username  = "kickoff_admin"
   db_master_secret_id = "${local.name}/db/master"
 
-  # MySQL users the tasks connect as (IAM authentication; sql/users.sql).
+  # MySQL users the tasks, and break-glass sessions, connect as (IAM
+  # authentication; sql/users.sql).
   db_users = {
     api     = "kickoff_api"
     backup  = "kickoff_backup"
     archive = "kickoff_archive"
+    diag    = "kickoff_diag" # break glass, read-only (break_glass.tf)
   }
 
   # Shared by the writer and every replica. 7 days is the free Performance

@@ -435,7 +435,8 @@ variable "archive_ia_after_days" {
 # S3 lifecycle transition rules (S3 user guide, Transitioning objects using
 # Amazon S3 Lifecycle, Constraints and considerations for transitions; API
 # reference, Transition): objects must stay 30 days in STANDARD before
-# STANDARD_IA, and 30 days in STANDARD_IA before a Glacier class; after
+# STANDARD_IA, and 30 days in STANDARD_IA before a Glacier class (Glacier
+# classes themselves have no minimum age); after
 # GLACIER_IR (90-day minimum storage) PutBucketLifecycleConfiguration rejects
 # a DEEP_ARCHIVE transition less than 90 days later ("'Days' in the
 # Transition action for StorageClass 'DEEP_ARCHIVE' ... must be 90 days more
@@ -445,8 +446,10 @@ variable "archive_glacier_ir_after_days" {
   type        = number
 
   validation {
-    condition     = var.archive_glacier_ir_after_days == 0 || var.archive_glacier_ir_after_days >= 30
-    error_message = "archive_glacier_ir_after_days must be 0 or >= 30."
+    # S3 sets no minimum age for a Glacier-class transition (S3 user guide,
+    # lifecycle transition considerations): any whole number of days works.
+    condition     = var.archive_glacier_ir_after_days >= 0 && floor(var.archive_glacier_ir_after_days) == var.archive_glacier_ir_after_days
+    error_message = "archive_glacier_ir_after_days must be a whole number of days, 0 = never."
   }
 
   validation {
@@ -460,8 +463,9 @@ variable "archive_deep_archive_after_days" {
   type        = number
 
   validation {
-    condition     = var.archive_deep_archive_after_days == 0 || var.archive_deep_archive_after_days >= 90
-    error_message = "archive_deep_archive_after_days must be 0 or >= 90."
+    # No minimum age for DEEP_ARCHIVE either; only the gaps below apply.
+    condition     = var.archive_deep_archive_after_days >= 0 && floor(var.archive_deep_archive_after_days) == var.archive_deep_archive_after_days
+    error_message = "archive_deep_archive_after_days must be a whole number of days, 0 = never."
   }
 
   validation {
@@ -513,8 +517,9 @@ variable "backup_glacier_after_days" {
   type        = number
 
   validation {
-    condition     = var.backup_glacier_after_days == 0 || var.backup_glacier_after_days >= 30
-    error_message = "backup_glacier_after_days must be 0 or >= 30."
+    # No minimum age for GLACIER_IR (S3 user guide, as above).
+    condition     = var.backup_glacier_after_days >= 0 && floor(var.backup_glacier_after_days) == var.backup_glacier_after_days
+    error_message = "backup_glacier_after_days must be a whole number of days, 0 = never."
   }
 
   validation {
@@ -704,9 +709,16 @@ variable "archive_schedule_expression" {
 }
 
 variable "alarm_email" {
-  description = "E-mail subscribed to the alarm SNS topic (confirm the subscription by mail). Set in environments/<env>.team.tfvars; empty = no subscription."
+  description = "E-mail subscribed to the alarm SNS topic (confirm the subscription by mail). Set in environments/<env>.team.tfvars; empty = no subscription (refused for prod by a precondition in monitoring.tf)."
   type        = string
   default     = ""
+
+  # SNS rejects a malformed email endpoint only at apply (Subscribe,
+  # InvalidParameter); catch it at plan. One @, no spaces, a dot in the domain.
+  validation {
+    condition     = var.alarm_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be an e-mail address (name@domain.tld) or empty."
+  }
 }
 
 variable "access_log_retention_days" {

@@ -15,7 +15,8 @@ use crate::model::catalog::{cache_node, db_class, is_valid_fargate_pair};
 use crate::model::cost::{LineItem, HOURS_PER_MONTH};
 use crate::model::demand::{Demand, GB};
 use crate::model::fargate::{self, FREE_EPHEMERAL_GB};
-use crate::model::scenario::{Arch, CacheEngine, CdnPricing, Egress, Scenario};
+use crate::model::limits::LimitCatalog;
+use crate::model::scenario::{Arch, CacheEngine, CdnPricing, Egress, MysqlVersion, Scenario};
 use crate::model::storage::{self, Class};
 use crate::model::{cache, cdn, network, observability, rds, Plan};
 use serde::{Deserialize, Serialize};
@@ -111,7 +112,14 @@ pub struct Rds {
     /// RDS Proxy in front of the writer.
     #[serde(default)]
     pub proxy: bool,
+    /// MySQL major version; 8.0 adds RDS Extended Support.
+    #[serde(default = "mysql_8_4")]
+    pub engine_version: MysqlVersion,
     pub hours: Option<f64>,
+}
+
+fn mysql_8_4() -> MysqlVersion {
+    MysqlVersion::V8_4
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,6 +140,8 @@ pub struct CloudFront {
     pub pricing: CdnPricing,
     pub data_out_gb: f64,
     pub https_requests: f64,
+    /// Requests Origin Shield charges for: those from regional edge caches
+    /// outside its Region, and dynamic (PUT, POST, PATCH, DELETE) ones.
     #[serde(default)]
     pub origin_shield_requests: f64,
 }
@@ -145,7 +155,12 @@ fn pay_as_you_go() -> CdnPricing {
 pub struct S3 {
     #[serde(default = "standard")]
     pub storage_class: Class,
+    /// GB-months stored.
     pub gb: f64,
+    /// Objects stored (average): raises small objects to the class's
+    /// minimum billable size, adds the archive classes' per-object overhead.
+    #[serde(default)]
+    pub objects: f64,
     #[serde(default)]
     pub put_requests: f64,
     #[serde(default)]
@@ -153,6 +168,12 @@ pub struct S3 {
     /// Lifecycle transitions into this class a month.
     #[serde(default)]
     pub transitions: f64,
+    /// GB read back (retrieval; a Standard restore from the archive classes).
+    #[serde(default)]
+    pub retrieval_gb: f64,
+    /// Standard restore requests (Glacier Flexible Retrieval only).
+    #[serde(default)]
+    pub restore_requests: f64,
 }
 
 fn standard() -> Class {
@@ -355,6 +376,7 @@ pub fn price(bill: &Bill, book: &crate::model::PriceBook) -> Result<Priced, Impo
             extra_iops: r.extra_iops,
             backup_gb_above_storage: r.extra_backup_gb,
             proxy: r.proxy,
+            engine: r.engine_version,
             hours,
             month_hours: month,
         };
@@ -371,52 +393,110 @@ pub fn price(bill: &Bill, book: &crate::model::PriceBook) -> Result<Priced, Impo
         }
         items.extend(cache::items(book, e.engine, &e.node_type, e.nodes, hours));
     }
+    // CloudFront's free allowance and data-out tiers count the account's
+    // month: pay-as-you-go entries are summed and priced once.
+    let mut cdn_month = [0.0; 3];
     for (i, cf) in bill.cloudfront.iter().enumerate() {
+        let usage = [cf.data_out_gb, cf.https_requests, cf.origin_shield_requests];
         c.each(
             |n| format!("cloudfront[{i}].{n}"),
             &[
-                ("data_out_gb", cf.data_out_gb),
-                ("https_requests", cf.https_requests),
-                ("origin_shield_requests", cf.origin_shield_requests),
+                ("data_out_gb", usage[0]),
+                ("https_requests", usage[1]),
+                ("origin_shield_requests", usage[2]),
             ],
         );
-        if !(cf.data_out_gb.is_finite() && cf.https_requests.is_finite()) {
-            continue;
+        if cf.pricing == CdnPricing::PayAsYouGo {
+            for (total, u) in cdn_month.iter_mut().zip(usage) {
+                *total += u;
+            }
+        } else {
+            items.extend(cdn::items(book, cf.pricing, 0.0, 0.0, None));
         }
-        let shield = (cf.origin_shield_requests > 0.0).then_some(cf.origin_shield_requests);
-        items.extend(cdn::items(book, cf.pricing, cf.data_out_gb, cf.https_requests, shield));
     }
+    if bill.cloudfront.iter().any(|cf| cf.pricing == CdnPricing::PayAsYouGo) && cdn_month.iter().all(|x| x.is_finite())
+    {
+        let [gb, requests, shield] = cdn_month;
+        let shield = (shield > 0.0).then_some(shield);
+        items.extend(cdn::items(book, CdnPricing::PayAsYouGo, gb, requests, shield));
+    }
+    // S3 Standard storage counts every bucket (and the archive classes'
+    // 8 KB per object) in one set of volume tiers.
+    let limits = LimitCatalog::shared();
+    let mut standard_gb: Option<f64> = None;
+    let mut s3_items = Vec::new();
     for (i, s) in bill.s3.iter().enumerate() {
         c.each(
             |n| format!("s3[{i}].{n}"),
             &[
                 ("gb", s.gb),
+                ("objects", s.objects),
                 ("put_requests", s.put_requests),
                 ("get_requests", s.get_requests),
                 ("transitions", s.transitions),
+                ("retrieval_gb", s.retrieval_gb),
+                ("restore_requests", s.restore_requests),
             ],
         );
-        items.push(s.storage_class.storage_item(book, s.gb, ""));
+        let class = s.storage_class;
+        let (class_gb, overhead) = class.billed_gb(limits, s.gb, s.objects);
+        if class == Class::Standard {
+            *standard_gb.get_or_insert(0.0) += class_gb;
+        } else {
+            s3_items.push(class.storage_item(book, class_gb, ""));
+        }
+        if overhead > 0.0 {
+            *standard_gb.get_or_insert(0.0) += overhead;
+        }
         if s.put_requests > 0.0 {
-            items.push(storage::put_item(book, s.put_requests, "PUT requests"));
+            s3_items.push(class.put_item(book, s.put_requests, "PUT requests"));
         }
         if s.get_requests > 0.0 {
-            items.push(storage::get_item(book, s.get_requests, "GET requests"));
+            s3_items.push(class.get_item(book, s.get_requests, "GET requests"));
         }
         if s.transitions > 0.0 {
-            items.extend(s.storage_class.transition_item(book, s.transitions, ""));
+            s3_items.extend(class.transition_item(book, s.transitions, ""));
+        }
+        if s.retrieval_gb > 0.0 {
+            match class.retrieval_item(book, s.retrieval_gb, "Retrieval") {
+                Some(item) => s3_items.push(item),
+                None => c.0.push(format!(
+                    "s3[{i}].retrieval_gb = {}: {} has no retrieval fee; use get_requests",
+                    s.retrieval_gb,
+                    class.name()
+                )),
+            }
+        }
+        if s.restore_requests > 0.0 {
+            match class.restore_requests_item(book, s.restore_requests) {
+                Some(item) => s3_items.push(item),
+                None => c.0.push(format!(
+                    "s3[{i}].restore_requests = {}: only glacier_flexible has a restore request price in the book",
+                    s.restore_requests
+                )),
+            }
         }
     }
+    if let Some(gb) = standard_gb.filter(|gb| gb.is_finite()) {
+        items.extend(storage::standard_storage_items(book, gb, ""));
+    }
+    items.extend(s3_items);
     for (i, n) in bill.nat_gateway.iter().enumerate() {
         let hours = c.hours(format!("nat_gateway[{i}].hours"), n.hours, month);
         c.non_negative(format!("nat_gateway[{i}].gb_processed"), n.gb_processed);
         items.push(network::nat_hours_item(book, n.count, hours));
         items.push(network::nat_data_item(book, n.gb_processed));
     }
+    // PrivateLink's data tiers count all the Region's interface endpoints.
+    let mut endpoint_gb = 0.0;
     for (i, v) in bill.vpc_endpoint.iter().enumerate() {
         let hours = c.hours(format!("vpc_endpoint[{i}].hours"), v.hours, month);
         c.non_negative(format!("vpc_endpoint[{i}].gb_processed"), v.gb_processed);
-        items.extend(network::endpoint_items(book, v.count, v.azs, hours, v.gb_processed));
+        items.push(network::endpoint_hours_item(book, v.count, v.azs, hours));
+        endpoint_gb += v.gb_processed;
+    }
+    if !bill.vpc_endpoint.is_empty() && endpoint_gb.is_finite() {
+        items.extend(network::endpoint_data_items(book, endpoint_gb));
     }
     for (i, p) in bill.public_ipv4.iter().enumerate() {
         let hours = c.hours(format!("public_ipv4[{i}].hours"), p.hours, month);
@@ -427,9 +507,15 @@ pub fn price(bill: &Bill, book: &crate::model::PriceBook) -> Result<Priced, Impo
         c.non_negative(format!("cross_az[{i}].gb"), x.gb);
         items.push(network::cross_az_item(book, x.gb));
     }
+    // Route 53 tiers count the account's zones and queries.
+    let (mut zones, mut queries) = (0u32, 0.0);
     for (i, r) in bill.route53.iter().enumerate() {
         c.non_negative(format!("route53[{i}].queries"), r.queries);
-        items.extend(observability::dns_items(book, r.hosted_zones, r.queries));
+        zones = zones.saturating_add(r.hosted_zones);
+        queries += r.queries;
+    }
+    if !bill.route53.is_empty() && queries.is_finite() {
+        items.extend(observability::dns_items(book, zones, queries));
     }
     for (i, w) in bill.cloudwatch.iter().enumerate() {
         c.non_negative(format!("cloudwatch[{i}].log_ingest_gb"), w.log_ingest_gb);
@@ -532,22 +618,38 @@ impl Bill {
                 hours: Some(hours),
             });
         }
+        let ids = |f: &dyn Fn(Class) -> Option<String>, class: Class| f(class).map_or(0.0, |id| quantity(&id));
         let s3 = Class::ALL
             .iter()
-            .map(|class| S3 {
-                storage_class: *class,
-                gb: quantity(&format!("s3.{}.gb_month", class_key(*class))),
-                put_requests: if *class == Class::Standard {
-                    quantity("s3.standard.put_1k")
+            .map(|&class| S3 {
+                storage_class: class,
+                gb: if class == Class::Standard {
+                    storage::STANDARD_STORAGE_TIERS
+                        .iter()
+                        .map(|t| quantity(t.price_id))
+                        .sum()
                 } else {
-                    0.0
+                    quantity(&class.storage_id())
                 },
-                get_requests: if *class == Class::Standard {
-                    quantity("s3.standard.get_1k")
-                } else {
-                    0.0
-                },
-                transitions: quantity(&format!("s3.{}.transition_1k", class_key(*class))),
+                objects: 0.0,
+                put_requests: quantity(&class.put_id()),
+                get_requests: quantity(&class.get_id()),
+                transitions: ids(&|c| c.transition_id(), class),
+                retrieval_gb: ids(&|c| c.retrieval_id().map(String::from), class),
+                restore_requests: ids(&|c| c.restore_request_id().map(String::from), class),
+            })
+            .filter(|e| {
+                e.storage_class == Class::Standard
+                    || [
+                        e.gb,
+                        e.put_requests,
+                        e.get_requests,
+                        e.transitions,
+                        e.retrieval_gb,
+                        e.restore_requests,
+                    ]
+                    .iter()
+                    .any(|x| *x > 0.0)
             })
             .collect();
         let rds = &p.rds;
@@ -576,6 +678,7 @@ impl Bill {
                 },
                 extra_backup_gb: quantity("rds.backup_gb_month"),
                 proxy: rds.needs_proxy,
+                engine_version: s.data.engine_version,
                 hours: Some(month),
             }],
             elasticache: p
@@ -592,11 +695,7 @@ impl Bill {
                 pricing: p.cdn.pricing,
                 data_out_gb: p.cdn.gb_per_month,
                 https_requests: p.cdn.requests_per_month,
-                origin_shield_requests: if p.cdn.origin_shield {
-                    p.cdn.shield_requests_per_month
-                } else {
-                    0.0
-                },
+                origin_shield_requests: p.cdn.shield_charged_requests_per_month,
             }],
             s3,
             nat_gateway: (net.nat_gateways > 0)
@@ -620,7 +719,7 @@ impl Bill {
             cross_az: vec![CrossAz { gb: net.cross_az_gb }],
             route53: vec![Route53 {
                 hosted_zones: 1,
-                queries: quantity("route53.query_million"),
+                queries: observability::QUERY_TIERS.iter().map(|t| quantity(t.price_id)).sum(),
             }],
             cloudwatch: vec![CloudWatch {
                 log_ingest_gb: quantity("cloudwatch.log_ingest_gb"),
@@ -634,16 +733,6 @@ impl Bill {
 
 fn public_ipv4_hours(ips: &[PublicIpv4]) -> f64 {
     ips.iter().map(|p| f64::from(p.count) * p.hours.unwrap_or(0.0)).sum()
-}
-
-/// The price-book key of a storage class (`standard_ia`).
-fn class_key(c: Class) -> &'static str {
-    match c {
-        Class::Standard => "standard",
-        Class::StandardIa => "standard_ia",
-        Class::GlacierIr => "glacier_ir",
-        Class::DeepArchive => "deep_archive",
-    }
 }
 
 /// Terminal text of a priced bill.
@@ -699,6 +788,90 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("fargate[0].tasks"));
         let e = from_json(r#"{"elasticache":[{"engine":"memcached","node_type":"cache.t4g.micro"}]}"#).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("elasticache[0].engine"));
+    }
+
+    fn total_of(items: &[LineItem], prefix: &str) -> f64 {
+        items
+            .iter()
+            .filter(|i| i.price_id.starts_with(prefix))
+            .map(|i| i.monthly_usd)
+            .sum()
+    }
+
+    #[test]
+    fn tiers_count_every_entry_of_the_account() {
+        // Two endpoint groups of 0.6 PB each: 1 PB at $0.01, the rest at $0.006.
+        let pb = 1024.0 * 1024.0;
+        let bill = from_json(&format!(
+            r#"{{"vpc_endpoint":[{{"count":1,"gb_processed":{}}},{{"count":1,"gb_processed":{}}}],
+                "route53":[{{"queries":6e8}},{{"hosted_zones":2,"queries":6e8}}],
+                "cloudfront":[{{"data_out_gb":6000,"https_requests":6e6}},{{"data_out_gb":6240,"https_requests":6e6}}]}}"#,
+            0.6 * pb,
+            0.6 * pb
+        ))
+        .unwrap();
+        let p = price(&bill, &PriceBook::embedded()).unwrap();
+        let data = total_of(&p.items, "vpc.endpoint_gb");
+        assert!((data - (pb * 0.01 + 0.2 * pb * 0.006)).abs() < 1e-6, "{data}");
+        // 1.2 billion queries: 1,000 M × $0.40 + 200 M × $0.20; 3 zones.
+        assert!((total_of(&p.items, "route53.query") - 440.0).abs() < 1e-9);
+        assert!((total_of(&p.items, "route53.zone") - 1.5).abs() < 1e-9);
+        // 12,240 GB: 1 TB free once, 10,240 GB at $0.085, 1,000 GB at $0.080;
+        // 12 M requests: 10 M free once.
+        assert!((total_of(&p.items, "cloudfront.gb") - (870.4 + 80.0)).abs() < 1e-9);
+        assert!((total_of(&p.items, "cloudfront.https") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn s3_prices_requests_retrieval_and_sizes_per_class() {
+        let bill = from_json(
+            r#"{"s3":[{"storage_class":"glacier_ir","gb":10,"objects":1000000,"get_requests":1000,"retrieval_gb":5},
+                      {"storage_class":"deep_archive","gb":100,"objects":1000000,"put_requests":1000},
+                      {"storage_class":"glacier_flexible","gb":1,"restore_requests":2000,"retrieval_gb":1}]}"#,
+        )
+        .unwrap();
+        let p = price(&bill, &PriceBook::embedded()).unwrap();
+        let usd = |id: &str| total_of(&p.items, id);
+        // 1 M objects of 10 KB billed as 128 KB each = 128 GB in Glacier IR.
+        assert!((usd("s3.glacier_ir.gb_month") - 128.0 * 0.004).abs() < 1e-9);
+        assert!((usd("s3.glacier_ir.get_1k") - 0.01).abs() < 1e-12);
+        assert!((usd("s3.glacier_ir.retrieval_gb") - 5.0 * 0.03).abs() < 1e-12);
+        // Deep Archive: 100 GB + 32 KB per object in the class, 8 KB per
+        // object at Standard (8 GB, in the Standard tiers); PUTs at its own price.
+        assert!((usd("s3.deep_archive.gb_month") - 132.0 * 0.00099).abs() < 1e-9);
+        assert!((usd("s3.standard.gb_month") - 8.0 * 0.023).abs() < 1e-9);
+        assert!((usd("s3.deep_archive.put_1k") - 0.05).abs() < 1e-12);
+        assert!((usd("s3.glacier_flexible.standard_1k") - 2.0 * 0.05).abs() < 1e-12);
+        assert!((usd("s3.glacier_flexible.standard_gb") - 0.01).abs() < 1e-12);
+        let e = price(
+            &from_json(r#"{"s3":[{"storage_class":"standard","gb":1,"retrieval_gb":1,"restore_requests":1}]}"#)
+                .unwrap(),
+            &PriceBook::embedded(),
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("s3[0].retrieval_gb") && e.message.contains("s3[0].restore_requests"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn mysql_8_0_bills_extended_support() {
+        let bill = |v: &str| {
+            from_json(&format!(
+                r#"{{"rds":[{{"instance_class":"db.r7g.large","multi_az":true,"read_replicas":1,"storage_gb":100,"engine_version":"{v}"}}]}}"#
+            ))
+            .unwrap()
+        };
+        let book = PriceBook::embedded();
+        let es = |v: &str| total_of(&price(&bill(v), &book).unwrap().items, "rds.extended_support");
+        assert_eq!(es("8.4"), 0.0);
+        // 2 vCPU × (writer + standby + replica) × 730 h × $0.10.
+        assert!((es("8.0") - 2.0 * 3.0 * 730.0 * 0.1).abs() < 1e-9);
+        assert!(
+            from_json(r#"{"rds":[{"instance_class":"db.r7g.large","storage_gb":1,"engine_version":"5.7"}]}"#).is_err()
+        );
     }
 
     #[test]

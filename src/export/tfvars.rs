@@ -9,8 +9,7 @@ use crate::model::catalog::CACHE_NODES;
 use crate::model::cdn::price_class_name;
 use crate::model::network::egress_name;
 use crate::model::profile::MATCH_MIN;
-use crate::model::rds::MYSQL_ENGINE_VERSION;
-use crate::model::scenario::{Arch, DeliveryMode, Environment, Scenario};
+use crate::model::scenario::{Arch, DeliveryMode, Environment, MysqlVersion, Scenario};
 use crate::model::validate::parse_hhmm;
 use crate::model::Plan;
 use serde::{Deserialize, Serialize};
@@ -156,7 +155,7 @@ impl Tfvars {
             alb_deregistration_delay_seconds: p.alb.deregistration_delay_s,
             alb_load_balancing_algorithm: p.alb.routing_algorithm.into(),
             alb_slow_start_seconds: p.alb.slow_start_s,
-            db_engine_version: MYSQL_ENGINE_VERSION.into(),
+            db_engine_version: s.data.engine_version.version().into(),
             db_instance_class: p.rds.instance_class.clone(),
             db_multi_az: p.rds.multi_az,
             db_allocated_storage_gb: p.rds.allocated_storage_gb,
@@ -259,6 +258,22 @@ fn body(vars: &Tfvars) -> String {
 }
 
 /// The whole tfvars file: header, embedded scenario, then the variables.
+/// Why `terraform/` would reject this scenario's variables, one line per
+/// reason naming the field; empty when it accepts them. `kickoff tfvars`
+/// writes nothing while there is one. MySQL 8.0 is planned and priced (with
+/// RDS Extended Support) but `db_engine_version` accepts only 8.4: the stack
+/// never enrols in paid Extended Support (`terraform/variables.tf`).
+pub fn blockers(s: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.data.engine_version != MysqlVersion::V8_4 {
+        out.push(format!(
+            "data.engine_version = {}: terraform/ runs MySQL 8.4 only (db_engine_version; it never enrols in paid RDS Extended Support): plan 8.0 to price staying on it, deploy 8.4",
+            s.data.engine_version.version()
+        ));
+    }
+    out
+}
+
 pub fn render(s: &Scenario, p: &Plan) -> String {
     let vars = Tfvars::from_plan(s, p);
     let body = body(&vars);

@@ -46,6 +46,10 @@ impl DbClass {
     pub fn price_id(&self) -> String {
         format!("rds.mysql.{}", self.name)
     }
+    /// The Multi-AZ (primary and one standby) instance price.
+    pub fn multi_az_price_id(&self) -> String {
+        format!("rds.mysql.multi_az.{}", self.name)
+    }
     pub fn is_burstable(&self) -> bool {
         self.cpu_baseline < 1.0
     }
@@ -227,6 +231,7 @@ mod tests {
         let book = PriceBook::embedded();
         for c in DB_CLASSES {
             assert!(book.contains(&c.price_id()), "{}", c.name);
+            assert!(book.contains(&c.multi_az_price_id()), "{}", c.name);
         }
         for n in CACHE_NODES {
             assert!(book.contains(&format!("elasticache.valkey.{}", n.name)), "{}", n.name);

@@ -23,9 +23,9 @@ use super::catalog::{CACHE_NODES, DB_CLASSES, FARGATE_VCPU};
 use super::fargate::MAX_TASKS_PER_SERVICE;
 use super::rds::MAX_READ_REPLICAS;
 use super::scenario::{
-    Arch, CacheEngine, CdnPricing, DeliveryMode, Egress, Environment, PriceClass, ReplicaPolicy, Scenario, MAX_FANS,
+    Arch, CacheEngine, CdnPricing, DeliveryMode, Egress, Environment, MysqlVersion, PriceClass, ReplicaPolicy,
+    Scenario, MAX_FANS,
 };
-use super::validate::LOG_RETENTION_DAYS;
 use crate::fmt::number;
 use std::borrow::Cow;
 use strum::{EnumMessage, VariantArray};
@@ -309,7 +309,8 @@ enum_values!(
     CacheEngine,
     PriceClass,
     CdnPricing,
-    Environment
+    Environment,
+    MysqlVersion
 );
 
 /// The options of enum `E`: its JSON names, labelled by its strum messages.
@@ -422,6 +423,14 @@ const BOOL: Kind = Kind::Bool;
 
 /// Every scenario input, grouped as the scenario JSON is; within a group,
 /// in the order the form shows them.
+/// CloudWatch Logs accepts only these retention periods, in days
+/// (PutRetentionPolicy, `retentionInDays`:
+/// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html>);
+/// `terraform/locals.tf`'s `cloudwatch_retention_days` is the same list plus 0 (never expire).
+pub const LOG_RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
 pub static INPUTS: &[Input] = &[
     // Audience
     row!(peak_concurrent_fans, "Peak concurrent fans", "fans", int(1, MAX_FANS),
@@ -525,6 +534,8 @@ pub static INPUTS: &[Input] = &[
         "Standby in a second AZ.").form(),
     row!(data.read_replicas, "Read replicas", "", Kind::Choice(options::<ReplicaPolicy>),
         "Auto adds replicas when reads outgrow the writer; pin a count under Overrides.").form().search(Search::Options),
+    row!(data.engine_version, "MySQL version", "", Kind::Choice(options::<MysqlVersion>),
+        "8.4 (LTS) or 8.0, which left RDS standard support on 2026-07-31: RDS Extended Support is billed per vCPU-hour on the writer, standby and replicas.").form(),
     // Storage
     row!(storage.assets_gb, "Assets", "GB", num(0.0, 1e7),
         "Crests, photos and bundles in S3 today.").form(),
@@ -546,13 +557,13 @@ pub static INPUTS: &[Input] = &[
         "Days RDS keeps automated backups (point-in-time recovery window)."),
     row!(storage.backup_compression_ratio, "Backup compression", "0–1", above(0.0, 1.0),
         "Compressed dump size as a share of the database size."),
-    row!(storage.backup_glacier_after_days, "Backups → Glacier IR", "days (0 never)", days(30),
+    row!(storage.backup_glacier_after_days, "Backups → Glacier IR", "days (0 never)", days(1),
         "Lifecycle transition of the backups."),
     row!(storage.archive_ia_after_days, "Archive → Standard-IA", "days (0 never)", days(30),
         "Lifecycle transition of the archive.").form(),
-    row!(storage.archive_glacier_ir_after_days, "Archive → Glacier IR", "days (0 never)", days(30),
+    row!(storage.archive_glacier_ir_after_days, "Archive → Glacier IR", "days (0 never)", days(1),
         "Lifecycle transition of the archive.").form(),
-    row!(storage.archive_deep_archive_after_days, "Archive → Deep Archive", "days (0 never)", days(90),
+    row!(storage.archive_deep_archive_after_days, "Archive → Deep Archive", "days (0 never)", days(1),
         "Lifecycle transition of the archive."),
     row!(storage.assets_ia_after_days, "Assets → Standard-IA", "days (0 never)", days(30),
         "Lifecycle transition of the assets."),
@@ -613,6 +624,8 @@ pub static INPUTS: &[Input] = &[
         "Billing hours in a month.").form(),
     row!(coefficients.cdn_origin_fetchers_without_shield, "Origin fetchers without Shield", "caches", num(1.0, 1000.0),
         "Regional edge caches that fetch a key from the origin when Origin Shield is off."),
+    row!(coefficients.cdn_shield_region_share, "Requests via Shield's own Region", "0–1", SHARE,
+        "Assumption: share of Origin Shield requests arriving through the us-east-1 regional edge cache, which Origin Shield does not charge for.").assumption(),
     row!(coefficients.db_queries_per_vcpu, "DB queries per vCPU", "queries/s", num(1.0, 1e7),
         "Assumption: MySQL throughput per vCPU.").form().assumption(),
     row!(coefficients.db_bytes_per_connection, "Bytes per DB connection", "bytes", num(1e5, 1e12),
@@ -989,6 +1002,31 @@ mod tests {
         assert_eq!(price_text(&with, "alb.hour"), "0.03");
         assert_eq!(apply_price(&with, "alb.hour", " ").unwrap(), s);
         assert!(apply_price(&s, "alb.hour", "cheap").is_err());
+    }
+
+    /// A lifecycle input's smallest day count is S3's minimum for its class
+    /// (`s3.lifecycle_min_transition_days`; 1 where S3 has none, 0 meaning
+    /// never), so the table and the limits catalogue cannot drift.
+    #[test]
+    fn lifecycle_minimums_are_the_catalogues() {
+        use crate::model::limits::LimitCatalog;
+        use crate::model::storage::Class;
+        let limits = LimitCatalog::shared();
+        for (path, class) in [
+            ("storage.assets_ia_after_days", Class::StandardIa),
+            ("storage.archive_ia_after_days", Class::StandardIa),
+            ("storage.archive_glacier_ir_after_days", Class::GlacierIr),
+            ("storage.archive_deep_archive_after_days", Class::DeepArchive),
+            ("storage.backup_glacier_after_days", Class::GlacierIr),
+        ] {
+            let Kind::Days { min } = by_path(path).unwrap().kind else {
+                panic!("{path} is not a lifecycle Days input")
+            };
+            let s3 = limits
+                .for_class("s3.lifecycle_min_transition_days", class.key())
+                .unwrap_or(1.0);
+            assert_eq!(f64::from(min), s3, "{path}");
+        }
     }
 
     #[test]

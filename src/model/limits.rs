@@ -110,6 +110,14 @@ impl LimitCatalog {
         catalog
     }
 
+    /// The embedded catalogue, parsed once per process: the model reads its
+    /// rules (S3 minimum durations, lifecycle constraints, support dates) on
+    /// every plan.
+    pub fn shared() -> &'static LimitCatalog {
+        static SHARED: std::sync::OnceLock<LimitCatalog> = std::sync::OnceLock::new();
+        SHARED.get_or_init(LimitCatalog::embedded)
+    }
+
     pub fn contains(&self, id: &str) -> bool {
         self.index.contains_key(id)
     }
@@ -300,8 +308,40 @@ mod tests {
         let c = LimitCatalog::embedded();
         let days = &c.entry("s3.min_storage_days").unwrap().per_class;
         let kb = &c.entry("s3.min_billable_object_kb").unwrap().per_class;
-        assert_eq!(days.keys().collect::<Vec<_>>(), kb.keys().collect::<Vec<_>>());
+        let overhead = &c.entry("s3.archive_overhead_kb").unwrap().per_class;
+        // Every class with a minimum duration has either a minimum size or a
+        // per-object overhead, never both.
+        let sized: BTreeSet<&String> = kb.keys().chain(overhead.keys()).collect();
+        assert_eq!(days.keys().collect::<BTreeSet<_>>(), sized);
+        assert!(kb.keys().all(|k| !overhead.contains_key(k)));
         assert_eq!(days["deep_archive"], 180.0);
         assert_eq!(kb["standard_ia"], 128.0);
+        // The storage-class table's "40 KB" for the archive classes is the
+        // two overheads together.
+        assert_eq!(
+            overhead["deep_archive"] + c.get("s3.archive_overhead_standard_kb"),
+            40.0
+        );
+        // A lifecycle gap after a class is its minimum storage duration.
+        for (class, gap) in &c.entry("s3.lifecycle_min_gap_after_transition_days").unwrap().per_class {
+            assert_eq!(days.get(class), Some(gap), "{class}");
+        }
+        for class in c.entry("s3.lifecycle_min_transition_days").unwrap().per_class.keys() {
+            assert!(days.contains_key(class), "{class}");
+        }
+    }
+
+    #[test]
+    fn mysql_8_0_support_dates_are_in_order() {
+        let c = LimitCatalog::embedded();
+        let end = c.get("db.mysql.8_0.end_of_standard_support");
+        let y3 = c.get("db.mysql.8_0.extended_support_year3_start");
+        let last = c.get("db.mysql.8_0.end_of_extended_support");
+        assert!(end < y3 && y3 < last, "{end} {y3} {last}");
+        // Standard support ends on 31 July; two years of the lower rate from
+        // 1 August, a third at the higher one, the last day three years on.
+        assert_eq!(end % 10_000.0, 731.0);
+        assert_eq!(y3, end + 2.0 * 10_000.0 + 70.0); // YYYY+2-08-01
+        assert_eq!(last, end + 3.0 * 10_000.0);
     }
 }

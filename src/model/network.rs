@@ -1,11 +1,36 @@
 //! Networking: how private tasks reach AWS APIs (NAT gateways, interface
 //! endpoints or public IPs), the ALB's public addresses, and traffic between AZs.
 
-use super::cost::{LineItem, Service, ServiceCost};
+use super::cost::{tiered_items, LineItem, Service, ServiceCost, Tier};
 use super::demand::Month;
 use super::prices::PriceBook;
 use super::scenario::{Egress, Scenario};
 use serde::Serialize;
+
+/// GB in a PB, as AWS's price list counts data (1 TB = 1,024 GB, as in the
+/// CloudFront and S3 ranges).
+const PB: f64 = 1024.0 * 1024.0;
+
+/// PrivateLink data processed: "pricing tiers apply on the total data
+/// processed by all Interface Endpoints in an AWS Region" (first 1 PB, next
+/// 4 PB, over 5 PB a month; aws.amazon.com/privatelink/pricing).
+pub const ENDPOINT_DATA_TIERS: [Tier; 3] = [
+    Tier {
+        up_to: PB,
+        price_id: "vpc.endpoint_gb",
+        label: "first 1 PB",
+    },
+    Tier {
+        up_to: 5.0 * PB,
+        price_id: "vpc.endpoint_gb.next_4pb",
+        label: "next 4 PB",
+    },
+    Tier {
+        up_to: f64::INFINITY,
+        price_id: "vpc.endpoint_gb.over_5pb",
+        label: "over 5 PB",
+    },
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NetworkSizing {
@@ -65,28 +90,31 @@ pub fn nat_data_item(book: &PriceBook, gb: f64) -> LineItem {
     )
 }
 
-/// `endpoints` interface endpoints in `azs` AZs running `hours`, and the `gb` they process.
-pub fn endpoint_items(book: &PriceBook, endpoints: u32, azs: u32, hours: f64, gb: f64) -> [LineItem; 2] {
-    [
-        LineItem::new(
-            book,
-            Service::Networking,
-            format!("{endpoints} interface endpoints × {azs} AZs"),
-            f64::from(endpoints) * f64::from(azs) * hours,
-            "endpoint-hours",
-            "vpc.endpoint_hour",
-            1.0,
-        ),
-        LineItem::new(
-            book,
-            Service::Networking,
-            "Interface endpoint data processed",
-            gb,
-            "GB",
-            "vpc.endpoint_gb",
-            1.0,
-        ),
-    ]
+/// `endpoints` interface endpoints in `azs` AZs running `hours`.
+pub fn endpoint_hours_item(book: &PriceBook, endpoints: u32, azs: u32, hours: f64) -> LineItem {
+    LineItem::new(
+        book,
+        Service::Networking,
+        format!("{endpoints} interface endpoints × {azs} AZs"),
+        f64::from(endpoints) * f64::from(azs) * hours,
+        "endpoint-hours",
+        "vpc.endpoint_hour",
+        1.0,
+    )
+}
+
+/// `gb` processed by all the Region's interface endpoints in a month,
+/// through [`ENDPOINT_DATA_TIERS`].
+pub fn endpoint_data_items(book: &PriceBook, gb: f64) -> Vec<LineItem> {
+    tiered_items(
+        book,
+        Service::Networking,
+        "Interface endpoint data processed",
+        gb,
+        "GB",
+        1.0,
+        &ENDPOINT_DATA_TIERS,
+    )
 }
 
 /// `gb` of traffic between AZs (billed in each direction).
@@ -135,13 +163,8 @@ pub fn plan(
         items.push(nat_data_item(book, processed_gb));
     }
     if endpoints > 0 {
-        items.extend(endpoint_items(
-            book,
-            endpoints,
-            s.platform.az_count,
-            hours,
-            processed_gb,
-        ));
+        items.push(endpoint_hours_item(book, endpoints, s.platform.az_count, hours));
+        items.extend(endpoint_data_items(book, processed_gb));
     }
     if s.platform.egress == Egress::PublicSubnets {
         items.push(public_ipv4_item(book, "Task public IPv4 addresses".into(), task_hours));
@@ -199,5 +222,20 @@ mod tests {
         assert!(endpoints < nat);
         let ips = 2.0 * 730.0 * 0.005;
         assert!((public - ips - 2_000.0 * 0.005).abs() < 1e-9);
+    }
+
+    #[test]
+    fn endpoint_data_above_a_petabyte_is_cheaper() {
+        let book = PriceBook::embedded();
+        let usd = |gb: f64| {
+            endpoint_data_items(&book, gb)
+                .iter()
+                .map(|i| i.monthly_usd)
+                .sum::<f64>()
+        };
+        // 2 PB: 1 PB at $0.01 + 1 PB at $0.006 per GB.
+        assert!((usd(2.0 * PB) - PB * (0.01 + 0.006)).abs() < 1e-6);
+        // 6 PB: + 4 PB at $0.006 − the 1 PB above + 1 PB at $0.004.
+        assert!((usd(6.0 * PB) - PB * (0.01 + 4.0 * 0.006 + 0.004)).abs() < 1e-6);
     }
 }

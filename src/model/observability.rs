@@ -1,6 +1,6 @@
 //! CloudWatch (logs, alarms, dashboards) and Route 53.
 
-use super::cost::{LineItem, Service, ServiceCost};
+use super::cost::{tiered_items, LineItem, Service, ServiceCost, Tier};
 use super::demand::Month;
 use super::prices::PriceBook;
 use super::scenario::Scenario;
@@ -66,28 +66,59 @@ pub fn dashboards_item(book: &PriceBook, dashboards: u32) -> LineItem {
     )
 }
 
-/// Route 53: `zones` hosted zones and `queries` standard queries a month.
-pub fn dns_items(book: &PriceBook, zones: u32, queries: f64) -> [LineItem; 2] {
-    [
-        LineItem::new(
-            book,
-            Service::Dns,
-            if zones == 1 { "Hosted zone" } else { "Hosted zones" },
-            f64::from(zones),
-            "zone-months",
-            "route53.zone_month",
-            1.0,
-        ),
-        LineItem::new(
-            book,
-            Service::Dns,
-            "Standard queries (alias queries to CloudFront are free)",
-            queries,
-            "queries",
-            "route53.query_million",
-            1e-6,
-        ),
-    ]
+/// Route 53 hosted zones a month: the first 25 at `route53.zone_month`, the
+/// rest at `route53.zone_month.over_25` (aws.amazon.com/route53/pricing).
+pub const ZONE_TIERS: [Tier; 2] = [
+    Tier {
+        up_to: 25.0,
+        price_id: "route53.zone_month",
+        label: "first 25",
+    },
+    Tier {
+        up_to: f64::INFINITY,
+        price_id: "route53.zone_month.over_25",
+        label: "beyond 25",
+    },
+];
+
+/// Route 53 standard queries a month (all the account's hosted zones):
+/// the first billion at `route53.query_million`, the rest at
+/// `route53.query_million.over_1b`.
+pub const QUERY_TIERS: [Tier; 2] = [
+    Tier {
+        up_to: 1e9,
+        price_id: "route53.query_million",
+        label: "first 1 billion",
+    },
+    Tier {
+        up_to: f64::INFINITY,
+        price_id: "route53.query_million.over_1b",
+        label: "over 1 billion",
+    },
+];
+
+/// Route 53: `zones` hosted zones and `queries` standard queries a month,
+/// each through its published tiers.
+pub fn dns_items(book: &PriceBook, zones: u32, queries: f64) -> Vec<LineItem> {
+    let mut items = tiered_items(
+        book,
+        Service::Dns,
+        "Hosted zones",
+        f64::from(zones),
+        "zone-months",
+        1.0,
+        &ZONE_TIERS,
+    );
+    items.extend(tiered_items(
+        book,
+        Service::Dns,
+        "Standard non-alias queries",
+        queries,
+        "queries",
+        1e-6,
+        &QUERY_TIERS,
+    ));
+    items
 }
 
 /// `read_replicas`: each has its own replica-lag alarm.
@@ -120,7 +151,7 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month, read_replicas: 
 
 pub fn dns(s: &Scenario, book: &PriceBook) -> ServiceCost {
     let queries = s.design_fans() * f64::from(s.audience.match_days_per_month) * s.coefficients.dns_queries_per_fan;
-    let items = dns_items(book, 1, queries).to_vec();
+    let items = dns_items(book, 1, queries);
     ServiceCost::new(
         Service::Dns,
         "1 hosted zone, alias records".into(),
@@ -128,4 +159,19 @@ pub fn dns(s: &Scenario, book: &PriceBook) -> ServiceCost {
         "fixed".into(),
         items,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_above_a_billion_cost_half() {
+        let book = PriceBook::embedded();
+        let usd = |zones: u32, q: f64| dns_items(&book, zones, q).iter().map(|i| i.monthly_usd).sum::<f64>();
+        // 1 zone; 3 billion queries: 1,000 M × $0.40 + 2,000 M × $0.20.
+        assert!((usd(1, 3e9) - (0.5 + 400.0 + 400.0)).abs() < 1e-9);
+        // 30 zones: 25 × $0.50 + 5 × $0.10.
+        assert!((usd(30, 0.0) - 13.0).abs() < 1e-9);
+    }
 }

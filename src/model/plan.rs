@@ -270,6 +270,27 @@ fn warnings(
             format!("Lifecycle transition costs more than it saves: {t}"),
         );
     }
+    for t in &st.skipped_transitions {
+        warn(
+            &mut w,
+            "lifecycle_skips_small_objects",
+            format!("Lifecycle rule has no effect: {t}"),
+        );
+    }
+    for t in &st.early_exits {
+        warn(
+            &mut w,
+            "lifecycle_minimum_duration",
+            format!("Objects leave a storage class before its minimum duration: {t}"),
+        );
+    }
+    if s.data.engine_version == super::scenario::MysqlVersion::V8_0 {
+        warn(
+            &mut w,
+            "mysql_extended_support",
+            "MySQL 8.0 left RDS standard support on 2026-07-31: the plan bills RDS Extended Support per vCPU-hour on the writer, standby and every replica; MySQL 8.4 costs nothing extra".into(),
+        );
+    }
     if super::catalog::db_class(&rds.instance_class)
         .is_some_and(|c| c.is_burstable() && rds.writer_cpu_share > c.cpu_baseline)
     {
@@ -431,6 +452,11 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
             "AWS says up to 70 % off; the current rate varies",
         ),
         a(
+            "Origin Shield requests via its own Region (coefficients.cdn_shield_region_share)",
+            format!("{:.3} of requests reaching Origin Shield", s.coefficients.cdn_shield_region_share),
+            "Viewers spread evenly over 13 regional edge caches; those behind us-east-1's are not charged for Origin Shield",
+        ),
+        a(
             "Edge prices",
             "North America and Europe".into(),
             "CloudFront PriceClass_100 regions",
@@ -442,4 +468,23 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
             "Each is a few dollars a month at this scale",
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scenario::MysqlVersion;
+
+    #[test]
+    fn mysql_8_0_costs_extended_support_and_says_so() {
+        let book = PriceBook::embedded();
+        let mut s = Scenario::default();
+        let p84 = plan(&s, &book).unwrap();
+        s.data.engine_version = MysqlVersion::V8_0;
+        let p80 = plan(&s, &book).unwrap();
+        assert!(p80.warnings.iter().any(|w| w.code == "mysql_extended_support"));
+        assert!(!p84.warnings.iter().any(|w| w.code == "mysql_extended_support"));
+        // The default db.t4g.medium Multi-AZ: 2 vCPU × 2 instances × 730 h × $0.10.
+        assert!((p80.total_monthly_usd - p84.total_monthly_usd - 292.0).abs() < 1e-6);
+    }
 }

@@ -114,6 +114,37 @@ mod tests {
     }
 
     #[test]
+    fn multi_az_fallbacks_are_twice_the_single_az_rate_and_say_so() {
+        let book = PriceBook::embedded();
+        let multi: Vec<&Price> = book
+            .prices
+            .iter()
+            .filter(|p| p.id.starts_with("rds.mysql.multi_az."))
+            .collect();
+        assert_eq!(multi.len(), 16);
+        let mut sourced = 0;
+        for p in multi {
+            let single = book.get(&p.id.replace("multi_az.", ""));
+            let fallback = p.source.contains("fallback");
+            assert_eq!(
+                fallback,
+                p.confidence == "L",
+                "{}: a fallback is marked L, a read price is not",
+                p.id
+            );
+            if fallback {
+                assert!((p.value - 2.0 * single).abs() < 1e-9, "{}", p.id);
+            } else {
+                sourced += 1;
+            }
+        }
+        // db.t4g.small is read ($0.065, not 2 × $0.032); the rest are listed as
+        // fallbacks in docs/reference/price-and-limit-sources.md.
+        assert_eq!(sourced, 1);
+        assert_eq!(book.get("rds.mysql.multi_az.db.t4g.small"), 0.065);
+    }
+
+    #[test]
     fn ids_are_unique() {
         let book = PriceBook::embedded();
         assert_eq!(book.index.len(), book.prices.len());

@@ -4,16 +4,10 @@
 use super::catalog::{db_class, DbClass, DB_CLASSES, GIB};
 use super::cost::{LineItem, Service, ServiceCost};
 use super::demand::Demand;
+use super::limits::LimitCatalog;
 use super::prices::PriceBook;
-use super::scenario::{ReplicaPolicy, Scenario};
+use super::scenario::{MysqlVersion, ReplicaPolicy, Scenario};
 use serde::Serialize;
-
-/// RDS for MySQL major version the platform runs (Terraform's
-/// `db_engine_version`, parameter group family `mysql8.4`). 8.0 left RDS
-/// standard support on 2026-07-31 and would be enrolled in paid Extended
-/// Support (RDS user guide, MySQL version management); 8.4 is in standard
-/// support until 2029-07-31.
-pub const MYSQL_ENGINE_VERSION: &str = "8.4";
 
 /// gp3 volumes for RDS MySQL from this size (GB) include more IOPS.
 const GP3_LARGE_FROM_GB: f64 = 400.0;
@@ -56,8 +50,8 @@ pub struct RdsSizing {
     pub needs_proxy: bool,
 }
 
-/// One database as billed: a writer (with a standby when Multi-AZ), its read
-/// replicas, gp3 storage per copy, and what comes on top.
+/// One database as billed: a writer (a Multi-AZ deployment when it has a
+/// standby), its read replicas, gp3 storage per copy, and what comes on top.
 #[derive(Debug, Clone, Copy)]
 pub struct Db<'a> {
     pub class: &'a DbClass,
@@ -70,29 +64,62 @@ pub struct Db<'a> {
     pub backup_gb_above_storage: f64,
     /// RDS Proxy in front of the writer.
     pub proxy: bool,
+    /// MySQL major version: 8.0 is billed RDS Extended Support.
+    pub engine: MysqlVersion,
     /// Hours the database runs this month, of `month_hours`.
     pub hours: f64,
     pub month_hours: f64,
 }
 
-/// Line items of `db`. The plan and `kickoff price` both price RDS here.
+/// The RDS Extended Support price `engine` pays on the price book's date
+/// (`retrieved`), or `None` in RDS standard support. MySQL 8.0 left
+/// standard support on `db.mysql.8_0.end_of_standard_support` (2026-07-31):
+/// years 1–2 of Extended Support at `rds.extended_support.mysql.vcpu_hour.y1_2`,
+/// year 3 (from `db.mysql.8_0.extended_support_year3_start`) at `.y3`; a book
+/// dated after the end of Extended Support keeps the year-3 rate. MySQL 8.4
+/// is in standard support (its RDS end date is not in the catalogue: see
+/// `docs/reference/price-and-limit-sources.md`).
+pub fn extended_support_price_id(book: &PriceBook, engine: MysqlVersion) -> Option<&'static str> {
+    if engine != MysqlVersion::V8_0 {
+        return None;
+    }
+    let limits = LimitCatalog::shared();
+    let date: f64 = book.retrieved.replace('-', "").parse().ok()?;
+    if date <= limits.get("db.mysql.8_0.end_of_standard_support") {
+        None
+    } else if date < limits.get("db.mysql.8_0.extended_support_year3_start") {
+        Some("rds.extended_support.mysql.vcpu_hour.y1_2")
+    } else {
+        Some("rds.extended_support.mysql.vcpu_hour.y3")
+    }
+}
+
+/// Line items of `db`. The plan and `kickoff price` both price RDS here. A
+/// Multi-AZ writer is billed at the published Multi-AZ instance and storage
+/// prices (`rds.mysql.multi_az.<class>`, `rds.gp3_gb_month.multi_az`), not
+/// the single-AZ ones doubled; replicas at the single-AZ prices.
 pub fn items(book: &PriceBook, db: &Db) -> Vec<LineItem> {
     let name = db.class.name;
-    let standby = if db.multi_az {
-        book.get("rds.multi_az_factor")
-    } else {
-        1.0
-    };
-    let copies = standby + f64::from(db.replicas);
     let share_of_month = db.hours / db.month_hours;
-    let pid = db.class.price_id();
+    let replicas = f64::from(db.replicas);
+    let (writer, suffix, storage_id, iops_id) = if db.multi_az {
+        (
+            db.class.multi_az_price_id(),
+            " Multi-AZ (primary and standby)",
+            "rds.gp3_gb_month.multi_az",
+            "rds.gp3_iops_month.multi_az",
+        )
+    } else {
+        (db.class.price_id(), "", "rds.gp3_gb_month", "rds.gp3_iops_month")
+    };
+    let who = if db.multi_az { "writer and standby" } else { "writer" };
     let mut items = vec![LineItem::new(
         book,
         Service::Rds,
-        format!("Writer {name}{}", if db.multi_az { " Multi-AZ (×2)" } else { "" }),
-        db.hours * standby,
+        format!("Writer {name}{suffix}"),
+        db.hours,
         "instance-hours",
-        &pid,
+        &writer,
         1.0,
     )];
     if db.replicas > 0 {
@@ -100,31 +127,53 @@ pub fn items(book: &PriceBook, db: &Db) -> Vec<LineItem> {
             book,
             Service::Rds,
             format!("{} read replica(s) {name}", db.replicas),
-            db.hours * f64::from(db.replicas),
+            db.hours * replicas,
             "instance-hours",
-            &pid,
+            &db.class.price_id(),
             1.0,
         ));
     }
     items.push(LineItem::new(
         book,
         Service::Rds,
-        "gp3 storage (writer, standby, replicas)",
-        db.storage_gb * copies * share_of_month,
+        format!("gp3 storage ({who})"),
+        db.storage_gb * share_of_month,
         "GB-months",
-        "rds.gp3_gb_month",
+        storage_id,
         1.0,
     ));
+    if db.replicas > 0 {
+        items.push(LineItem::new(
+            book,
+            Service::Rds,
+            "gp3 storage (read replicas)",
+            db.storage_gb * replicas * share_of_month,
+            "GB-months",
+            "rds.gp3_gb_month",
+            1.0,
+        ));
+    }
     if db.extra_iops > 0.0 {
         items.push(LineItem::new(
             book,
             Service::Rds,
-            "gp3 IOPS above the included baseline",
-            db.extra_iops * copies * share_of_month,
+            format!("gp3 IOPS above the included baseline ({who})"),
+            db.extra_iops * share_of_month,
             "IOPS-months",
-            "rds.gp3_iops_month",
+            iops_id,
             1.0,
         ));
+        if db.replicas > 0 {
+            items.push(LineItem::new(
+                book,
+                Service::Rds,
+                "gp3 IOPS above the included baseline (read replicas)",
+                db.extra_iops * replicas * share_of_month,
+                "IOPS-months",
+                "rds.gp3_iops_month",
+                1.0,
+            ));
+        }
     }
     if db.proxy {
         items.push(LineItem::new(
@@ -134,6 +183,18 @@ pub fn items(book: &PriceBook, db: &Db) -> Vec<LineItem> {
             db.hours * db.class.vcpu.max(2.0),
             "vCPU-hours",
             "rds.proxy_vcpu_hour",
+            1.0,
+        ));
+    }
+    if let Some(id) = extended_support_price_id(book, db.engine) {
+        let instances = if db.multi_az { 2.0 } else { 1.0 } + replicas;
+        items.push(LineItem::new(
+            book,
+            Service::Rds,
+            format!("RDS Extended Support, MySQL {} ({who}, replicas)", db.engine.version()),
+            db.hours * db.class.vcpu * instances,
+            "vCPU-hours",
+            id,
             1.0,
         ));
     }
@@ -192,15 +253,19 @@ fn storage(s: &Scenario, reads: f64, writes: f64) -> (f64, f64) {
     }
 }
 
-/// Monthly storage and extra IOPS of one copy of the database.
-fn copy_monthly_usd(book: &PriceBook, storage_gb: f64, provisioned_iops: f64) -> f64 {
-    let included = gp3_included_iops(storage_gb);
-    storage_gb * book.get("rds.gp3_gb_month") + (provisioned_iops - included).max(0.0) * book.get("rds.gp3_iops_month")
-}
-
-/// `copy_usd`: [`copy_monthly_usd`]. A fit's `hourly` is everything the class
-/// choice changes: instances, their storage, and the replica-lag alarms.
-fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, conns: u32, copy_usd: f64) -> Fit {
+/// `storage`: (GB, provisioned IOPS above the included baseline) per copy.
+/// A fit's `hourly` is everything the class choice changes, priced by
+/// [`items`]: instances, their storage and IOPS, Extended Support on 8.0,
+/// and the replica-lag alarms.
+fn fit(
+    s: &Scenario,
+    book: &PriceBook,
+    class: DbClass,
+    reads: f64,
+    writes: f64,
+    conns: u32,
+    storage: (f64, f64),
+) -> Fit {
     let c = &s.coefficients;
     let cap = class.vcpu * c.db_queries_per_vcpu;
     let replicas = match s.overrides.db_read_replicas {
@@ -224,20 +289,24 @@ fn fit(s: &Scenario, book: &PriceBook, class: DbClass, reads: f64, writes: f64, 
         },
     };
     let writer_load = writes + (reads / f64::from(replicas + 1)).min(reads);
-    let price = book.get(&class.price_id());
-    let standby = if s.data.multi_az {
-        book.get("rds.multi_az_factor")
-    } else {
-        1.0
-    };
     let hours = c.hours_per_month;
-    let copies = standby + f64::from(replicas);
+    let db = Db {
+        class: &class,
+        multi_az: s.data.multi_az,
+        replicas,
+        storage_gb: storage.0,
+        extra_iops: storage.1,
+        backup_gb_above_storage: 0.0,
+        proxy: false,
+        engine: s.data.engine_version,
+        hours,
+        month_hours: hours,
+    };
+    let monthly: f64 = items(book, &db).iter().map(|i| i.monthly_usd).sum();
     Fit {
         class,
         replicas,
-        hourly: price * copies
-            + copies * copy_usd / hours
-            + f64::from(replicas) * book.get("cloudwatch.alarm_month") / hours,
+        hourly: (monthly + f64::from(replicas) * book.get("cloudwatch.alarm_month")) / hours,
         cpu_ok: writes <= cap && writer_load <= cap && replicas <= MAX_READ_REPLICAS,
         mem_ok: class.memory_gib * GIB * c.db_buffer_pool_share >= s.data.working_set_gb,
         conn_ok: f64::from(conns)
@@ -252,10 +321,15 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
     let writes = peak.db_writes_per_s;
     let conns = max_tasks.saturating_mul(s.app.db_pool_per_task);
     let (storage_gb, provisioned_iops) = storage(s, reads, writes);
-    let copy_usd = copy_monthly_usd(book, storage_gb, provisioned_iops);
+    let extra_iops = if provisioned_iops > 0.0 {
+        (provisioned_iops - gp3_included_iops(storage_gb)).max(0.0)
+    } else {
+        0.0
+    };
+    let per_copy = (storage_gb, extra_iops);
     let fits: Vec<Fit> = DB_CLASSES
         .iter()
-        .map(|&c| fit(s, book, c, reads, writes, conns, copy_usd))
+        .map(|&c| fit(s, book, c, reads, writes, conns, per_copy))
         .collect();
     let cheapest = |ok: &dyn Fn(&Fit) -> bool| {
         fits.iter()
@@ -282,7 +356,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
             reads,
             writes,
             conns,
-            copy_usd,
+            per_copy,
         ),
         None => {
             let f = match (direct, proxied) {
@@ -297,7 +371,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
                 (None, Some(p)) => p.0,
                 (None, None) => &fits[fits.len() - 1],
             };
-            fit(s, book, f.class, reads, writes, conns, copy_usd)
+            fit(s, book, f.class, reads, writes, conns, per_copy)
         }
     };
     let binding = if s.overrides.db_instance_class.is_some() {
@@ -337,13 +411,10 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
             multi_az: d.multi_az,
             replicas: chosen.replicas,
             storage_gb,
-            extra_iops: if provisioned_iops > 0.0 {
-                (provisioned_iops - gp3_included_iops(storage_gb)).max(0.0)
-            } else {
-                0.0
-            },
+            extra_iops,
             backup_gb_above_storage: (backup_gb - storage_gb).max(0.0),
             proxy: !chosen.conn_ok,
+            engine: d.engine_version,
             hours,
             month_hours: hours,
         },
@@ -353,7 +424,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, max_tasks: u32) -> (R
         Service::Rds,
         format!(
             "MySQL {} {}{}, {} read replica(s), {} GB gp3",
-            MYSQL_ENGINE_VERSION,
+            d.engine_version.version(),
             chosen.class.name,
             if d.multi_az { " Multi-AZ" } else { " single-AZ" },
             chosen.replicas,
@@ -411,8 +482,9 @@ mod tests {
         assert!(r.binding_constraint.starts_with("memory"), "{}", r.binding_constraint);
         assert_eq!(r.read_replicas, 0);
         assert_eq!(r.allocated_storage_gb, 44);
-        // Writer: 730 h × 2 × $0.065.
-        assert!((cost.items[0].monthly_usd - 94.9).abs() < 1e-9);
+        // Writer: 730 Multi-AZ instance-hours at the Multi-AZ price.
+        assert_eq!(cost.items[0].price_id, "rds.mysql.multi_az.db.t4g.medium");
+        assert!((cost.items[0].monthly_usd - 730.0 * 0.13).abs() < 1e-9);
     }
 
     #[test]
@@ -431,5 +503,90 @@ mod tests {
         let (r, _) = plan(&s, &PriceBook::embedded(), &peak(10.0, 1.0), 200);
         assert!(r.needs_proxy);
         assert_eq!(r.connections_at_max_tasks, 20_000);
+    }
+
+    fn db(class: &DbClass, multi_az: bool, replicas: u32, engine: MysqlVersion) -> Db<'_> {
+        Db {
+            class,
+            multi_az,
+            replicas,
+            storage_gb: 100.0,
+            extra_iops: 1_000.0,
+            backup_gb_above_storage: 0.0,
+            proxy: false,
+            engine,
+            hours: 730.0,
+            month_hours: 730.0,
+        }
+    }
+
+    fn usd(items: &[LineItem], id: &str) -> f64 {
+        items.iter().filter(|i| i.price_id == id).map(|i| i.monthly_usd).sum()
+    }
+
+    #[test]
+    fn multi_az_uses_the_published_multi_az_prices() {
+        let book = PriceBook::embedded();
+        // db.t4g.small: $0.065 Multi-AZ, not 2 × $0.032 = $0.064.
+        let small = db_class("db.t4g.small").unwrap();
+        let items = items(&book, &db(&small, true, 1, MysqlVersion::V8_4));
+        assert!((usd(&items, "rds.mysql.multi_az.db.t4g.small") - 730.0 * 0.065).abs() < 1e-9);
+        // The replica stays single-AZ, instance and storage.
+        assert!((usd(&items, "rds.mysql.db.t4g.small") - 730.0 * 0.032).abs() < 1e-9);
+        assert!((usd(&items, "rds.gp3_gb_month.multi_az") - 100.0 * 0.23).abs() < 1e-9);
+        assert!((usd(&items, "rds.gp3_gb_month") - 100.0 * 0.115).abs() < 1e-9);
+        assert!((usd(&items, "rds.gp3_iops_month.multi_az") - 1_000.0 * 0.04).abs() < 1e-9);
+        assert!((usd(&items, "rds.gp3_iops_month") - 1_000.0 * 0.02).abs() < 1e-9);
+        assert!(items.iter().all(|i| !i.price_id.starts_with("rds.extended_support")));
+    }
+
+    #[test]
+    fn mysql_8_0_pays_extended_support_on_every_instance() {
+        let mut book = PriceBook::embedded();
+        let r7g = db_class("db.r7g.xlarge").unwrap(); // 4 vCPU
+        let vcpu_usd = |book: &PriceBook, d: &Db| {
+            items(book, d)
+                .iter()
+                .filter(|i| i.price_id.starts_with("rds.extended_support"))
+                .map(|i| (i.price_id.clone(), i.quantity, i.monthly_usd))
+                .collect::<Vec<_>>()
+        };
+        // The book's date (2026-11-27) is in years 1–2: $0.100 per vCPU-hour
+        // on writer + standby + 2 replicas = 4 instances × 4 vCPU × 730 h.
+        let es = vcpu_usd(&book, &db(&r7g, true, 2, MysqlVersion::V8_0));
+        assert_eq!(es.len(), 1);
+        assert_eq!(es[0].0, "rds.extended_support.mysql.vcpu_hour.y1_2");
+        assert_eq!(es[0].1, 4.0 * 4.0 * 730.0);
+        assert!((es[0].2 - 11_680.0 * 0.1).abs() < 1e-9);
+        // Single-AZ without replicas: one instance.
+        assert_eq!(
+            vcpu_usd(&book, &db(&r7g, false, 0, MysqlVersion::V8_0))[0].1,
+            4.0 * 730.0
+        );
+        // 8.4: none. By date: standard support until 2026-07-31, year 3 from 2028-08-01.
+        assert!(vcpu_usd(&book, &db(&r7g, true, 2, MysqlVersion::V8_4)).is_empty());
+        for (date, id) in [
+            ("2026-07-31", None),
+            ("2026-08-01", Some("rds.extended_support.mysql.vcpu_hour.y1_2")),
+            ("2028-07-31", Some("rds.extended_support.mysql.vcpu_hour.y1_2")),
+            ("2028-08-01", Some("rds.extended_support.mysql.vcpu_hour.y3")),
+            ("2030-01-01", Some("rds.extended_support.mysql.vcpu_hour.y3")),
+        ] {
+            book.retrieved = date.into();
+            assert_eq!(extended_support_price_id(&book, MysqlVersion::V8_0), id, "{date}");
+        }
+    }
+
+    #[test]
+    fn extended_support_makes_8_0_cost_more_for_the_same_load() {
+        let book = PriceBook::embedded();
+        let mut s = Scenario::default();
+        let (r84, c84) = plan(&s, &book, &peak(20.0, 1.0), 4);
+        s.data.engine_version = MysqlVersion::V8_0;
+        let (r80, c80) = plan(&s, &book, &peak(20.0, 1.0), 4);
+        assert_eq!(r84.instance_class, r80.instance_class);
+        // db.t4g.medium: 2 vCPU × 2 instances × 730 h × $0.10.
+        assert!((c80.monthly_usd - c84.monthly_usd - 292.0).abs() < 1e-9);
+        assert!(c80.what.starts_with("MySQL 8.0"), "{}", c80.what);
     }
 }

@@ -279,6 +279,36 @@ pub enum ReplicaPolicy {
     None,
 }
 
+/// RDS for MySQL major version.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+)]
+pub enum MysqlVersion {
+    /// MySQL 8.4 (LTS), parameter group family `mysql8.4`.
+    #[serde(rename = "8.4")]
+    #[strum(serialize = "8.4", message = "8.4 (LTS)")]
+    V8_4,
+    /// MySQL 8.0: left RDS standard support on 2026-07-31; RDS Extended
+    /// Support is billed per vCPU-hour on the writer, standby and replicas.
+    #[serde(rename = "8.0")]
+    #[strum(serialize = "8.0", message = "8.0 (Extended Support)")]
+    V8_0,
+}
+
+impl MysqlVersion {
+    /// The engine version RDS takes (`8.4`).
+    pub fn version(self) -> &'static str {
+        self.into()
+    }
+    /// The DB parameter group family (`mysql8.4`).
+    pub fn family(self) -> &'static str {
+        match self {
+            MysqlVersion::V8_4 => "mysql8.4",
+            MysqlVersion::V8_0 => "mysql8.0",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
 #[serde(default, deny_unknown_fields)]
 pub struct DataTier {
@@ -311,6 +341,12 @@ pub struct DataTier {
     /// Standby in a second AZ. Default true in prod.
     #[default(true)]
     pub multi_az: bool,
+    /// MySQL major version. Default `8.4`: the LTS release in RDS standard
+    /// support. `8.0` left standard support on 2026-07-31, so RDS bills
+    /// Extended Support for it per vCPU-hour of the writer, its standby and
+    /// every replica.
+    #[default(MysqlVersion::V8_4)]
+    pub engine_version: MysqlVersion,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
@@ -551,6 +587,14 @@ pub struct Coefficients {
     /// Shield is off. Default 13 (AWS's regional edge cache count).
     #[default(13.0)]
     pub cdn_origin_fetchers_without_shield: f64,
+    /// **Assumption.** Share of requests reaching Origin Shield that come
+    /// through the regional edge cache in its own Region (us-east-1), 0–1:
+    /// CloudFront does not charge Origin Shield for those. Default 0.077
+    /// (1/13): viewers spread evenly over the 13 regional edge caches of
+    /// `cdn_origin_fetchers_without_shield`. An audience mostly in the
+    /// eastern US is higher, a European one near 0.
+    #[default(0.077)]
+    pub cdn_shield_region_share: f64,
     /// **Assumption.** Simple indexed MySQL queries per second per vCPU at
     /// 70 % CPU. Default 1,500.
     #[default(1_500.0)]
@@ -591,8 +635,9 @@ pub struct Coefficients {
     #[default(3)]
     pub alb_rules: u32,
     /// CloudWatch alarms in `terraform/monitoring.tf` besides the one per
-    /// read replica, which the plan adds. Default 9.
-    #[default(9)]
+    /// read replica, which the plan adds. Default 12 (a contract test counts
+    /// them in the file).
+    #[default(12)]
     pub alarms: u32,
     /// CloudWatch dashboards. Default 1.
     #[default(1)]

@@ -2,7 +2,9 @@
 
 use super::catalog::is_valid_fargate_pair;
 use super::inputs::{self, value_text, INPUTS};
+use super::limits::LimitCatalog;
 use super::scenario::Scenario;
+use super::storage::Class;
 use super::PriceBook;
 use crate::fmt::number;
 use serde::Serialize;
@@ -82,11 +84,6 @@ impl fmt::Display for ValidationErrors {
 }
 
 impl std::error::Error for ValidationErrors {}
-
-/// CloudWatch Logs accepts only these retention periods (days).
-pub const LOG_RETENTION_DAYS: [u32; 22] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
 
 const DAYS: [&str; 7] = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 
@@ -192,35 +189,43 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
         );
     }
 
+    // S3 lifecycle constraints (limits catalogue, `s3.lifecycle_*`): the
+    // archive's transitions in order, each at least the previous class's
+    // minimum gap later (30 days after Standard-IA, 90 after Glacier IR).
+    // The minimum days per class are the inputs table's ranges.
     let st = &s.storage;
-    // S3 lifecycle (the rules terraform/variables.tf enforces, with their
-    // sources): objects stay 30 days in STANDARD_IA before a Glacier class,
-    // and DEEP_ARCHIVE comes at least 90 days after GLACIER_IR. Each tier is
-    // checked against the nearest earlier one in use, with that one's
-    // minimum stay: (field, days, days it must stay before the next tier).
+    let limits = LimitCatalog::shared();
     let tiers = [
-        ("storage.archive_ia_after_days", st.archive_ia_after_days, 30),
+        (
+            "storage.archive_ia_after_days",
+            st.archive_ia_after_days,
+            Class::StandardIa,
+        ),
         (
             "storage.archive_glacier_ir_after_days",
             st.archive_glacier_ir_after_days,
-            90,
+            Class::GlacierIr,
         ),
         (
             "storage.archive_deep_archive_after_days",
             st.archive_deep_archive_after_days,
-            0,
+            Class::DeepArchive,
         ),
     ];
     for (i, (field, days, _)) in tiers.iter().enumerate() {
-        if let Some((earlier, before, stay)) = tiers[..i].iter().rev().find(|(_, d, _)| *d > 0) {
+        if let Some((earlier, before, class)) = tiers[..i].iter().rev().find(|(_, d, _)| *d > 0) {
             if *days > 0 {
+                let gap = limits
+                    .for_class("s3.lifecycle_min_gap_after_transition_days", class.key())
+                    .unwrap_or(1.0) as u32;
                 e.rule(
                     field,
-                    *days >= before + stay,
+                    *days >= before + gap,
                     days,
                     format!(
-                        "must be at least {stay} days after {} ({before}): S3 lifecycle rule",
-                        inputs::label(earlier)
+                        "must be at least {gap} days after {} ({before}): S3 wants {gap} days in {} before the next transition",
+                        inputs::label(earlier),
+                        class.name()
                     ),
                 );
             }
@@ -333,7 +338,7 @@ mod tests {
     }
 
     #[test]
-    fn lifecycle_gaps_follow_s3() {
+    fn lifecycle_gaps_match_terraform() {
         // 30 days in STANDARD_IA before GLACIER_IR; 90 in GLACIER_IR before
         // DEEP_ARCHIVE (terraform/variables.tf rejects the same values).
         let mut s = Scenario::default();
@@ -386,6 +391,48 @@ mod tests {
         let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "storage.archive_glacier_ir_after_days");
+    }
+
+    #[test]
+    fn lifecycle_gaps_follow_s3() {
+        let book = PriceBook::embedded();
+        let fields = |s: &Scenario| -> Vec<String> {
+            validate(s, &book)
+                .err()
+                .map(|e| e.0.into_iter().map(|f| f.field).collect())
+                .unwrap_or_default()
+        };
+        let mut s = Scenario::default();
+        // Glacier IR 60 days after Standard-IA at 30: S3 wants 30 days → ok.
+        s.storage.archive_glacier_ir_after_days = 60;
+        assert!(fields(&s).is_empty());
+        s.storage.archive_glacier_ir_after_days = 59;
+        assert_eq!(fields(&s), ["storage.archive_glacier_ir_after_days"]);
+        // Deep Archive 90 days after Glacier IR (the API error's "must be 90 days more").
+        s.storage.archive_glacier_ir_after_days = 90;
+        s.storage.archive_deep_archive_after_days = 179;
+        assert_eq!(fields(&s), ["storage.archive_deep_archive_after_days"]);
+        s.storage.archive_deep_archive_after_days = 180;
+        assert!(fields(&s).is_empty());
+        // Without Glacier IR, Deep Archive 30 days after Standard-IA.
+        s.storage.archive_glacier_ir_after_days = 0;
+        s.storage.archive_deep_archive_after_days = 60;
+        assert!(fields(&s).is_empty());
+        // Glacier IR and Deep Archive have no minimum age of their own…
+        s.storage.archive_ia_after_days = 0;
+        s.storage.archive_glacier_ir_after_days = 1;
+        s.storage.archive_deep_archive_after_days = 91;
+        s.storage.backup_glacier_after_days = 1;
+        assert!(fields(&s).is_empty());
+        // …Standard-IA has 30 days (the inputs table's range).
+        s.storage.archive_glacier_ir_after_days = 0;
+        s.storage.archive_deep_archive_after_days = 0;
+        s.storage.archive_ia_after_days = 29;
+        s.storage.assets_ia_after_days = 29;
+        assert_eq!(
+            fields(&s),
+            ["storage.archive_ia_after_days", "storage.assets_ia_after_days"]
+        );
     }
 
     #[test]

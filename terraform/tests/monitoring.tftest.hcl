@@ -1,87 +1,12 @@
-# Alarms of monitoring.tf (edge, storage, freshness) and the break-glass access
-# of break_glass.tf, plan-only with a mocked AWS provider (inputs as in
-# plan.tftest.hcl).
+# Alarms of monitoring.tf and jobs.tf (edge, storage, freshness, jobs) and the
+# break-glass access of break_glass.tf, plan-only, against the offline
+# hashicorp/aws stand-in like plan.tftest.hcl (not mock_provider: rds.tf opens
+# an ephemeral resource, which mock providers do not serve in Terraform 1.11;
+# docs/adr/0014-terraform-tests-against-the-offline-provider.md).
 # Run: .ci/terraform.sh test   (terraform -chdir=terraform test)
 
-mock_provider "aws" {
-  mock_data "aws_availability_zones" {
-    defaults = {
-      names    = ["us-east-1a", "us-east-1b", "us-east-1c"]
-      zone_ids = ["use1-az1", "use1-az2", "use1-az4"]
-    }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      region = "us-east-1"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
-}
-
-# Production-like planner output, shared by every run unless overridden.
-# Values an assert reads are kept distinct from each other (and from the
-# hard-coded job sizes), so an assert fails if two wirings are swapped.
-variables {
-  environment                    = "prod"
-  az_count                       = 2
-  egress_mode                    = "nat_per_az"
-  api_cpu                        = 2048
-  api_memory                     = 4096
-  api_cpu_architecture           = "ARM64"
-  api_min_tasks                  = 3
-  api_max_tasks                  = 12
-  api_on_demand_base_tasks       = 2
-  api_spot_percent               = 70
-  api_target_requests_per_task   = 6000
-  api_target_cpu_percent         = 55
-  api_scale_out_cooldown_seconds = 60
-  api_scale_in_cooldown_seconds  = 300
-  prescale_windows = [
-    { name = "saturday", scale_up_cron = "cron(30 13 ? * SAT *)", scale_down_cron = "cron(0 20 ? * SAT *)", min_tasks = 8 },
-    { name = "sunday", scale_up_cron = "cron(30 12 ? * SUN *)", scale_down_cron = "cron(0 19 ? * SUN *)", min_tasks = 6 },
-  ]
-  delivery_mode                    = "polling"
-  poll_interval_seconds            = 5
-  sse_heartbeat_seconds            = 15
-  alb_idle_timeout_seconds         = 60
-  alb_deregistration_delay_seconds = 30
-  alb_slow_start_seconds           = 90
-  db_instance_class                = "db.m7g.large"
-  db_multi_az                      = true
-  db_allocated_storage_gb          = 100
-  db_iops                          = 0
-  db_read_replica_count            = 1
-  db_backup_retention_days         = 14
-  cache_engine                     = "valkey"
-  cache_node_type                  = "cache.t4g.small"
-  cache_replicas                   = 2
-  cdn_price_class                  = "PriceClass_100"
-  cdn_live_ttl_seconds             = 2
-  cdn_origin_shield_enabled        = true
-  assets_ia_after_days             = 75
-  commentary_hot_retention_days    = 40
-  archive_ia_after_days            = 30
-  archive_glacier_ir_after_days    = 100
-  archive_deep_archive_after_days  = 365
-  backup_schedule_expression       = "cron(0 3 * * ? *)"
-  backup_s3_retention_days         = 120
-  backup_glacier_after_days        = 45
-  noncurrent_version_expiry_days   = 21
-  log_retention_days               = 60
-  monthly_budget_usd               = 900
-}
+# Inputs: prod-like.auto.tfvars in this directory (production-like planner
+# output shared by every run; a run's `variables` block overrides a value).
 
 run "cdn_alarm_reads_cloudfront_and_never_clears_on_silence" {
   command = plan
@@ -189,6 +114,39 @@ run "break_glass_is_least_privilege" {
     condition     = length(aws_vpc_security_group_ingress_rule.break_glass) == 3 && length([for r in aws_vpc_security_group_egress_rule.break_glass : r if contains([3306, 6379], r.from_port)]) == 2
     error_message = "The diagnostic task reaches MySQL and Valkey, and the DB, cache and endpoint groups admit it."
   }
+
+  # Valkey has no AUTH token (cache.tf): the session authenticates with IAM
+  # as a read-only user of the group, and the role reads no secret.
+  assert {
+    condition = (
+      aws_elasticache_user.diag.authentication_mode[0].type == "iam" &&
+      aws_elasticache_user.diag.user_name == aws_elasticache_user.diag.user_id &&
+      startswith(aws_elasticache_user.diag.access_string, "on ~* -@all +@read ") &&
+      !strcontains(aws_elasticache_user.diag.access_string, "@write") &&
+      endswith(aws_elasticache_user.diag.access_string, " -keys") &&
+      contains(aws_elasticache_user_group.main.user_ids, aws_elasticache_user.diag.user_id)
+    )
+    error_message = "The break-glass Valkey user is IAM-authenticated, read-only and in the cache's user group."
+  }
+
+  assert {
+    condition = (
+      !anytrue([for s in data.aws_iam_policy_document.break_glass.statement : anytrue([for a in s.actions : startswith(a, "secretsmanager:")])]) &&
+      toset(flatten([for s in data.aws_iam_policy_document.break_glass.statement : s.actions if anytrue([for a in s.actions : startswith(a, "elasticache:Connect")])])) == toset(["elasticache:Connect"])
+    )
+    error_message = "The break-glass role reads no secret; it connects to Valkey with IAM."
+  }
+
+  # rds-db:connect for kickoff_diag only (any instance: a restored one too,
+  # docs/data-management.md), and users.sql creates that user.
+  assert {
+    condition = (
+      alltrue(flatten([for s in data.aws_iam_policy_document.break_glass.statement : [for r in s.resources : endswith(r, ":dbuser:*/kickoff_diag")] if contains(s.actions, "rds-db:connect")])) &&
+      strcontains(local.users_sql, "CREATE USER IF NOT EXISTS 'kickoff_diag'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;") &&
+      strcontains(local.users_sql, "GRANT PROCESS ON *.* TO 'kickoff_diag'@'%';")
+    )
+    error_message = "Break-glass SQL is the read-only kickoff_diag user, created by sql/users.sql."
+  }
 }
 
 run "break_glass_without_endpoints_uses_the_nat" {
@@ -198,4 +156,47 @@ run "break_glass_without_endpoints_uses_the_nat" {
     condition     = length(aws_vpc_endpoint.break_glass) == 0 && length(aws_vpc_security_group_ingress_rule.break_glass) == 2
     error_message = "With NAT egress no extra endpoints are created."
   }
+}
+
+run "prod_alarms_email_the_team" {
+  command = plan
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarm_email) == 1 && aws_sns_topic_subscription.alarm_email[0].endpoint == "oncall@kickoff.example.com" && aws_sns_topic_subscription.alarm_email[0].protocol == "email"
+    error_message = "Prod's alarm topic must e-mail the team's alarm_email."
+  }
+}
+
+run "rejects_prod_alarms_that_reach_nobody" {
+  command = plan
+
+  variables {
+    alarm_email = ""
+  }
+
+  expect_failures = [aws_sns_topic.alarms]
+}
+
+run "staging_may_run_without_alarm_email" {
+  command = plan
+
+  variables {
+    environment = "staging"
+    alarm_email = ""
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarm_email) == 0
+    error_message = "No subscription without an address."
+  }
+}
+
+run "rejects_malformed_alarm_email" {
+  command = plan
+
+  variables {
+    alarm_email = "oncall at kickoff"
+  }
+
+  expect_failures = [var.alarm_email]
 }

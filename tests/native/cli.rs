@@ -118,6 +118,29 @@ fn tfvars_round_trip_and_drift_check() {
 }
 
 #[test]
+fn tfvars_refuses_mysql_8_0_and_writes_nothing() {
+    let scenario = scratch("mysql80.json", r#"{"data": {"engine_version": "8.0"}}"#);
+    // The plan prices it, with Extended Support…
+    let o = kickoff(&["plan", "--scenario", scenario.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("mysql_extended_support"));
+    // …but terraform/ runs 8.4 only: exit 1, the field named, no file.
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests/mysql80.tfvars");
+    let _ = std::fs::remove_file(&out);
+    let o = kickoff(&[
+        "tfvars",
+        "--scenario",
+        scenario.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("data.engine_version = 8.0"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
 fn price_prices_a_bill_and_rejects_bad_fields() {
     let bill = scratch(
         "bill.json",

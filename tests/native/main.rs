@@ -9,6 +9,7 @@
 mod cli;
 mod fuzz_inputs;
 mod golden;
+mod layering;
 mod model_validation;
 mod properties;
 mod tfvars_contract;

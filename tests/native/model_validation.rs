@@ -540,10 +540,12 @@ fn default_plan_line_items_match_the_hand_figures() {
     assert!((price("fargate.arm.vcpu_hour") - 0.03238).abs() < 1e-12);
     // ALB: one load balancer all month.
     check("alb.hour", hours, 16.43);
-    // RDS: db.t4g.medium, Multi-AZ = 2 instances, all month.
-    check("rds.mysql.db.t4g.medium", hours * 2.0, 94.90);
-    // gp3: (20 GB data + 12 months × 2 GB growth / 2 …) — see the page: 44 GB × 2 copies.
-    check("rds.gp3_gb_month", 44.0 * 2.0, 10.12);
+    // RDS: db.t4g.medium Multi-AZ (primary and standby) all month, at the
+    // Multi-AZ price (for this class the documented 2 × single-AZ fallback).
+    check("rds.mysql.multi_az.db.t4g.medium", hours, 94.90);
+    assert!((price("rds.mysql.multi_az.db.t4g.medium") - 2.0 * price("rds.mysql.db.t4g.medium")).abs() < 1e-12);
+    // gp3: 20 GB data + 12 months × 2 GB growth = 44 GB at the Multi-AZ storage price.
+    check("rds.gp3_gb_month.multi_az", 44.0, 10.12);
     // ElastiCache: primary + replica cache.t4g.small (Valkey), all month.
     check("elasticache.valkey.cache.t4g.small", 2.0 * hours, 37.38);
     // Route 53: one hosted zone; alias queries to CloudFront are free.
@@ -585,10 +587,12 @@ fn default_plan_line_items_match_the_hand_figures() {
         );
     }
     check("cloudfront.https_10k", feed + assets - 10e6, 257.63);
-    check("cloudfront.origin_shield_10k", shield, 105.31);
+    // Origin Shield charges only requests from regional edge caches outside
+    // us-east-1: 1 − coefficients.cdn_shield_region_share (0.077 ≈ 1 of 13).
+    check("cloudfront.origin_shield_10k", shield * (1.0 - 0.077), 97.20);
     let gb = (feed * 4_000.0 + assets * 40_000.0) / 1e9;
     check("cloudfront.gb.tier1", gb - 1_000.0, 10.79);
-    // CloudWatch: 9 alarms, 1 dashboard (3 free).
-    check("cloudwatch.alarm_month", 9.0, 0.90);
+    // CloudWatch: 12 alarms, 1 dashboard (3 free).
+    check("cloudwatch.alarm_month", 12.0, 1.20);
     check("cloudwatch.dashboard_month", 0.0, 0.00);
 }

@@ -10,6 +10,7 @@ something to pass along; each is marked below.
 
 import gzip
 import json
+import re
 import time
 
 import boto3
@@ -78,16 +79,20 @@ def seed(plan, endpoint):
     for td in of_type(plan, "aws_ecs_task_definition"):
         containers = json.loads(td["container_definitions"]) if td.get("container_definitions") else []
         name = td["family"].rsplit("-", 1)[-1]
-        if not containers:  # image URLs are unknown until apply
-            containers = [{"name": name, "image": f"{td['family']}:mock", "essential": True}]
+        if not containers:  # unknown until apply (they name endpoints): the image from its variable
+            image = plan["variables"].get(f"{name}_image", {}).get("value") or f"{td['family']}:mock"
+            containers = [{"name": name, "image": image, "essential": True}]
         for c in containers:
             c.setdefault("image", f"{td['family']}:mock")
             c.setdefault("memory", int(td["memory"]))  # moto's RunTask needs it per container
-        revisions = 2 if name == "api" else 1
-        for _ in range(revisions):
+        # The API twice: an older revision that ran the previous image (not in
+        # a plan: what a rollback goes back to), then the planned one.
+        previous = [dict(c, image=re.sub(r"@sha256:[0-9a-f]{64}$", "@sha256:" + "7" * 64, c["image"])) for c in containers]
+        assert name != "api" or previous != containers, "the API image is not pinned by digest"
+        for revision in ([previous, containers] if name == "api" else [containers]):
             arn = ecs.register_task_definition(
                 family=td["family"],
-                containerDefinitions=containers,
+                containerDefinitions=revision,
                 requiresCompatibilities=["FARGATE"],
                 networkMode="awsvpc",
                 cpu=str(td["cpu"]),
@@ -116,8 +121,13 @@ def seed(plan, endpoint):
         startedBy="ecs-svc/1", networkConfiguration=network,
     )["tasks"]
     ecs.stop_task(cluster=cluster, task=api_tasks[0]["taskArn"], reason="OutOfMemoryError: container killed")
-    # Not in a plan: a backup job running during a match.
+    # Not in a plan: a backup run that failed (stopped, exit code 1) and one
+    # running during a match.
+    failed_backup = None
     if "backup" in families:
+        failed_backup = ecs.run_task(cluster=cluster, taskDefinition=families["backup"], count=1, launchType="FARGATE",
+                                     group=f"family:{cluster}-backup", networkConfiguration=network)["tasks"][0]
+        ecs.stop_task(cluster=cluster, task=failed_backup["taskArn"], reason="Essential container in task exited")
         ecs.run_task(cluster=cluster, taskDefinition=families["backup"], count=1, launchType="FARGATE",
                      group=f"family:{cluster}-backup", networkConfiguration=network)
 
@@ -161,13 +171,40 @@ def seed(plan, endpoint):
             DBInstanceClass=db["instance_class"],
         )
 
-    # --- ElastiCache.
+    # --- ElastiCache: the replication group and its IAM-authenticated users.
+    elasticache = client("elasticache")
     for g in of_type(plan, "aws_elasticache_replication_group"):
-        client("elasticache").create_replication_group(
+        elasticache.create_replication_group(
             ReplicationGroupId=g["replication_group_id"], ReplicationGroupDescription=g["description"],
             Engine=g["engine"], CacheNodeType=g["node_type"], NumCacheClusters=g["num_cache_clusters"],
             AutomaticFailoverEnabled=bool(g.get("automatic_failover_enabled")),
         )
+    for u in of_type(plan, "aws_elasticache_user"):
+        mode = u["authentication_mode"][0]["type"]
+        elasticache.create_user(
+            UserId=u["user_id"], UserName=u["user_name"], Engine=u["engine"], AccessString=u["access_string"],
+            **({"AuthenticationMode": {"Type": "iam"}} if mode == "iam" else {"NoPasswordRequired": True}),
+        )
+
+    # --- The job-failures queue (Scheduler's dead-letter queue, the stopped-task
+    # rule's target) and that rule.
+    sqs, events = client("sqs"), client("events")
+    for q in of_type(plan, "aws_sqs_queue"):
+        url = sqs.create_queue(QueueName=q["name"],
+                               Attributes={"MessageRetentionPeriod": str(q["message_retention_seconds"])})["QueueUrl"]
+        # Not in a plan: the event of the failed backup run above, as the rule delivers it.
+        if failed_backup and q["name"].endswith("-job-failures"):
+            sqs.send_message(QueueUrl=url, MessageBody=json.dumps({
+                "version": "0", "source": "aws.ecs", "detail-type": "ECS Task State Change", "region": REGION,
+                "detail": {"clusterArn": failed_backup["clusterArn"], "taskArn": failed_backup["taskArn"],
+                           "taskDefinitionArn": failed_backup["taskDefinitionArn"], "lastStatus": "STOPPED",
+                           "stopCode": "EssentialContainerExited", "stoppedReason": "Essential container in task exited",
+                           "containers": [{"name": "backup", "exitCode": 1}]},
+            }))
+    for r in of_type(plan, "aws_cloudwatch_event_rule"):
+        # The pattern names the cluster's ARN, unknown until apply: the mock gets its fixed part.
+        pattern = r.get("event_pattern") or json.dumps({"source": ["aws.ecs"], "detail-type": ["ECS Task State Change"]})
+        events.put_rule(Name=r["name"], EventPattern=pattern, Description=r.get("description") or "")
 
     # --- Alarms (metric math included), topics, budgets, dashboards.
     for a in of_type(plan, "aws_cloudwatch_metric_alarm"):
@@ -202,7 +239,9 @@ def seed(plan, endpoint):
                             logEvents=[{"timestamp": now - 60_000, "message": "ERROR publish: HTTP 401"}])
     lines = {
         "api": ("api/api/0a1b2c", ['GET /api/matches/1/feed 200 3ms', 'ERROR ER_CON_COUNT_ERROR: Too many connections']),
-        "jobs": ("backup/backup/3d4e5f", ["backup: wrote mysql/2026/11/27/kickoff.sql.gz (41.2 MB)", "backup: done"]),
+        # The failed backup run's stream (awslogs: <prefix>/<container>/<task id>).
+        "jobs": (f"backup/backup/{failed_backup['taskArn'].rsplit('/', 1)[-1]}" if failed_backup else "backup/backup/3d4e5f",
+                 ["backup: mysqldump: Got error: 1045: Access denied for user 'kickoff_backup'", "backup: failed"]),
         "slowquery": ("kickoff", ["# Query_time: 2.1  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 1200000",
                                    "SELECT * FROM commentary WHERE match_id = 1 ORDER BY ts DESC;"]),
     }
@@ -236,12 +275,11 @@ def seed(plan, endpoint):
     # --- Secrets, schedules, the CDN.
     sm = client("secretsmanager")
     for s in of_type(plan, "aws_secretsmanager_secret"):
-        sm.create_secret(Name=s["name"], SecretString="mock")
-    # Decided, not yet in terraform/ on this branch (issue 13): the master
-    # password in our own secret. Remove once the plan creates it.
-    master = f"{cluster}/db/master"
-    if master not in {s["name"] for s in of_type(plan, "aws_secretsmanager_secret")}:
-        sm.create_secret(Name=master, SecretString="mock-master-password")
+        # Not in a plan: the values (write-only or put by hand). The master
+        # secret has the JSON shape rds.tf writes; docs read its password field.
+        value = json.dumps({"engine": "mysql", "username": "kickoff_admin", "password": "mock-master-password"}) \
+            if s["name"].endswith("/db/master") else "mock"
+        sm.create_secret(Name=s["name"], SecretString=value)
     role = "arn:aws:iam::123456789012:role/mock-scheduler"
     for s in of_type(plan, "aws_scheduler_schedule"):
         target = s["target"][0]

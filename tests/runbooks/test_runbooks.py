@@ -47,6 +47,8 @@ SKIP = {
     "aws synthetics start-canary": "not implemented in moto 5.2.5",
     "curl ": "reaches the public site over the internet",
     "terraform -chdir=terraform": "needs the environment's real Terraform state (S3 backend) and AWS credentials",
+    "for r in $OLD_REPLICAS; do aws rds delete-db-instance": "moto 5.2.5 looks a replica's source up by its name before the rename and fails the delete",
+    "gh workflow run": "starts the deploy workflow on GitHub (GitHub CLI; the mock serves AWS only)",
 }
 
 # Operations a doc prints that a seeded mock cannot reach: (doc, "service operation") -> why.
@@ -59,6 +61,14 @@ NOT_REACHED = {
 V2_ONLY = {
     "aws logs tail": {"--since", "--follow", "--format", "--filter-pattern", "--log-stream-names", "--log-stream-name-prefix"},
 }
+
+# Tools besides the AWS CLI that the docs run on the engineer's machine (PyPI,
+# pinned in the Makefile's tools-runbooks): ElastiCache IAM tokens for
+# break-glass Valkey sessions (AWS's Developer Toolkit for ElastiCache).
+LOCAL_TOOLS = ("developer-toolkit-elasticache",)
+
+# The parts of every runbook, in order (docs/runbooks/README.md).
+RUNBOOK_SECTIONS = ["Meaning", "Impact", "Diagnosis", "Mitigation", "Is it fixed?", "Rollback"]
 
 AWS_OP = re.compile(r"\baws ([a-z0-9-]+) ([a-z0-9-]+)")
 PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 _-]*>|…")
@@ -172,10 +182,25 @@ def plan():
     return json.loads(Path(os.environ["RUNBOOK_PLAN"]).read_text())
 
 
+def paragraphs(prose):
+    """(first line number, text) of each prose paragraph, its lines joined by spaces,
+    so a code span wrapped over two lines is still one span."""
+    out, acc, first = [], [], 0
+    for n, line in prose + [(0, "")]:
+        if line.strip():
+            if not acc:
+                first = n
+            acc.append(line.strip())
+        elif acc:
+            out.append((first, " ".join(acc)))
+            acc = []
+    return out
+
+
 def lint(doc):
     """Problems that hide a command from this test: inline commands, placeholders, unmarked v2 commands."""
     found, prose = blocks(doc)
-    problems = [f"{doc.name}:{n}: inline command, put it in a ```sh block: {m}" for n, line in prose for m in INLINE_COMMAND.findall(line)]
+    problems = [f"{doc.name}:{n}: inline command, put it in a ```sh block: {m}" for n, text in paragraphs(prose) for m in INLINE_COMMAND.findall(text)]
     for start, kind, text in found:
         if kind != "sh":
             continue
@@ -199,16 +224,25 @@ def test_doc_has_no_hidden_commands(doc):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("doc", [d for d in DOCS if d.parent.name == "runbooks" and d != SETUP_DOC], ids=lambda d: d.name)
+def test_runbook_has_every_part(doc):
+    """Meaning, Impact, Diagnosis, Mitigation, Is it fixed? and Rollback, in that order."""
+    headings = [line[3:].strip() for line in doc.read_text().splitlines() if line.startswith("## ")]
+    assert [h for h in headings if h in RUNBOOK_SECTIONS] == RUNBOOK_SECTIONS, f"{doc.name}: sections {headings}"
+
+
 def test_lint_finds_each_kind_of_hidden_command(tmp_path):
     doc = tmp_path / "bad.md"
     doc.write_text(
+        "Publish it with `aws cloudwatch put-metric-data\n--namespace X --value 1` by hand.\n\n"
         "Roll back with `aws ecs update-service --cluster $NAME --service api`.\n\n"
         "```sh\naws ecs stop-task --cluster $NAME --task <id>\n"
         "aws logs tail /ecs/x --since 5m\n"
         "aws logs tail /ecs/x --start-time 5   # CLI v2\n```\n"
     )
     problems = "\n".join(lint(doc))
-    assert "inline command" in problems and "placeholder '<id>'" in problems
+    assert "bad.md:1: inline command" in problems and "bad.md:4: inline command" in problems
+    assert "placeholder '<id>'" in problems
     assert "end the line with '# CLI v2'" in problems and "no option --start-time" in problems
 
 
@@ -240,6 +274,10 @@ def test_doc_commands_run_against_the_mock(doc, moto, plan, tmp_path):
     bindir.mkdir()
     (bindir / "aws").write_text(WRAPPER)
     (bindir / "aws").chmod(0o755)
+    # The other command-line tools the docs tell the engineer to install, from
+    # the same virtualenv as the AWS CLI (Makefile, tools-runbooks).
+    for tool in LOCAL_TOOLS:
+        (bindir / tool).symlink_to(Path(os.environ["RUNBOOK_AWS"]).parent / tool)
     calls, failures = tmp_path / "calls", tmp_path / "failures"
     calls.touch()
     failures.touch()
