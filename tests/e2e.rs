@@ -878,7 +878,10 @@ async fn phone_and_print(c: &Client, base: &str) -> R {
     }
     let delta = text_of(c, "delta").await?;
     // Screenshots to look at (target/screenshots/, not committed).
-    for (name, w, h) in [("final-phone-390x844.png", 390, 844), ("final-desktop-1366x900.png", 1366, 900)] {
+    for (name, w, h) in [
+        ("final-phone-390x844.png", 390, 844),
+        ("final-desktop-1366x900.png", 1366, 900),
+    ] {
         c.set_window_size(w, h).await.map_err(|e| e.to_string())?;
         js(c, "window.scrollTo(0, 0); return true").await?;
         tokio::time::sleep(Duration::from_millis(400)).await;
