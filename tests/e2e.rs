@@ -826,6 +826,19 @@ async fn phone_and_print(c: &Client, base: &str) -> R {
     load(c, base).await?;
     js(c, "localStorage.clear(); return true").await?;
     reload(c, base).await?;
+    // Print adds the date, the link, the key inputs and the top cost drivers
+    // with what would halve each (found by re-planning when Print is pressed).
+    // The print dialog itself is the browser's: printed below through WebDriver.
+    js(c, "window.print = () => {}; return true").await?;
+    click(c, "print").await?;
+    let drivers = wait_for("the printed cost drivers", Duration::from_secs(20), || async {
+        js(c, "const l = document.querySelectorAll('#print-drivers li'); return l.length ? Array.from(l).map(e => e.textContent) : null")
+            .await
+            .ok()
+            .filter(|v| !v.is_null())
+    })
+    .await?;
+    println!("printed drivers: {drivers}");
     for (paper, size) in [
         ("A4", fantoccini::wd::PrintSize::A4),
         ("Letter", fantoccini::wd::PrintSize::US_LETTER),

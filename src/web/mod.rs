@@ -361,9 +361,36 @@ pub fn app() -> Html {
             copy_to_clipboard(href, "the share link", refused, notify.clone());
         })
     };
-    let on_print = Callback::from(|_: MouseEvent| {
-        let _ = gloo::utils::window().print();
-    });
+    let print_sheet = use_state(|| None::<Rc<results::PrintSheet>>);
+    let on_print = {
+        let good = good.clone();
+        let print_sheet = print_sheet.clone();
+        Callback::from(move |_: MouseEvent| {
+            let loc = gloo::utils::window().location();
+            let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+            print_sheet.set(Some(Rc::new(results::PrintSheet {
+                scenario: good.scenario.clone(),
+                date: date.get(..10).unwrap_or_default().to_string(),
+                link: format!(
+                    "{}{}#{}",
+                    loc.origin().unwrap_or_default(),
+                    loc.pathname().unwrap_or_default(),
+                    share::encode(&good.scenario)
+                ),
+                drivers: crate::model::levers::drivers(
+                    &good.scenario,
+                    &good.plan,
+                    &crate::model::PriceBook::embedded(),
+                ),
+            })));
+            // After the sheet has rendered.
+            gloo::timers::callback::Timeout::new(50, || {
+                let _ = gloo::utils::window().print();
+            })
+            .forget();
+        })
+    };
+    let sheet = (*print_sheet).clone().filter(|sh| sh.scenario == good.scenario);
     let on_reset = dispatch.reform(|_: MouseEvent| Action::Reset);
     let on_pick = {
         let dispatch = dispatch.clone();
@@ -443,6 +470,9 @@ pub fn app() -> Html {
             <main class="layout">
                 <ScenarioForm ..FormProps::of(&state, onedit, oncommit) />
                 <div class="output">
+                    if let Some(sh) = sheet {
+                        <results::PrintOnly sheet={sh} />
+                    }
                     <Results good={good.clone()} stale={state.stale_reason()} before={state.before_edit()} />
                     <section class="charts" aria-label="Charts">
                         <h2>{"Charts"}</h2>

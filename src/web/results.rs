@@ -4,6 +4,7 @@
 use super::state::{Good, Shared};
 use crate::model::slo::SloVerdict;
 use crate::model::Plan;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -168,4 +169,87 @@ fn notes(props: &NotesProps) -> Html {
             </details>
         </>
     }
+}
+
+/// The inputs a one-page print names.
+const KEY_INPUTS: [&str; 8] = [
+    "peak_concurrent_fans",
+    "audience.simultaneous_games",
+    "audience.match_days_per_month",
+    "delivery.mode",
+    "delivery.poll_interval_s",
+    "delivery.cdn_live_ttl_s",
+    "delivery.cacheable_share",
+    "app.arch",
+];
+
+/// What only the printed page shows, made when Print is pressed: the date,
+/// the share link, the key inputs, and the top cost drivers with what would
+/// halve each ([`crate::model::levers`], about 80 plans: too many for every
+/// keystroke).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintSheet {
+    pub scenario: crate::model::Scenario,
+    pub date: String,
+    pub link: String,
+    pub drivers: Vec<crate::model::levers::Driver>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PrintProps {
+    pub sheet: Rc<PrintSheet>,
+}
+
+#[function_component(PrintOnly)]
+pub fn print_only(props: &PrintProps) -> Html {
+    let sh = &props.sheet;
+    let inputs: Vec<String> = KEY_INPUTS
+        .iter()
+        .filter_map(|p| super::fields::by_path(p))
+        .map(|f| {
+            let v = f.text(&sh.scenario);
+            let v = match f.kind {
+                super::fields::Kind::Choice(o) | super::fields::Kind::OptChoice(o) => o
+                    .iter()
+                    .find(|(k, _)| *k == v)
+                    .map_or(v.clone(), |(_, l)| (*l).to_string()),
+                _ => v,
+            };
+            if f.unit.is_empty() || f.unit.starts_with("0–") {
+                format!("{} {v}", f.label)
+            } else {
+                format!("{} {v} {}", f.label, f.unit)
+            }
+        })
+        .collect();
+    html! {
+        <section class="print-only" id="print-sheet" aria-hidden="true">
+            <p>{ format!("Printed {} · ", sh.date) }<span class="print-link">{ &sh.link }</span></p>
+            <p><strong>{"Key inputs: "}</strong>{ inputs.join(" · ") }</p>
+            <h2>{"Top cost drivers, and what would halve each"}</h2>
+            <ul id="print-drivers">{ for sh.drivers.iter().map(|d| html! {
+                <li>{ format!("{} {} ({:.0} %): {}", d.service.name(), money(d.monthly_usd), d.share * 100.0, lever_text(d)) }</li>
+            }) }</ul>
+        </section>
+    }
+}
+
+/// `Poll interval 2 s → 4 s halves it ($310; breaks freshness)`.
+fn lever_text(d: &crate::model::levers::Driver) -> String {
+    let Some(l) = &d.lever else {
+        return "no single input change lowers it".into();
+    };
+    let verb = if d.halved() { "halves it" } else { "cuts it most" };
+    let breaks = if l.breaks.is_empty() {
+        String::new()
+    } else {
+        format!("; fails {}", l.breaks.join(", ").replace('_', " "))
+    };
+    format!(
+        "{} {} → {} {verb} ({} a month{breaks})",
+        l.label,
+        l.from,
+        l.to,
+        money(l.service_usd)
+    )
 }
