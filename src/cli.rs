@@ -1,6 +1,7 @@
-//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`) or
-//! a plan `terraform/` would reject (`tfvars`), 2 bad input (message names
-//! the field). A panic (101) is a bug.
+//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`),
+//! an infeasible plan (`tfvars`: each broken limit named, nothing written)
+//! or a plan `terraform/` would reject (`tfvars`), 2 bad input (message
+//! names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kickoff::export::{bom, inputs_table, report, scenario_file, tfvars};
@@ -57,7 +58,8 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: PriceFormat,
     },
-    /// Write the planner-owned Terraform variables for a scenario.
+    /// Write the planner-owned Terraform variables for a scenario; exit 1,
+    /// writing nothing, when the plan is infeasible (each broken limit named).
     Tfvars {
         #[arg(long)]
         scenario: Option<PathBuf>,
@@ -132,7 +134,11 @@ fn execute(cli: Cli) -> Result<String, Failure> {
         }
         Command::Tfvars { scenario, output } => {
             let s = load_scenario(scenario.as_deref())?;
-            let plan = plan_of(&s)?;
+            let p = plan_of(&s)?;
+            if let Some(why) = tfvars::refusal(&p) {
+                let lines: Vec<String> = p.broken_limits().iter().map(|l| format!("  {l}")).collect();
+                return Err(Failure(format!("{why}\n{}", lines.join("\n")), 1));
+            }
             let blockers = tfvars::blockers(&s);
             if !blockers.is_empty() {
                 return Err(Failure(
@@ -140,7 +146,7 @@ fn execute(cli: Cli) -> Result<String, Failure> {
                     1,
                 ));
             }
-            let text = tfvars::render(&s, &plan);
+            let text = tfvars::render(&s, &p);
             match output {
                 None => Ok(text),
                 Some(path) => {
@@ -153,7 +159,11 @@ fn execute(cli: Cli) -> Result<String, Failure> {
         Command::CheckTfvars { file } => {
             let current = read(&file)?;
             let s = scenario_file::from_tfvars(&current).map_err(|e| bad_input(format!("{}: {e}", file.display())))?;
-            let expected = tfvars::render(&s, &plan_of(&s)?);
+            let p = plan_of(&s)?;
+            if let Some(why) = tfvars::refusal(&p) {
+                return Err(Failure(format!("{}: {why}", file.display()), 1));
+            }
+            let expected = tfvars::render(&s, &p);
             if expected == current {
                 Ok(format!("{}: up to date\n", file.display()))
             } else {

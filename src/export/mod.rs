@@ -3,6 +3,7 @@
 
 pub mod bom;
 pub mod inputs_table;
+pub mod limits_table;
 pub mod report;
 pub mod scenario_file;
 pub mod share;

@@ -174,6 +174,12 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
         d.cdn_live_ttl_s,
         "whole seconds (CloudFront TTLs are integers)",
     );
+    e.rule(
+        "delivery.archive_ttl_s",
+        d.archive_ttl_s.fract() == 0.0 || !d.archive_ttl_s.is_finite(),
+        d.archive_ttl_s,
+        "whole seconds (CloudFront TTLs are integers)",
+    );
 
     let w = &s.writes;
     if w.burst_events_per_minute_per_game.is_finite() && w.events_per_minute_per_game.is_finite() {
@@ -271,6 +277,27 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
         );
     }
 
+    let limits = LimitCatalog::shared();
+    for (id, v) in &s.limit_overrides {
+        let field = format!("limit_overrides.{id}");
+        let entry = limits.entry(id);
+        e.rule(&field, entry.is_some(), id, "not a limit id in the limits catalogue");
+        if let Some(l) = entry {
+            e.rule(
+                &field,
+                l.adjustable && l.value.is_some(),
+                id,
+                "not an adjustable quota with one value: AWS does not raise it",
+            );
+        }
+        e.rule(
+            &field,
+            v.is_finite() && *v > 0.0 && *v <= 1e12,
+            v,
+            "must be a positive number up to 10^12",
+        );
+    }
+
     if e.0.is_empty() {
         Ok(())
     } else {
@@ -335,6 +362,31 @@ mod tests {
         let price = errs.iter().find(|e| e.field == "price_overrides.nope").unwrap();
         assert_eq!(price.label, "Price nope");
         assert!(errs.iter().any(|e| e.value == "NaN"));
+    }
+
+    #[test]
+    fn quota_overrides_must_be_known_adjustable_and_positive() {
+        let mut s = Scenario::default();
+        s.limit_overrides.insert("alb.targets_per_target_group".into(), 2_000.0);
+        assert_eq!(validate(&s, &PriceBook::embedded()), Ok(()));
+        s.limit_overrides.insert("nope".into(), 1.0);
+        s.limit_overrides
+            .insert("db.mysql.read_replicas_per_source".into(), 20.0);
+        s.limit_overrides
+            .insert("cdn.requests_per_s_per_distribution".into(), -1.0);
+        let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
+        let rule = |f: &str| errs.iter().find(|e| e.field == f).map(|e| e.rule.clone());
+        assert!(rule("limit_overrides.nope").unwrap().starts_with("not a limit id"));
+        assert!(rule("limit_overrides.db.mysql.read_replicas_per_source")
+            .unwrap()
+            .contains("AWS does not raise it"));
+        assert!(rule("limit_overrides.cdn.requests_per_s_per_distribution")
+            .unwrap()
+            .starts_with("must be a positive"));
+        assert_eq!(
+            errs.iter().find(|e| e.field == "limit_overrides.nope").unwrap().label,
+            "Quota nope"
+        );
     }
 
     #[test]

@@ -200,3 +200,17 @@ run "rejects_malformed_alarm_email" {
 
   expect_failures = [var.alarm_email]
 }
+
+# alb.tf's check "sse_heartbeat_fits_timeouts" (a warning, not an error; the
+# planner contract in .ci/terraform.sh fails on it): a 45 s heartbeat outlives
+# CloudFront's 30 s origin read timeout, so SSE connections would be cut.
+run "warns_when_sse_heartbeat_outlives_cloudfront_read_timeout" {
+  command = plan
+
+  variables {
+    delivery_mode         = "sse"
+    sse_heartbeat_seconds = 45
+  }
+
+  expect_failures = [check.sse_heartbeat_fits_timeouts]
+}
