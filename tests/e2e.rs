@@ -878,7 +878,7 @@ async fn phone_and_print(c: &Client, base: &str) -> R {
     js(c, "window.scrollTo(0, 0); return true").await?;
     click(c, "mobile-total").await?;
     let shown = wait_for("the plan in view after one tap", Duration::from_secs(5), || async {
-        js(c, "const r = document.getElementById('plan-heading').getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight ? r.top : null")
+        js(c, "const r = document.getElementById('plan-heading').getBoundingClientRect(); const bar = document.getElementById('mobile-total').getBoundingClientRect(); return r.top >= bar.bottom - 1 && r.bottom < innerHeight ? r.top : null")
             .await
             .ok()
             .filter(|v| !v.is_null())
