@@ -12,6 +12,7 @@ pub mod drills;
 pub mod fargate;
 pub mod fault;
 pub mod inputs;
+pub mod levers;
 pub mod limits;
 pub mod network;
 pub mod observability;

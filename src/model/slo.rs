@@ -310,8 +310,9 @@ pub fn verdicts(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, run: &SimRun, 
         pass: problems.is_empty(),
         target: "100 % min healthy, 200 % max, ≥ 2 tasks, pools and targets fit during the overlap".into(),
         measured: format!(
-            "{deploy_tasks} tasks × {} pool = {deploy_conns} {via}; min {} tasks",
-            s.app.db_pool_per_task, f.min_tasks
+            "{deploy_tasks} tasks × {} pool = {deploy_conns} {via}; min {}",
+            s.app.db_pool_per_task,
+            crate::fmt::count(f.min_tasks.into(), "task", "tasks")
         ),
         detail: if problems.is_empty() {
             format!("circuit breaker with rollback; {dereg} s draining; deploy overlap fits")
