@@ -62,6 +62,10 @@ enum Command {
         /// months (1–36), with audience growth and storage growth.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(model::cash::MAX_MONTHS)))]
         months: Option<u32>,
+        /// Run drills on the plan and hold it to them (`survives_drills`):
+        /// `all` or names, comma-separated; replaces `drills.selected`.
+        #[arg(long, value_name = "all|NAME[,NAME]")]
+        drills: Option<String>,
     },
     /// Compare two scenarios (JSON or `kickoff tfvars` files): monthly cost per
     /// service, capacity, SLO verdicts, warnings. Exit 0 whatever the delta.
@@ -78,6 +82,21 @@ enum Command {
         /// price-book change shows in the diff. HEAD uses the embedded book.
         #[arg(long)]
         base_prices: Option<PathBuf>,
+    },
+    /// Run one match-day drill on the plan: errors, freshness, recovery,
+    /// and the cheapest mitigation when it fails (docs/drills.md).
+    Drill {
+        /// cache-failover, db-failover, az-loss, deploy-mid-match,
+        /// spot-reclaim or origin-outage.
+        name: String,
+        /// Seconds from kickoff the drill starts (replaces `drills.at_s`;
+        /// default the scenario's, 0 = kickoff).
+        #[arg(long, allow_hyphen_values = true)]
+        at: Option<f64>,
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: PriceFormat,
     },
     /// Price an explicit bill of materials (JSON), like the AWS Pricing Calculator.
     Price {
@@ -144,24 +163,23 @@ fn execute(cli: Cli) -> Result<String, Failure> {
         Command::Plan {
             scenario,
             format,
-            months: Some(months),
+            months,
+            drills,
         } => {
-            let s = load_scenario(scenario.as_deref())?;
-            let c = model::cash::cash_plan(&s, &PriceBook::embedded(), months)
-                .map_err(|errs| bad_input(errs.to_string()))?;
-            Ok(match format {
-                PlanFormat::Text => cash::text(&c),
-                PlanFormat::Json => cash::json(&c) + "\n",
-                PlanFormat::Markdown => cash::markdown(&c),
-                PlanFormat::Csv => cash::csv(&c),
-            })
-        }
-        Command::Plan {
-            scenario,
-            format,
-            months: None,
-        } => {
-            let s = load_scenario(scenario.as_deref())?;
+            let mut s = load_scenario(scenario.as_deref())?;
+            if let Some(list) = drills {
+                s.drills.selected = model::drills::parse_list(&list).map_err(bad_input)?;
+            }
+            if let Some(months) = months {
+                let c = model::cash::cash_plan(&s, &PriceBook::embedded(), months)
+                    .map_err(|errs| bad_input(errs.to_string()))?;
+                return Ok(match format {
+                    PlanFormat::Text => cash::text(&c),
+                    PlanFormat::Json => cash::json(&c) + "\n",
+                    PlanFormat::Markdown => cash::markdown(&c),
+                    PlanFormat::Csv => cash::csv(&c),
+                });
+            }
             let p = plan_of(&s)?;
             Ok(match format {
                 PlanFormat::Text => report::text(&p),
@@ -206,6 +224,27 @@ fn execute(cli: Cli) -> Result<String, Failure> {
                 DiffFormat::Text => diff::text(&d),
                 DiffFormat::Markdown => diff::markdown(&d, &title),
                 DiffFormat::Json => diff::json(&d) + "\n",
+            })
+        }
+        Command::Drill {
+            name,
+            at,
+            scenario,
+            format,
+        } => {
+            let mut s = load_scenario(scenario.as_deref())?;
+            let kinds = model::drills::parse_list(&name).map_err(bad_input)?;
+            if let Some(at) = at {
+                s.drills.at_s = at;
+            }
+            s.drills.selected = kinds;
+            let p = plan_of(&s)?;
+            Ok(match format {
+                PriceFormat::Text => report::drills_text(&p.drills),
+                PriceFormat::Json => {
+                    serde_json::to_string_pretty(&serde_json::json!({ "drills": p.drills })).expect("drills serialise")
+                        + "\n"
+                }
             })
         }
         Command::Price { file, format } => {
