@@ -68,7 +68,7 @@ enum Command {
         drills: Option<String>,
     },
     /// Compare two scenarios (JSON or `kickoff tfvars` files): monthly cost per
-    /// service, capacity, SLO verdicts, warnings. Exit 0 whatever the delta.
+    /// service, capacity, SLO and drill verdicts, warnings. Exit 0 whatever the delta.
     Diff {
         base: PathBuf,
         head: PathBuf,

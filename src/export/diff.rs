@@ -1,12 +1,13 @@
 //! `kickoff diff BASE HEAD`: what a change of scenario does to the bill and
 //! to the capacity behind it. Per-service monthly deltas, capacity changes
-//! (tasks, task size, instance class, replicas, cache nodes), SLO verdict
-//! changes, warnings and Terraform blockers gained or lost, and the new
-//! total; as text, Markdown (the pull-request comment) or JSON.
+//! (tasks, task size, instance class, replicas, cache nodes), SLO and
+//! match-day drill verdict changes, warnings and Terraform blockers gained or
+//! lost, and the new total; as text, Markdown (the pull-request comment) or JSON.
 
 use super::tfvars;
 use crate::fmt::money;
 use crate::model::cost::cents;
+use crate::model::drills::DrillOutcome;
 use crate::model::{Plan, PriceBook, Scenario};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -41,6 +42,9 @@ pub struct Diff {
     /// SLOs whose verdict or measured value changed, and the plan's
     /// feasibility (every AWS limit held) when it changed.
     pub slo: Vec<Change>,
+    /// Match-day drills (`drills.selected`) whose verdict changed, or that
+    /// run on one side only.
+    pub drills: Vec<Change>,
     /// Limits (`Plan::limits`) broken on head but not on base, and the reverse.
     pub limits_broken: Vec<String>,
     pub limits_fixed: Vec<String>,
@@ -55,12 +59,13 @@ pub struct Diff {
 }
 
 impl Diff {
-    /// Nothing differs (the bill to the cent, capacity, SLOs, warnings,
-    /// blockers).
+    /// Nothing differs (the bill to the cent, capacity, SLOs, drills,
+    /// warnings, blockers).
     pub fn is_empty(&self) -> bool {
         self.services.is_empty()
             && self.capacity.is_empty()
             && self.slo.is_empty()
+            && self.drills.is_empty()
             && self.limits_broken.is_empty()
             && self.limits_fixed.is_empty()
             && self.warnings_added.is_empty()
@@ -96,6 +101,42 @@ fn capacity(p: &Plan) -> Vec<(&'static str, String)> {
         None => v.push(("Cache node type", "none".into())),
     }
     v
+}
+
+/// `pass`, or `FAIL (worst step 5.00 % errors, recovered after 120 s)`.
+fn drill_verdict(d: &DrillOutcome) -> String {
+    if d.pass {
+        "pass".into()
+    } else {
+        format!(
+            "FAIL (worst step {:.2} % errors, recovered after {:.0} s)",
+            d.worst_error_pct, d.recovery_s
+        )
+    }
+}
+
+/// Drills whose verdict (pass or fail) differs, or that one side does not run.
+fn drill_changes(bp: &Plan, hp: &Plan) -> Vec<Change> {
+    let mut names: Vec<&str> = bp.drills.iter().chain(&hp.drills).map(|d| d.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    let find = |p: &'_ Plan, n: &str| p.drills.iter().find(|d| d.name == n).cloned();
+    names
+        .into_iter()
+        .filter_map(|n| {
+            let (b, h) = (find(bp, n), find(hp, n));
+            let changed = match (&b, &h) {
+                (Some(b), Some(h)) => b.pass != h.pass,
+                _ => true,
+            };
+            let word = |d: &Option<DrillOutcome>| d.as_ref().map_or("not run".into(), drill_verdict);
+            changed.then(|| Change {
+                what: n.into(),
+                base: word(&b),
+                head: word(&h),
+            })
+        })
+        .collect()
 }
 
 fn sorted_difference(a: &BTreeSet<String>, b: &BTreeSet<String>) -> Vec<String> {
@@ -201,6 +242,7 @@ pub fn diff(base: (&Scenario, &Plan), head: (&Scenario, &Plan)) -> Diff {
         services,
         capacity,
         slo,
+        drills: drill_changes(bp, hp),
         limits_broken,
         limits_fixed,
         warnings_added: sorted_difference(&hw, &bw),
@@ -275,7 +317,12 @@ pub fn text(d: &Diff) -> String {
             );
         }
     }
-    for (title, changes) in [("Capacity", &d.capacity), ("SLOs", &d.slo), ("Prices (USD)", &d.prices)] {
+    for (title, changes) in [
+        ("Capacity", &d.capacity),
+        ("SLOs", &d.slo),
+        ("Match-day drills", &d.drills),
+        ("Prices (USD)", &d.prices),
+    ] {
         if !changes.is_empty() {
             let _ = writeln!(o, "\n{title}");
             for c in changes {
@@ -333,6 +380,7 @@ pub fn markdown(d: &Diff, title: &str) -> String {
     for (title, changes) in [
         ("Capacity", &d.capacity),
         ("SLO and feasibility verdicts", &d.slo),
+        ("Match-day drill", &d.drills),
         ("Price (USD)", &d.prices),
     ] {
         if !changes.is_empty() {
@@ -411,6 +459,28 @@ mod tests {
         let back = diff((&head, &hp), (&base, &bp));
         assert_eq!(back.delta_usd, -d.delta_usd);
         assert_eq!(back.capacity.len(), d.capacity.len());
+    }
+
+    #[test]
+    fn drill_verdicts_that_change_are_listed_and_unchanged_ones_are_not() {
+        let base = Scenario::default();
+        let mut head = base.clone();
+        head.drills.selected = crate::model::drills::parse_list("cache-failover,db-failover").unwrap();
+        let (bp, hp) = (planned(&base), planned(&head));
+        let d = diff((&base, &bp), (&head, &hp));
+        let names: Vec<_> = d.drills.iter().map(|c| c.what.as_str()).collect();
+        assert_eq!(names, ["cache-failover", "db-failover"]);
+        assert!(d.drills.iter().all(|c| c.base == "not run"), "{:?}", d.drills);
+        assert!(d.slo.iter().any(|c| c.what == "survives_drills"), "{:?}", d.slo);
+        // Same drills on both sides: no change, until one verdict flips.
+        assert!(diff((&head, &hp), (&head, &hp)).drills.is_empty());
+        let mut flipped = hp.clone();
+        flipped.drills[0].pass = !flipped.drills[0].pass;
+        let d = diff((&head, &hp), (&head, &flipped));
+        assert_eq!(d.drills.len(), 1, "{:?}", d.drills);
+        assert_eq!(d.drills[0].what, hp.drills[0].name);
+        assert!(text(&d).contains("Match-day drills"), "{}", text(&d));
+        assert!(markdown(&d, "prod").contains("| Match-day drill | Base | Head |"));
     }
 
     #[test]
