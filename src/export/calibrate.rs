@@ -195,8 +195,7 @@ pub fn apply(base: &Scenario, fit: &Fit, summary_path: &str) -> Result<Scenario,
         prov(
             rps,
             format!(
-                "requests per CPU-second of one Node process ({source}) at {:.0} % CPU, {bound}; origin service time p50/p95/p99 {}/{}/{} ms; other work kept {:.2} CPUs busy",
-                fit.utilization * 100.0,
+                "requests per CPU-second of one Node process ({source}), {bound}; origin service time p50/p95/p99 {}/{}/{} ms; other work kept {:.2} CPUs busy",
                 fit.origin_service_ms[0],
                 fit.origin_service_ms[1],
                 fit.origin_service_ms[2],
