@@ -112,6 +112,32 @@ grep -q 'aws_elasticache_replication_group.main (after).auth_token' "$work/err" 
 jq '.resource_changes[0].change.after.auth_token = null' "$fixtures/plan-with-secret.json" >"$work/plan-clean.json"
 expect "a plan whose sensitive attributes are empty" "$deploy" check-plan "$work/plan-clean.json"
 
+# --- plan-summary ----------------------------------------------------------------
+jq '.resource_changes = [
+      {"change": {"actions": ["create"]}}, {"change": {"actions": ["create"]}},
+      {"change": {"actions": ["update"]}}, {"change": {"actions": ["delete", "create"]}},
+      {"change": {"actions": ["delete"]}}, {"change": {"actions": ["no-op"]}}]' \
+  "$work/plan-clean.json" >"$work/plan-counts.json"
+printf 'Plan: 3 to add, 1 to change, 2 to destroy.\n' >"$work/plan.txt"
+expect "plan summary" "$deploy" plan-summary "$work/plan-counts.json" "$work/plan.txt" prod abc123
+has "summary names the environment and commit" "$work/out" '### Terraform plan to apply: `prod` at `abc123`'
+has "summary counts each kind of change" "$work/out" "**create 2, update 1, replace 1, destroy 1**"
+has "summary carries the plan text" "$work/out" "Plan: 3 to add, 1 to change, 2 to destroy."
+head -c 1000000 /dev/zero | tr '\0' x >"$work/plan-huge.txt"
+expect "summary of a huge plan" "$deploy" plan-summary "$work/plan-counts.json" "$work/plan-huge.txt" prod abc123
+[ "$(wc -c <"$work/out")" -lt 1000000 ] && ok || fail "a huge plan is cut under GitHub's 1 MiB summary limit"
+echo 'not json' >"$work/bad.json"
+refuse "summary of a file that is not a plan" "$deploy" plan-summary "$work/bad.json" "$work/plan.txt" prod abc123
+
+# --- outputs -----------------------------------------------------------------------
+jq -n '{planner_bucket_name: {value: "kickoff-prod-planner"}, ecs_service_name: {value: "kickoff-prod-api"}, images: {value: {api: "x"}}}' >"$work/tf-outputs.json"
+expect "outputs" "$deploy" outputs "$work/tf-outputs.json" planner_bucket_name ecs_service_name
+has "outputs print name=value" "$work/out" "planner_bucket_name=kickoff-prod-planner"
+has "outputs print every name" "$work/out" "ecs_service_name=kickoff-prod-api"
+refuse "a missing output" "$deploy" outputs "$work/tf-outputs.json" planner_bucket_name cloudfront_distribution_id
+grep -q 'cloudfront_distribution_id is missing' "$work/err" && ok || fail "outputs names the missing output"
+refuse "an output that is not a string" "$deploy" outputs "$work/tf-outputs.json" images
+
 # --- check-team-settings -------------------------------------------------------
 repo="$(sed -n 's/^github_repository *= *"\(.*\)"$/\1/p' terraform/environments/prod.team.tfvars)"
 expect "team settings name this repository" "$deploy" check-team-settings prod "$repo"

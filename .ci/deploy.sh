@@ -15,6 +15,13 @@
 #   check-plan PLAN_JSON
 #       Fail if the plan (`terraform show -json`) holds any sensitive value:
 #       a saved plan travels as an artifact, so it must hold no secret.
+#   plan-summary PLAN_JSON PLAN_TXT ENV SHA
+#       Print the Markdown job summary of a plan: what it creates, updates,
+#       replaces and destroys, and the plan text (cut at 900,000 bytes, under
+#       GitHub's 1 MiB step-summary limit).
+#   outputs OUTPUTS_JSON NAME...
+#       Print NAME=VALUE for each named `terraform output -json` value (the
+#       apply job's outputs); fail naming the first one missing or not a string.
 #   sync-assets SRC_DIR BUCKET
 #       Upload changed game assets to s3://BUCKET/assets/ by content hash
 #       (manifest s3://BUCKET/_deploy/game-assets.sha256), delete removed
@@ -304,10 +311,40 @@ cmd_roll_api() {
   say "$service is stable on $want ($image)"
 }
 
+cmd_plan_summary() {
+  local plan="${1:?usage: plan-summary PLAN_JSON PLAN_TXT ENV SHA}" text="${2:?usage: plan-summary PLAN_JSON PLAN_TXT ENV SHA}"
+  local env="${3:?usage: plan-summary PLAN_JSON PLAN_TXT ENV SHA}" sha="${4:?usage: plan-summary PLAN_JSON PLAN_TXT ENV SHA}"
+  local counts
+  counts="$(jq -r '
+    [.resource_changes[]?.change.actions] as $a
+    | "create \([$a[] | select(. == ["create"])] | length), "
+    + "update \([$a[] | select(. == ["update"])] | length), "
+    + "replace \([$a[] | select(length == 2)] | length), "
+    + "destroy \([$a[] | select(. == ["delete"])] | length)"' "$plan")" || die "$plan is not a terraform show -json plan"
+  printf '### Terraform plan to apply: `%s` at `%s`\n\n**%s**\n\n' "$env" "$sha" "$counts"
+  printf '<details><summary>Full plan</summary>\n\n```\n'
+  head -c 900000 "$text"
+  printf '\n```\n</details>\n'
+}
+
+cmd_outputs() {
+  local outputs="${1:?usage: outputs OUTPUTS_JSON NAME...}"
+  shift
+  [ "$#" -gt 0 ] || die "usage: outputs OUTPUTS_JSON NAME..."
+  local name value
+  for name in "$@"; do
+    value="$(jq -er --arg n "$name" '.[$n].value | strings' "$outputs")" \
+      || die "terraform output $name is missing or not a string"
+    printf '%s=%s\n' "$name" "$value"
+  done
+}
+
 case "${1:-}" in
   resolve-images) shift; cmd_resolve_images "$@" ;;
   check-team-settings) shift; cmd_check_team_settings "$@" ;;
   check-plan) shift; cmd_check_plan "$@" ;;
+  plan-summary) shift; cmd_plan_summary "$@" ;;
+  outputs) shift; cmd_outputs "$@" ;;
   sync-assets) shift; cmd_sync_assets "$@" ;;
   publish-planner) shift; cmd_publish_planner "$@" ;;
   invalidate) shift; cmd_invalidate "$@" ;;

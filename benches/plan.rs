@@ -1,7 +1,8 @@
 //! `cargo bench`: plan() for the default scenario, a 100-point fans sweep,
-//! and the match-day simulation alone.
+//! and the match-day simulation alone (the API tier, nothing below it).
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use kickoff::model::tiers::Tiers;
 use kickoff::model::{autoscale, demand, fargate, plan, profile, PriceBook, Scenario};
 use std::hint::black_box;
 
@@ -34,7 +35,7 @@ fn benches(c: &mut Criterion) {
     });
     let f = fargate::size(&s, &peak, &demand::off_peak(&s));
     c.bench_function("match_day_simulation", |b| {
-        b.iter(|| autoscale::simulate(black_box(&s), &f, &pts, &ds, true))
+        b.iter(|| autoscale::simulate(black_box(&s), &f, &Tiers::unbounded(), &pts, &ds, true))
     });
 }
 

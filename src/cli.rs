@@ -1,6 +1,7 @@
-//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`) or
-//! a plan `terraform/` would reject (`tfvars`), 2 bad input (message names
-//! the field). A panic (101) is a bug.
+//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`),
+//! an infeasible plan (`tfvars`: each broken limit named, nothing written)
+//! or a plan `terraform/` would reject (`tfvars`), 2 bad input (message
+//! names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kickoff::export::{bom, calibrate, inputs_table, report, scenario_file, share, tfvars};
@@ -57,7 +58,8 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: PriceFormat,
     },
-    /// Write the planner-owned Terraform variables for a scenario.
+    /// Write the planner-owned Terraform variables for a scenario; exit 1,
+    /// writing nothing, when the plan is infeasible (each broken limit named).
     Tfvars {
         #[arg(long)]
         scenario: Option<PathBuf>,
@@ -145,7 +147,11 @@ fn execute(cli: Cli) -> Result<String, Failure> {
         }
         Command::Tfvars { scenario, output } => {
             let s = load_scenario(scenario.as_deref())?;
-            let plan = plan_of(&s)?;
+            let p = plan_of(&s)?;
+            if let Some(why) = tfvars::refusal(&p) {
+                let lines: Vec<String> = p.broken_limits().iter().map(|l| format!("  {l}")).collect();
+                return Err(Failure(format!("{why}\n{}", lines.join("\n")), 1));
+            }
             let blockers = tfvars::blockers(&s);
             if !blockers.is_empty() {
                 return Err(Failure(
@@ -153,7 +159,7 @@ fn execute(cli: Cli) -> Result<String, Failure> {
                     1,
                 ));
             }
-            let text = tfvars::render(&s, &plan);
+            let text = tfvars::render(&s, &p);
             match output {
                 None => Ok(text),
                 Some(path) => {
@@ -169,18 +175,29 @@ fn execute(cli: Cli) -> Result<String, Failure> {
             output,
         } => {
             let base = load_scenario(scenario.as_deref())?;
-            let fit = calibrate::fit(&read(&k6_summary)?)
+            let summary = read(&k6_summary)?;
+            let fit = calibrate::fit(&summary).map_err(|e| bad_input(format!("{}: {e}", k6_summary.display())))?;
+            let rows = calibrate::predicted_vs_measured(&summary, &fit)
                 .map_err(|e| bad_input(format!("{}: {e}", k6_summary.display())))?;
             let s = calibrate::apply(&base, &fit, &k6_summary.display().to_string())
                 .map_err(|e| bad_input(e.to_string()))?;
             let text = serde_json::to_string_pretty(&share::diff_from_default(&s)).expect("scenario serialises") + "\n";
             std::fs::write(&output, text).map_err(|e| bad_input(format!("{}: {e}", output.display())))?;
-            Ok(calibrate::report(&fit, &base) + &format!("Wrote {}\n", output.display()))
+            Ok(format!(
+                "{}\nThe planner on the stack's own scenario (one task, one vCPU, one cache tier) against the run:\n{}\nWrote {}\n",
+                calibrate::report(&fit, &base),
+                calibrate::comparison_table(&rows),
+                output.display()
+            ))
         }
         Command::CheckTfvars { file } => {
             let current = read(&file)?;
             let s = scenario_file::from_tfvars(&current).map_err(|e| bad_input(format!("{}: {e}", file.display())))?;
-            let expected = tfvars::render(&s, &plan_of(&s)?);
+            let p = plan_of(&s)?;
+            if let Some(why) = tfvars::refusal(&p) {
+                return Err(Failure(format!("{}: {why}", file.display()), 1));
+            }
+            let expected = tfvars::render(&s, &p);
             if expected == current {
                 Ok(format!("{}: up to date\n", file.display()))
             } else {

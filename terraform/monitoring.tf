@@ -8,6 +8,16 @@
 resource "aws_sns_topic" "alarms" {
   name              = "${local.name}-alarms"
   kms_master_key_id = aws_kms_key.main.arn
+
+  lifecycle {
+    # Issue 15: an alarm that e-mails nobody pages nobody. Production must
+    # name a destination (environments/prod.team.tfvars); staging may stay
+    # quiet. Guarded by run "rejects_prod_alarms_that_reach_nobody".
+    precondition {
+      condition     = var.environment != "prod" || var.alarm_email != ""
+      error_message = "alarm_email is empty for prod: set it in terraform/environments/prod.team.tfvars, or the alarms reach nobody."
+    }
+  }
 }
 
 data "aws_iam_policy_document" "alarms_topic" {

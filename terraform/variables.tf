@@ -709,9 +709,16 @@ variable "archive_schedule_expression" {
 }
 
 variable "alarm_email" {
-  description = "E-mail subscribed to the alarm SNS topic (confirm the subscription by mail). Set in environments/<env>.team.tfvars; empty = no subscription."
+  description = "E-mail subscribed to the alarm SNS topic (confirm the subscription by mail). Set in environments/<env>.team.tfvars; empty = no subscription (refused for prod by a precondition in monitoring.tf)."
   type        = string
   default     = ""
+
+  # SNS rejects a malformed email endpoint only at apply (Subscribe,
+  # InvalidParameter); catch it at plan. One @, no spaces, a dot in the domain.
+  validation {
+    condition     = var.alarm_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be an e-mail address (name@domain.tld) or empty."
+  }
 }
 
 variable "access_log_retention_days" {

@@ -138,3 +138,28 @@ async fn every_price_in_the_book_has_an_input() {
     assert!(text(&root, "#services").contains("Application Load Balancer"));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn an_infeasible_plan_disables_the_tfvars_download_with_the_reason() {
+    let root = mount();
+    tick().await;
+    let disabled = |root: &Element| {
+        root.query_selector("#download-tfvars")
+            .unwrap()
+            .unwrap()
+            .has_attribute("disabled")
+    };
+    assert!(!disabled(&root));
+    // 1 M fans polling every 2 s: 600,000 requests/s, above CloudFront's
+    // 250,000 per distribution.
+    type_value(&root, "#peak_concurrent_fans", "1000000");
+    tick().await;
+    assert!(disabled(&root));
+    let why = text(&root, "#tfvars-refused");
+    assert!(why.contains("cdn.requests_per_s_per_distribution"), "{why}");
+    type_value(&root, "#peak_concurrent_fans", "5000");
+    tick().await;
+    assert!(!disabled(&root));
+    assert!(root.query_selector("#tfvars-refused").unwrap().is_none());
+    root.remove();
+}

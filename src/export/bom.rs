@@ -607,7 +607,8 @@ impl Bill {
             }
         };
         let net = &p.network;
-        let mut public_ipv4 = vec![ips(f64::from(s.platform.az_count)), ips(f64::from(net.nat_gateways))];
+        // NAT gateways' addresses; the ALB is internal (no public IPv4).
+        let mut public_ipv4 = vec![ips(f64::from(net.nat_gateways))];
         if net.egress == Egress::PublicSubnets {
             let (count, hours) = spread(
                 quantity("vpc.public_ipv4_hour") - public_ipv4_hours(&public_ipv4),

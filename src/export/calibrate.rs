@@ -97,9 +97,7 @@ fn positive(v: &Value, path: &str) -> Result<f64, CalibrateError> {
     if x > 0.0 {
         Ok(x)
     } else {
-        Err(CalibrateError(format!(
-            "summary field {path}: 0, nothing was measured"
-        )))
+        Err(CalibrateError(format!("summary field {path}: 0, nothing was measured")))
     }
 }
 
@@ -109,8 +107,7 @@ fn positive(v: &Value, path: &str) -> Result<f64, CalibrateError> {
 /// Not JSON, another schema, or a field missing, of the wrong type or
 /// empty: the message names the field.
 pub fn fit(summary: &str) -> Result<Fit, CalibrateError> {
-    let v: Value =
-        serde_json::from_str(summary).map_err(|e| CalibrateError(format!("summary is not JSON: {e}")))?;
+    let v: Value = serde_json::from_str(summary).map_err(|e| CalibrateError(format!("summary is not JSON: {e}")))?;
     let schema = text(&v, "schema")?;
     if schema != SUMMARY_SCHEMA {
         return Err(CalibrateError(format!(
@@ -195,7 +192,7 @@ pub fn apply(base: &Scenario, fit: &Fit, summary_path: &str) -> Result<Scenario,
         prov(
             rps,
             format!(
-                "requests per CPU-second of one Node process ({source}), {bound}; origin service time p50/p95/p99 {}/{}/{} ms; other work kept {:.2} CPUs busy",
+                "requests per CPU-second of one Node process ({source}), {bound}; includes the stack's feed payload (app.cpu_us_per_kb adds payload cost again: conservative); origin service time p50/p95/p99 {}/{}/{} ms; other work kept {:.2} CPUs busy",
                 fit.origin_service_ms[0],
                 fit.origin_service_ms[1],
                 fit.origin_service_ms[2],
@@ -266,6 +263,198 @@ pub fn report(fit: &Fit, base: &Scenario) -> String {
     o
 }
 
+/// One figure the planner predicts for the load test's own stack, beside
+/// what the run measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub what: &'static str,
+    pub predicted: f64,
+    pub measured: f64,
+    pub unit: &'static str,
+    pub target: Target,
+}
+
+/// What "agrees" means for a [`Comparison`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// Within this share of the measured value (0.1: 10 %).
+    Share(f64),
+    /// Within this much, in the figure's unit.
+    Abs(f64),
+    /// Both below, or both at or above, this value (the SLO's verdict).
+    SameVerdict(f64),
+    /// Shown, not judged.
+    None,
+}
+
+impl Comparison {
+    pub fn ok(&self) -> bool {
+        let d = (self.predicted - self.measured).abs();
+        match self.target {
+            Target::Share(r) => d <= r * self.measured.abs(),
+            Target::Abs(a) => d <= a,
+            Target::SameVerdict(at) => (self.predicted >= at) == (self.measured >= at),
+            Target::None => true,
+        }
+    }
+}
+
+/// The stack's own scenario: the run's fans, TTL, poll interval, keys,
+/// uncacheable share and timeout, one task of one vCPU (the pinned core),
+/// one cache tier (nginx is edge and shield in one: Origin Shield on, Age
+/// honoured), and the fitted coefficients.
+///
+/// # Errors
+/// A field of the summary missing (named), or a scenario the planner rejects.
+pub fn stack_scenario(summary: &str, fit: &Fit) -> Result<Scenario, CalibrateError> {
+    let v: Value = serde_json::from_str(summary).map_err(|e| CalibrateError(format!("summary is not JSON: {e}")))?;
+    let sc = "match_day.scale";
+    let n = |k: &str| num(&v, &format!("{sc}.{k}"));
+    let whole = |k: &str| n(k).map(|x| x.round() as u32);
+    let mut s = Scenario::default();
+    s.peak_concurrent_fans = whole("peak_fans")?;
+    s.audience.design_headroom_pct = (n("design_fans")? / n("peak_fans")? - 1.0) * 100.0;
+    s.audience.simultaneous_games = whole("games")?;
+    s.delivery.poll_interval_s = n("poll_interval_s")?;
+    s.delivery.feed_keys_per_game = whole("keys_per_game")?;
+    s.delivery.cdn_live_ttl_s = fit.ttl_s;
+    s.delivery.origin_shield = true;
+    s.coefficients.cdn_tiers_honour_age = true;
+    s.delivery.cacheable_share = num(&v, "match_day.client.cacheable_share_planned")?;
+    s.delivery.assets_per_page_view = n("assets_per_page")?;
+    s.delivery.publish_latency_s = fit.publish_latency_s;
+    s.writes.events_per_minute_per_game = n("events_per_min_per_game")?;
+    s.writes.burst_events_per_minute_per_game = n("burst_events_per_min_per_game")?;
+    s.app.request_timeout_s = n("timeout_s")?;
+    s.app.rps_per_vcpu = fit.rps_per_vcpu.round();
+    // The measured rate already includes the stack's payload.
+    s.app.cpu_us_per_kb = 0.0;
+    s.app.task_vcpu = 1.0;
+    s.app.on_demand_base_tasks = 1;
+    s.scaling.autoscaling_enabled = false;
+    s.scaling.prescale_enabled = false;
+    s.overrides.min_tasks = Some(1);
+    s.overrides.max_tasks = Some(1);
+    validate(&s, &PriceBook::embedded()).map_err(|e| CalibrateError(format!("the stack's scenario: {e}")))?;
+    Ok(s)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    if xs.is_empty() {
+        f64::NAN
+    } else {
+        xs[xs.len() / 2]
+    }
+}
+
+/// The planner on the stack's own scenario against the run: origin
+/// requests/s in play and at the peak, freshness p95, peak error share and
+/// the second errors start (match time; none = -1).
+///
+/// # Errors
+/// As [`stack_scenario`], or a plan the planner refuses.
+pub fn predicted_vs_measured(summary: &str, fit: &Fit) -> Result<Vec<Comparison>, CalibrateError> {
+    let v: Value = serde_json::from_str(summary).map_err(|e| CalibrateError(format!("summary is not JSON: {e}")))?;
+    let s = stack_scenario(summary, fit)?;
+    let p = crate::model::plan(&s, &PriceBook::embedded()).map_err(|e| CalibrateError(e.to_string()))?;
+    let run = p.match_day.chosen(&p.fargate);
+    let time_scale = positive(&v, "match_day.scale.time_scale")?;
+    let start = field(&v, "match_day.scale.match_start_s")?
+        .as_f64()
+        .ok_or_else(|| CalibrateError("summary field match_day.scale.match_start_s: not a number".into()))?;
+    let end = start + num(&v, "match_day.duration_s")? / time_scale;
+    let steps: Vec<_> = run.steps.iter().filter(|x| x.t_s >= start && x.t_s < end).collect();
+    let windows = field(&v, "match_day.windows")?
+        .as_array()
+        .ok_or_else(|| CalibrateError("summary field match_day.windows: not a list".into()))?;
+    // Whole windows only: the last one is cut short by the end of the run.
+    let full = &windows[..windows.len().saturating_sub(1)];
+    let in_play = |t: f64| t >= 60.0;
+    let measured_in_play = median(
+        full.iter()
+            .filter(|w| w["match_time_s"].as_f64().is_some_and(in_play))
+            .filter_map(|w| w["origin_rps"].as_f64())
+            .collect(),
+    );
+    let predicted_in_play = median(steps.iter().filter(|x| in_play(x.t_s)).map(|x| x.demand_rps).collect());
+    let predicted_peak = steps.iter().map(|x| x.demand_rps).fold(0.0, f64::max);
+    let predicted_error = steps.iter().map(|x| x.error_share).fold(0.0, f64::max) * 100.0;
+    let predicted_first = steps.iter().find(|x| x.error_share > 0.0).map_or(-1.0, |x| x.t_s);
+    let measured_first = field(&v, "match_day.errors")?["first_error_match_time_s"]
+        .as_f64()
+        .unwrap_or(-1.0);
+    let slo_pct = s.slo.max_error_share * 100.0;
+    let cmp = |what, predicted, measured, unit, target| Comparison {
+        what,
+        predicted,
+        measured,
+        unit,
+        target,
+    };
+    Ok(vec![
+        cmp(
+            "origin req/s, in play (median 10-s window)",
+            predicted_in_play,
+            measured_in_play,
+            "req/s",
+            Target::Share(0.10),
+        ),
+        cmp(
+            "origin req/s, peak 10-s window",
+            predicted_peak,
+            num(&v, "match_day.origin.peak_window_rps")?,
+            "req/s",
+            Target::Share(0.10),
+        ),
+        cmp(
+            "freshness p95",
+            crate::model::slo::freshness_p95_s(&s, run).0,
+            num(&v, "match_day.freshness.p95_s")?,
+            "s",
+            Target::Abs(0.5),
+        ),
+        cmp(
+            "peak error share (10-s window)",
+            predicted_error,
+            num(&v, "match_day.errors.peak_window_error_pct")?,
+            "%",
+            Target::SameVerdict(slo_pct),
+        ),
+        cmp(
+            "first error, match second (-1: none)",
+            predicted_first,
+            measured_first,
+            "s",
+            Target::None,
+        ),
+    ])
+}
+
+/// The comparison as a Markdown table.
+pub fn comparison_table(rows: &[Comparison]) -> String {
+    let mut o = String::from("| Figure | Predicted | Measured | Target | Within |\n|---|---:|---:|---|---|\n");
+    for r in rows {
+        let target = match r.target {
+            Target::Share(x) => format!("within {:.0} %", x * 100.0),
+            Target::Abs(a) => format!("within {a} {}", r.unit),
+            Target::SameVerdict(at) => format!("same verdict (SLO: < {at} %)"),
+            Target::None => "—".into(),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {:.3} {} | {:.3} {} | {target} | {} |",
+            r.what,
+            r.predicted,
+            r.unit,
+            r.measured,
+            r.unit,
+            if r.ok() { "yes" } else { "**no**" }
+        );
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,20 +499,76 @@ mod tests {
     fn a_bad_summary_names_the_field() {
         let cases = [
             (with("schema", "other/1".into()), "schema"),
-            (with("match_day.api_cpu.requests_per_cpu_s", Value::Null), "match_day.api_cpu.requests_per_cpu_s"),
-            (with("match_day.api_cpu.utilization", 0.into()), "match_day.api_cpu.utilization"),
+            (
+                with("match_day.api_cpu.requests_per_cpu_s", Value::Null),
+                "match_day.api_cpu.requests_per_cpu_s",
+            ),
+            (
+                with("match_day.api_cpu.utilization", 0.into()),
+                "match_day.api_cpu.utilization",
+            ),
             (
                 with("match_day.freshness.publish_to_origin_s.p95", "fast".into()),
                 "match_day.freshness.publish_to_origin_s.p95",
             ),
             (with("stack.cdn_ttl_s", (-1).into()), "stack.cdn_ttl_s"),
-            (with("capacity", serde_json::json!({})), "capacity.requests_per_cpu_s_at_highest_utilization"),
+            (
+                with("capacity", serde_json::json!({})),
+                "capacity.requests_per_cpu_s_at_highest_utilization",
+            ),
         ];
         for (text, name) in cases {
             let e = fit(&text).unwrap_err().0;
             assert!(e.contains(&format!("summary field {name}:")), "{name}: {e}");
         }
         assert!(fit("{").unwrap_err().0.contains("not JSON"));
+    }
+
+    /// Predicted vs measured on the `make loadtest` run of
+    /// docs/model-validation.md: the targets, not widened.
+    #[test]
+    fn the_planner_predicts_the_loadtest_run() {
+        const RUN: &str = include_str!("../../tests/load/fixtures/loadtest-summary.json");
+        let f = fit(RUN).unwrap();
+        assert!(f.from_capacity && f.lower_bound());
+        let rows = predicted_vs_measured(RUN, &f).unwrap();
+        assert_eq!(rows.len(), 5);
+        for r in &rows {
+            assert!(
+                r.ok(),
+                "{}: predicted {} vs measured {}",
+                r.what,
+                r.predicted,
+                r.measured
+            );
+        }
+        let table = comparison_table(&rows);
+        assert!(
+            table.contains("| origin req/s, peak 10-s window | 36.000 req/s | 36.500 req/s | within 10 % | yes |"),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn a_disagreement_is_reported() {
+        let r = Comparison {
+            what: "x",
+            predicted: 40.0,
+            measured: 36.0,
+            unit: "req/s",
+            target: Target::Share(0.1),
+        };
+        assert!(!r.ok());
+        assert!(comparison_table(&[r]).contains("**no**"));
+        let verdict = |p, m| Comparison {
+            what: "e",
+            predicted: p,
+            measured: m,
+            unit: "%",
+            target: Target::SameVerdict(5.0),
+        };
+        assert!(verdict(0.0, 4.9).ok());
+        assert!(!verdict(6.0, 0.0).ok());
     }
 
     #[test]

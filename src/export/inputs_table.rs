@@ -24,7 +24,7 @@ pub fn markdown() -> String {
                 .map(|k| format!("{} {} {}", k.name, k.day, k.kickoff_utc))
                 .collect::<Vec<_>>()
                 .join(", "),
-            ("price_overrides", _) => "none".into(),
+            ("price_overrides" | "limit_overrides", _) => "none".into(),
             (_, Kind::OptInt { .. } | Kind::OptNum | Kind::OptChoice(_)) if text(i, &s).is_empty() => {
                 "empty: planner decides".into()
             }

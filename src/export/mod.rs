@@ -4,6 +4,7 @@
 pub mod bom;
 pub mod calibrate;
 pub mod inputs_table;
+pub mod limits_table;
 pub mod report;
 pub mod scenario_file;
 pub mod share;

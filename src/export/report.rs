@@ -2,10 +2,27 @@
 //! founders, CSV of line items for spreadsheets, JSON for tools.
 
 use crate::fmt::{money, unit_price};
+use crate::model::checks::{broken_first, show};
 use crate::model::cost::cents;
 use crate::model::plan::Measured;
 use crate::model::Plan;
 use std::fmt::Write;
+
+/// The feasibility sentence: every limit holds, or which break.
+fn feasibility(p: &Plan) -> String {
+    let broken = p.limits.iter().filter(|l| !l.ok).count();
+    if p.feasible {
+        format!(
+            "Feasible: all {} AWS limits and tier capacities hold at the worst step.",
+            p.limits.len()
+        )
+    } else {
+        format!(
+            "INFEASIBLE: {broken} of {} AWS limits or tier capacities break at the worst step (listed first below); `kickoff tfvars` refuses this plan.",
+            p.limits.len()
+        )
+    }
+}
 
 /// Terminal text.
 pub fn text(p: &Plan) -> String {
@@ -16,6 +33,7 @@ pub fn text(p: &Plan) -> String {
         money(p.total_monthly_usd),
         money(p.cost_per_1000_fans_usd)
     );
+    let _ = writeln!(o, "{}", feasibility(p));
     let _ = writeln!(o, "{}", p.headroom.sentence());
     let _ = writeln!(o, "\nServices");
     for s in &p.services {
@@ -38,6 +56,21 @@ pub fn text(p: &Plan) -> String {
         let _ = writeln!(o, "\nWarnings");
         for w in &p.warnings {
             let _ = writeln!(o, "  - {} ({})", w.message, w.code);
+        }
+    }
+    let _ = writeln!(o, "\nLimits (worst step; broken first)");
+    for l in broken_first(&p.limits) {
+        let _ = writeln!(
+            o,
+            "  [{}] {:<44} {:>14} of {:>14}  {}",
+            if l.ok { "ok" } else { "BROKEN" },
+            l.id,
+            show(l.value),
+            show(l.limit),
+            l.unit
+        );
+        if !l.ok {
+            let _ = writeln!(o, "  {:<8} {:<44} lift: {}", "", "", l.lift);
         }
     }
     let _ = writeln!(o, "\nCoefficients");
@@ -94,10 +127,10 @@ fn assumed_paths(p: &Plan) -> Vec<&str> {
 /// A founder-readable summary.
 pub fn markdown(p: &Plan) -> String {
     let mut o = String::new();
-    let verdict = if p.slo_pass() {
-        "meets every SLO"
-    } else {
-        "misses at least one SLO"
+    let verdict = match (p.feasible, p.slo_pass()) {
+        (false, _) => "is **infeasible** (an AWS limit or tier capacity breaks, below)",
+        (true, true) => "meets every SLO",
+        (true, false) => "misses at least one SLO",
     };
     let _ = writeln!(o, "# Kickoff capacity plan\n");
     let _ = writeln!(
@@ -107,6 +140,13 @@ pub fn markdown(p: &Plan) -> String {
         money(p.cost_per_1000_fans_usd)
     );
     let _ = writeln!(o, "{}\n", p.headroom.sentence());
+    if !p.feasible {
+        let _ = writeln!(o, "## Broken limits\n");
+        for line in p.broken_limits() {
+            let _ = writeln!(o, "- {line}");
+        }
+        let _ = writeln!(o);
+    }
     let _ = writeln!(
         o,
         "| Service | What runs | Why this size | Monthly |\n|---|---|---|---:|"
@@ -141,6 +181,22 @@ pub fn markdown(p: &Plan) -> String {
         for w in &p.warnings {
             let _ = writeln!(o, "- {}", w.message);
         }
+    }
+    let _ = writeln!(
+        o,
+        "\n## Limits\n\nAt the plan's worst step, broken first.\n\n| Limit | Tier | Plan | Limit | Unit | Verdict |\n|---|---|---:|---:|---|---|"
+    );
+    for l in broken_first(&p.limits) {
+        let _ = writeln!(
+            o,
+            "| `{}` | {} | {} | {} | {} | {} |",
+            l.id,
+            l.tier,
+            show(l.value),
+            show(l.limit),
+            l.unit,
+            if l.ok { "ok" } else { "**BROKEN**" }
+        );
     }
     if !p.measured.is_empty() {
         let _ = writeln!(o, "\n## Measured coefficients\n");

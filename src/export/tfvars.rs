@@ -94,7 +94,8 @@ pub fn prescale_windows(s: &Scenario, plan: &Plan) -> Vec<PrescaleWindow> {
     if plan.fargate.prescale_tasks <= plan.fargate.min_tasks {
         return vec![];
     }
-    let lead = s.scaling.prescale_lead_minutes.round() as i64;
+    // The plan's lead: the scenario's, or longer when the ramp needs it.
+    let lead = plan.fargate.prescale_lead_minutes.ceil() as i64;
     let after = (MATCH_MIN + s.match_day.post_game_decay_minutes).round() as i64;
     s.match_day
         .kickoff_slots
@@ -185,6 +186,24 @@ impl Tfvars {
             monthly_budget_usd: s.platform.monthly_budget_usd,
         }
     }
+}
+
+/// Why the plan's tfvars must not be written: `None` when the plan is
+/// feasible, else one sentence naming each broken limit by id. The CLI
+/// exits 1 with it, the browser shows it beside the disabled download.
+pub fn refusal(p: &Plan) -> Option<String> {
+    (!p.feasible).then(|| {
+        let ids: Vec<&str> = p.limits.iter().filter(|l| !l.ok).map(|l| l.id.as_str()).collect();
+        format!(
+            "infeasible plan, no tfvars written: {} break ({})",
+            ids.join(", "),
+            if ids.len() == 1 {
+                "see `kickoff plan`"
+            } else {
+                "see `kickoff plan` for each"
+            }
+        )
+    })
 }
 
 /// A serialised field name (identifiers only: they are Terraform names).

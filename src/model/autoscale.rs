@@ -11,9 +11,11 @@
 
 use super::demand::Demand;
 use super::fargate::FargateSizing;
+use super::limits::Quotas;
 use super::profile::{self, Point};
-use super::queueing::{mmc, QueueStats};
+use super::queueing::{mmc, tier_step, QueueStats};
 use super::scenario::Scenario;
+use super::tiers::{self, Backlogs, TierUse, Tiers};
 use serde::Serialize;
 
 /// One simulation step.
@@ -21,15 +23,31 @@ use serde::Serialize;
 pub struct Step {
     pub t_s: f64,
     pub fans: f64,
+    /// Requests offered to the origin.
     pub demand_rps: f64,
-    /// What the running tasks serve at 100 % CPU.
+    /// What the serving tasks serve at 100 % CPU.
     pub capacity_rps: f64,
     pub running_tasks: u32,
     pub desired_tasks: u32,
+    /// API utilisation, offered over capacity, at most 1 (see `tiers.app`).
     pub utilization: f64,
-    /// p95 response time, seconds (capped at the request timeout when overloaded).
+    /// p95 response time, seconds (at most the request timeout).
     pub p95_s: f64,
+    /// Share of the step's requests that fail, every tier together.
     pub error_share: f64,
+    /// Seconds a request arriving at the end of the step waits in the API's
+    /// queue (backlog ÷ capacity).
+    pub backlog_s: f64,
+    /// Every tier's utilisation in the step.
+    pub tiers: TierUse,
+}
+
+/// The first step a tier was above 100 %.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Saturation {
+    pub t_s: f64,
+    pub tier: &'static str,
+    pub utilisation: f64,
 }
 
 /// One run over the match day.
@@ -42,13 +60,23 @@ pub struct SimRun {
     pub peak_error_t_s: f64,
     /// Seconds in which the error share exceeded the SLO.
     pub seconds_over_error_slo: f64,
+    /// Share of the window's origin requests that failed: grows with how
+    /// long an overload lasts, where the worst step's share saturates.
+    pub failed_share: f64,
     pub max_running_tasks: u32,
-    /// Worst p95 response time while the error SLO held, seconds.
+    /// Worst p95 response time over every step, seconds.
     pub worst_p95_s: f64,
     /// Task-hours billed over the window (from launch).
     pub task_hours: f64,
     pub spot_task_hours: f64,
     pub task_starts: u32,
+    /// The largest utilisation each tier reached.
+    pub peak_use: TierUse,
+    /// Seconds in which some tier was above 100 %.
+    pub saturated_seconds: f64,
+    pub first_saturation: Option<Saturation>,
+    /// Most tasks launched within one minute.
+    pub max_launches_per_minute: u32,
 }
 
 struct Datapoint {
@@ -58,25 +86,111 @@ struct Datapoint {
     running: u32,
 }
 
-/// Simulate one match day. `demands[i]` is the demand at `points[i]`.
-pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[Demand], prescale: bool) -> SimRun {
+/// Seconds from launch until a new task serves: start, then the healthy
+/// threshold's health checks.
+pub fn ready_after_s(s: &Scenario) -> f64 {
+    s.scaling.task_start_s + s.scaling.health_check_interval_s * f64::from(s.scaling.healthy_threshold)
+}
+
+/// The pre-scale lead the plan exports: the scenario's
+/// `scaling.prescale_lead_minutes`, or more when the pre-game ramp would
+/// push the off-peak floor past its target utilisation before the
+/// scheduled tasks serve. Those tasks must be launched (at most
+/// `fargate.service_launch_per_minute` a minute) and ready
+/// ([`ready_after_s`]) by the first step whose demand exceeds the floor's
+/// capacity at the target. Whole minutes (the schedule is a cron).
+pub fn prescale_lead_minutes(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[Demand]) -> f64 {
+    let lead = s.scaling.prescale_lead_minutes.ceil();
+    if !s.scaling.prescale_enabled || f.prescale_tasks <= f.min_tasks {
+        return lead;
+    }
+    let floor = f64::from(f.min_tasks) * f.task_capacity_rps * s.app.target_utilization;
+    let Some(first) = points
+        .iter()
+        .zip(demands)
+        .find(|(_, d)| d.origin_rps > floor)
+        .map(|(p, _)| p.t_s)
+    else {
+        return lead;
+    };
+    let q = Quotas::new(&s.limit_overrides);
+    let launch_minutes =
+        (f64::from(f.prescale_tasks - f.min_tasks) / q.get("fargate.service_launch_per_minute")).ceil();
+    let needed = ((ready_after_s(s) - first) / 60.0 + launch_minutes).ceil();
+    lead.max(needed)
+}
+
+/// Simulate one match day. `demands[i]` is the demand at `points[i]`;
+/// `tiers` the capacities below the API.
+pub fn simulate(
+    s: &Scenario,
+    f: &FargateSizing,
+    tiers: &Tiers,
+    points: &[Point],
+    demands: &[Demand],
+    prescale: bool,
+) -> SimRun {
+    run(s, f, tiers, points, demands, prescale, true)
+}
+
+/// [`simulate`] for the bill: the same tasks and task-hours (autoscaling
+/// sees only the load and the queue), without the M/M/c latency and timeout
+/// share of stable steps, which the bill does not need.
+pub fn simulate_for_bill(
+    s: &Scenario,
+    f: &FargateSizing,
+    tiers: &Tiers,
+    points: &[Point],
+    demands: &[Demand],
+    prescale: bool,
+) -> SimRun {
+    run(s, f, tiers, points, demands, prescale, false)
+}
+
+fn run(
+    s: &Scenario,
+    f: &FargateSizing,
+    tiers: &Tiers,
+    points: &[Point],
+    demands: &[Demand],
+    prescale: bool,
+    queueing: bool,
+) -> SimRun {
     let sc = &s.scaling;
     let dt = sc.sim_step_s;
-    let mu = s.app.rps_per_vcpu * s.app.task_vcpu.min(1.0);
-    let ready_after = sc.task_start_s + sc.health_check_interval_s * f64::from(sc.healthy_threshold);
-    let up_at = -sc.prescale_lead_minutes * 60.0;
+    let timeout = s.app.request_timeout_s;
+    let mu = f.task_capacity_rps / f.task_vcpu * f.task_vcpu.min(1.0);
+    let service_p95 = 20f64.ln() / mu;
+    let ready_after = ready_after_s(s);
+    let up_at = -f.prescale_lead_minutes * 60.0;
     let down_at = (profile::MATCH_MIN + s.match_day.post_game_decay_minutes) * 60.0;
     let target_cpu = f.target_cpu_percent / 100.0;
     let target_req_per_s = f.target_requests_per_task_per_minute / 60.0;
+    let q = Quotas::new(&s.limit_overrides);
+    let per_minute = q.get("fargate.service_launch_per_minute");
+    let bucket_cap = q.get("fargate.task_launch_burst");
+    let refill = q.get("fargate.task_launch_sustained_per_s");
+    let in_window = |t: f64| prescale && t >= up_at && t < down_at;
 
-    let mut running = f.min_tasks;
+    let start_t = points.first().map_or(0.0, |p| p.t_s);
+    let mut running = if in_window(start_t) {
+        f.prescale_tasks
+    } else {
+        f.min_tasks
+    };
     let mut pending: Vec<f64> = Vec::new();
-    let mut desired = f.min_tasks;
+    let mut to_launch = 0u32;
+    let mut launches: std::collections::VecDeque<(f64, u32)> = std::collections::VecDeque::new();
+    let mut tokens = bucket_cap;
+    let mut desired = running;
     let mut datapoints: Vec<Datapoint> = Vec::new();
     let mut n_visible = 0;
     let mut memo: Option<(u32, f64, QueueStats)> = None;
     let (mut period_sum, mut period_n, mut period_end) = (0.0, 0u32, f64::NAN);
     let (mut last_out, mut last_in) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let mut backlog = 0.0;
+    let mut below = Backlogs::default();
+    let (mut offered, mut failed) = (0.0, 0.0);
 
     let mut run = SimRun {
         prescaled: prescale,
@@ -84,11 +198,16 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
         peak_error_share: 0.0,
         peak_error_t_s: 0.0,
         seconds_over_error_slo: 0.0,
+        failed_share: 0.0,
         max_running_tasks: running,
         worst_p95_s: 0.0,
         task_hours: 0.0,
         spot_task_hours: 0.0,
         task_starts: 0,
+        peak_use: TierUse::default(),
+        saturated_seconds: 0.0,
+        first_saturation: None,
+        max_launches_per_minute: 0,
     };
 
     for (p, d) in points.iter().zip(demands) {
@@ -96,11 +215,7 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
         if period_end.is_nan() {
             period_end = t + sc.metric_period_s;
         }
-        let min_now = if prescale && t >= up_at && t < down_at {
-            f.prescale_tasks
-        } else {
-            f.min_tasks
-        };
+        let min_now = if in_window(t) { f.prescale_tasks } else { f.min_tasks };
 
         // Autoscaling decisions on the datapoints visible now.
         if sc.autoscaling_enabled {
@@ -116,7 +231,9 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
                 last(sc.scale_out_datapoints).filter(|dps| out_ready && dps.iter().all(|dp| dp.ratio > 1.0))
             {
                 let newest = &out[out.len() - 1];
-                let want = (f64::from(newest.running) * newest.ratio).ceil() as u32;
+                let want = (f64::from(newest.running) * newest.ratio)
+                    .ceil()
+                    .min(f64::from(u32::MAX)) as u32;
                 if want > desired {
                     desired = want.min(f.max_tasks);
                     last_out = t;
@@ -138,47 +255,102 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
         }
         desired = desired.max(min_now).min(f.max_tasks.max(min_now));
 
-        // Launch or stop tasks towards the desired count.
-        let have = running + pending.len() as u32;
+        // Launch or stop tasks towards the desired count. ECS launches at
+        // most `fargate.service_launch_per_minute` a minute, out of the
+        // account's token bucket (`task_launch_burst`, refilled at
+        // `task_launch_sustained_per_s`); the rest wait their turn.
+        let have = running + pending.len() as u32 + to_launch;
         if desired > have {
-            for _ in have..desired {
-                pending.push(t + ready_after);
-            }
-            run.task_starts += desired - have;
+            to_launch += desired - have;
         } else if desired < have {
             let mut excess = have - desired;
+            let cut = excess.min(to_launch);
+            to_launch -= cut;
+            excess -= cut;
             while excess > 0 && !pending.is_empty() {
                 pending.pop();
                 excess -= 1;
             }
             running -= excess.min(running);
         }
+        while launches.front().is_some_and(|&(at, _)| at <= t - 60.0) {
+            launches.pop_front();
+        }
+        let last_minute: u32 = launches.iter().map(|&(_, n)| n).sum();
+        let allowance = (tokens + refill * dt).min(per_minute - f64::from(last_minute)).max(0.0);
+        let now = to_launch.min(allowance.floor() as u32);
+        if now > 0 {
+            for _ in 0..now {
+                pending.push(t + ready_after);
+            }
+            to_launch -= now;
+            run.task_starts += now;
+            launches.push_back((t, now));
+            run.max_launches_per_minute = run.max_launches_per_minute.max(last_minute + now);
+        }
+        tokens = (tokens + refill * dt - f64::from(now)).min(bucket_cap).max(0.0);
         let before = pending.len();
         pending.retain(|&ready| ready > t);
         running += (before - pending.len()) as u32;
 
-        // What fans see this step.
-        let servers = running * f.servers_per_task;
-        // Quiet hours and plateaus repeat the same (servers, demand): reuse.
-        let q = match memo {
-            Some((c, lambda, q)) if c == servers && lambda == d.origin_rps => q,
-            _ => mmc(servers, mu, d.origin_rps, s.app.request_timeout_s),
+        // What fans see this step: CloudFront, the ALB's targets, the API,
+        // then the cache and MySQL below it.
+        let edge = tiers::edge(tiers, d);
+        let lambda = d.origin_rps * (1.0 - edge.error_share);
+        let serving = f64::from(running).min(tiers.alb_target_limit.max(1.0));
+        let servers = serving as u32 * f.servers_per_task;
+        let capacity_rps = serving * f.task_capacity_rps;
+        let stable = (queueing && backlog == 0.0 && lambda < capacity_rps).then(|| match memo {
+            // Quiet hours and plateaus repeat the same (servers, demand): reuse.
+            Some((c, l, q)) if c == servers && l == lambda => q,
+            _ => {
+                let q = mmc(servers, mu, lambda, timeout);
+                memo = Some((servers, lambda, q));
+                q
+            }
+        });
+        let b0 = backlog;
+        let app = tier_step(b0, lambda, capacity_rps, dt, timeout, stable, service_p95);
+        backlog = app.fluid.backlog;
+        let k = if d.origin_rps > 0.0 {
+            app.fluid.served / (d.origin_rps * dt)
+        } else {
+            1.0
         };
-        memo = Some((servers, d.origin_rps, q));
-        let capacity_rps = f64::from(running) * f.task_capacity_rps;
+        let mut used = TierUse {
+            app: lambda / capacity_rps,
+            alb_targets: (f64::from(running) + pending.len() as f64) / tiers.alb_target_limit.max(1.0),
+            cdn_requests: edge.requests,
+            cdn_bandwidth: edge.bandwidth,
+            ..TierUse::default()
+        };
+        let below_api = tiers::below(s, tiers, d, (k, f64::from(running)), &mut below, &mut used);
+        let error_share = 1.0 - (1.0 - edge.error_share) * (1.0 - app.error_share) * (1.0 - below_api.error_share);
+        let p95 = (app.p95_s + below_api.wait_p95_s).min(timeout);
+
         let billed = f64::from(running) + pending.len() as f64;
         let above_base = (billed - f64::from(f.on_demand_base_tasks)).max(0.0);
         run.task_hours += billed * dt / 3600.0;
         run.spot_task_hours += above_base * f.spot_share * dt / 3600.0;
         run.max_running_tasks = run.max_running_tasks.max(running);
-        if q.error_share > run.peak_error_share {
-            run.peak_error_share = q.error_share;
+        if error_share > run.peak_error_share {
+            run.peak_error_share = error_share;
             run.peak_error_t_s = t;
         }
-        if q.error_share > s.slo.max_error_share {
+        if error_share > s.slo.max_error_share {
             run.seconds_over_error_slo += dt;
-        } else if q.p95_response_s.is_finite() {
-            run.worst_p95_s = run.worst_p95_s.max(q.p95_response_s);
+        }
+        offered += d.origin_rps * dt;
+        failed += d.origin_rps * dt * error_share;
+        run.worst_p95_s = run.worst_p95_s.max(p95);
+        run.peak_use = run.peak_use.max(used);
+        if let Some((tier, u)) = used.saturated().into_iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+            run.saturated_seconds += dt;
+            run.first_saturation.get_or_insert(Saturation {
+                t_s: t,
+                tier,
+                utilisation: u,
+            });
         }
         run.steps.push(Step {
             t_s: t,
@@ -187,18 +359,17 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
             capacity_rps,
             running_tasks: running,
             desired_tasks: desired,
-            utilization: q.utilization.min(1.0),
-            p95_s: q.p95_response_s.min(s.app.request_timeout_s),
-            error_share: q.error_share,
+            utilization: (lambda / capacity_rps).min(1.0),
+            p95_s: p95,
+            error_share,
+            backlog_s: backlog / capacity_rps,
+            tiers: used,
         });
 
-        // Feed the metric period; close it into a datapoint.
-        let cpu = if capacity_rps > 0.0 {
-            (d.origin_rps / capacity_rps).min(1.0)
-        } else {
-            1.0
-        };
-        let req = d.origin_rps / f64::from(running.max(1));
+        // Feed the metric period; close it into a datapoint. CPU is busy
+        // while a backlog drains; requests per target count arrivals.
+        let cpu = (app.fluid.served / (capacity_rps * dt)).min(1.0);
+        let req = lambda / serving.max(1.0);
         period_sum += (cpu / target_cpu).max(req / target_req_per_s);
         period_n += 1;
         if t + dt >= period_end {
@@ -212,6 +383,7 @@ pub fn simulate(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[De
             period_end += sc.metric_period_s;
         }
     }
+    run.failed_share = if offered > 0.0 { failed / offered } else { 0.0 };
     run
 }
 
@@ -234,8 +406,8 @@ mod tests {
         s.delivery.cdn_live_ttl_s = 0.0; // every poll reaches the origin
         let (f, pts, ds) = setup(&s);
         assert!(f.peak_tasks > f.min_tasks);
-        let with = simulate(&s, &f, &pts, &ds, true);
-        let without = simulate(&s, &f, &pts, &ds, false);
+        let with = simulate(&s, &f, &Tiers::unbounded(), &pts, &ds, true);
+        let without = simulate(&s, &f, &Tiers::unbounded(), &pts, &ds, false);
         assert!(with.peak_error_share < 0.05, "{}", with.peak_error_share);
         assert!(without.peak_error_share > with.peak_error_share);
         assert!(without.seconds_over_error_slo > 0.0);
@@ -246,9 +418,29 @@ mod tests {
     fn a_pinned_single_task_fails_under_the_seed_load() {
         let s = Scenario::default().seed_setup();
         let (f, pts, ds) = setup(&s);
-        let run = simulate(&s, &f, &pts, &ds, false);
+        let run = simulate(&s, &f, &Tiers::unbounded(), &pts, &ds, false);
         assert!(run.steps.iter().all(|st| st.running_tasks == 1));
         assert!(run.peak_error_share > 0.9, "{}", run.peak_error_share);
+    }
+
+    #[test]
+    fn a_longer_task_start_fails_more_requests() {
+        // Finding 5: reactive scaling only; the kickoff overload lasts until
+        // new tasks serve, and its backlog fails requests until it drains.
+        let mut s = Scenario::default();
+        s.delivery.cdn_live_ttl_s = 0.0;
+        s.scaling.prescale_enabled = false;
+        let errors = |start: f64| {
+            let mut s = s.clone();
+            s.scaling.task_start_s = start;
+            let (f, pts, ds) = setup(&s);
+            let run = simulate(&s, &f, &Tiers::unbounded(), &pts, &ds, false);
+            let failed: f64 = run.steps.iter().map(|st| st.error_share * st.demand_rps).sum();
+            (run.peak_error_share, run.seconds_over_error_slo, failed)
+        };
+        let (fast, slow) = (errors(30.0), errors(300.0));
+        assert!(slow.1 > fast.1, "{fast:?} {slow:?}");
+        assert!(slow.2 > fast.2 * 1.5, "{fast:?} {slow:?}");
     }
 
     #[test]
@@ -283,7 +475,7 @@ mod tests {
                 ..Demand::default()
             },
         );
-        let run = simulate(&s, &f, &pts, &ds, false);
+        let run = simulate(&s, &f, &Tiers::unbounded(), &pts, &ds, false);
         let first_growth = run.steps.iter().find(|st| st.running_tasks > f.min_tasks).unwrap();
         // Datapoints for [0, 60), [60, 120), [120, 180) close at 60, 120 and
         // 180 s and are visible 60 s later: three above target at t = 240.

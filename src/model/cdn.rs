@@ -225,6 +225,7 @@ mod tests {
     #[test]
     fn origin_shield_charges_only_requests_from_other_regions() {
         let mut s = Scenario::default();
+        s.delivery.origin_shield = true;
         let m = Month {
             edge_requests: 1e9,
             shield_requests: 1e8,

@@ -21,6 +21,11 @@ pub struct Demand {
     /// Requests (or request-equivalents of SSE work) reaching the API tasks.
     pub origin_rps: f64,
     pub redis_ops_per_s: f64,
+    /// Of the cache operations, the reads (GETs); the rest are the events'
+    /// writes (SET, PUBLISH).
+    pub cache_reads_per_s: f64,
+    /// Commentary events per second, all games.
+    pub events_per_s: f64,
     pub db_reads_per_s: f64,
     pub db_writes_per_s: f64,
     /// Client connections held open at the origin (SSE) or CloudFront
@@ -118,6 +123,7 @@ pub fn at(s: &Scenario, fans: f64, arrivals_per_s: f64, events_per_min: f64) -> 
     } else {
         0.0
     };
+    let cache_reads_per_s = if cached { reads } else { 0.0 };
     let db_reads_per_s = reads * miss * s.data.db_queries_per_uncached_request;
     Demand {
         fans,
@@ -125,6 +131,8 @@ pub fn at(s: &Scenario, fans: f64, arrivals_per_s: f64, events_per_min: f64) -> 
         edge_asset_rps,
         origin_rps,
         redis_ops_per_s,
+        cache_reads_per_s,
+        events_per_s,
         db_reads_per_s,
         db_writes_per_s,
         origin_connections: connections,
@@ -136,9 +144,16 @@ pub fn at(s: &Scenario, fans: f64, arrivals_per_s: f64, events_per_min: f64) -> 
     }
 }
 
-/// Demand at one profile point of the design audience.
+/// Demand at one profile point of the design audience (peak × headroom):
+/// what capacity is sized for.
 pub fn at_point(s: &Scenario, p: &profile::Point) -> Demand {
-    let fans = s.design_fans();
+    at_point_of(s, p, s.design_fans())
+}
+
+/// Demand at one profile point of an audience peaking at `fans`: the design
+/// audience sizes capacity, the expected one (`peak_concurrent_fans`) is
+/// what a month is billed for.
+pub fn at_point_of(s: &Scenario, p: &profile::Point, fans: f64) -> Demand {
     let events = if p.burst {
         s.writes.burst_events_per_minute_per_game
     } else {
@@ -152,9 +167,63 @@ pub fn off_peak_share(s: &Scenario) -> f64 {
     f64::from(s.audience.off_peak_fans) / f64::from(s.peak_concurrent_fans.max(1))
 }
 
-/// Demand outside match windows.
+/// Distinct archived pages off-peak readers choose from: last month's games
+/// (`simultaneous_games` × `match_days_per_month`, at least one) × the
+/// archive objects of a game (`archive_mb_per_game` ÷ `archive_object_kb`,
+/// at least one).
+pub fn archive_keys(s: &Scenario) -> f64 {
+    let games = f64::from(s.audience.simultaneous_games * s.audience.match_days_per_month.max(1));
+    let per_game = (s.storage.archive_mb_per_game * 1_000.0 / s.storage.archive_object_kb)
+        .ceil()
+        .max(1.0);
+    games * per_game
+}
+
+/// Demand outside match windows: off-peak readers browse archived
+/// commentary pages at `audience.off_peak_page_views_per_hour`, each page
+/// with its assets; they do not poll the live feed. CloudFront keeps an
+/// archived page `delivery.archive_ttl_s`, so each of the regional caches
+/// that fetch (Origin Shield's one, or the regional edge caches without it)
+/// asks the origin for a page at most once per TTL.
 pub fn off_peak(s: &Scenario) -> Demand {
-    at(s, f64::from(s.audience.off_peak_fans), 0.0, 0.0)
+    let d = &s.delivery;
+    let c = &s.coefficients;
+    let readers = f64::from(s.audience.off_peak_fans);
+    let pages = readers * s.audience.off_peak_page_views_per_hour / 3600.0;
+    let edge_asset_rps = pages * d.assets_per_page_view;
+    let keys = archive_keys(s);
+    let collapse = |fetchers: f64| {
+        if d.archive_ttl_s > 0.0 {
+            pages.min(keys * fetchers / d.archive_ttl_s)
+        } else {
+            pages
+        }
+    };
+    let from_recs = collapse(c.cdn_origin_fetchers_without_shield);
+    let (origin_rps, shield_rps) = if d.origin_shield {
+        (collapse(1.0), from_recs)
+    } else {
+        (from_recs, 0.0)
+    };
+    let cached = cache_enabled(s);
+    let miss = if cached { 1.0 - s.data.redis_hit_ratio } else { 1.0 };
+    Demand {
+        fans: readers,
+        edge_feed_rps: pages,
+        edge_asset_rps,
+        origin_rps,
+        redis_ops_per_s: if cached { origin_rps } else { 0.0 },
+        cache_reads_per_s: if cached { origin_rps } else { 0.0 },
+        events_per_s: 0.0,
+        db_reads_per_s: origin_rps * miss * s.data.db_queries_per_uncached_request,
+        db_writes_per_s: 0.0,
+        origin_connections: origin_rps,
+        alb_new_connections_per_s: origin_rps / c.alb_requests_per_connection,
+        edge_bytes_per_s: pages * d.payload_kb * KB + edge_asset_rps * d.asset_kb * KB,
+        origin_bytes_per_s: origin_rps * d.payload_kb * KB,
+        s3_gets_per_s: edge_asset_rps * (1.0 - c.asset_cdn_hit_ratio),
+        shield_rps,
+    }
 }
 
 /// The step of `day` with the largest `key`, starting from
@@ -234,9 +303,18 @@ mod tests {
         assert_eq!(headroom_months(&s), Some(0.0));
     }
 
+    /// The default with the design these tests pin: a poll every 2 s,
+    /// Origin Shield on.
+    fn shielded() -> Scenario {
+        let mut s = Scenario::default();
+        s.delivery.poll_interval_s = 2.0;
+        s.delivery.origin_shield = true;
+        s
+    }
+
     #[test]
     fn micro_cache_collapses_polls_to_keys_over_ttl() {
-        let s = Scenario::default();
+        let s = shielded();
         let d = at(&s, 6000.0, 0.0, 4.0);
         assert_eq!(d.edge_feed_rps, 3000.0);
         // 3 games × 2 keys through one shield at TTL 1 s = 6 req/s, plus the
@@ -245,11 +323,17 @@ mod tests {
         assert!((d.redis_ops_per_s - (156.0 + 0.4)).abs() < 1e-9);
         assert!((d.db_reads_per_s - 156.0 * 0.05 * 2.0).abs() < 1e-9);
         assert!((d.db_writes_per_s - 0.6).abs() < 1e-9);
+        // The default (no Origin Shield, a poll every second): each of the
+        // 13 regional edge caches fetches each key once per TTL, 78 req/s,
+        // plus 5 % of 6,000 polls/s uncacheable (300 req/s).
+        let d = at(&Scenario::default(), 6000.0, 0.0, 4.0);
+        assert_eq!(d.edge_feed_rps, 6000.0);
+        assert!((d.origin_rps - (78.0 + 300.0)).abs() < 1e-9, "{}", d.origin_rps);
     }
 
     #[test]
     fn without_ttl_every_poll_reaches_the_origin() {
-        let mut s = Scenario::default();
+        let mut s = shielded();
         s.delivery.cdn_live_ttl_s = 0.0;
         s.overrides.cache_enabled = Some(false);
         let d = at(&s, 6000.0, 0.0, 4.0);
@@ -266,6 +350,22 @@ mod tests {
         assert_eq!(d.origin_connections, 1000.0);
         let msgs = 1000.0 * (0.1 + 1.0 / 15.0);
         assert!((d.origin_rps - (msgs * 0.25 + 10.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn off_peak_readers_browse_the_archive_not_the_live_feed() {
+        let s = shielded();
+        let d = off_peak(&s);
+        // 100 readers × 6 pages an hour; 12 assets each.
+        assert!((d.edge_feed_rps - 100.0 * 6.0 / 3600.0).abs() < 1e-12);
+        assert!((d.edge_asset_rps - d.edge_feed_rps * 12.0).abs() < 1e-12);
+        // 3 games × 8 days × ⌈5 MB / 512 KB⌉ = 240 pages, each fetched once an
+        // hour through Origin Shield: 240 / 3600 req/s.
+        assert_eq!(archive_keys(&s), 240.0);
+        assert!((d.origin_rps - 240.0 / 3600.0).abs() < 1e-12, "{}", d.origin_rps);
+        // The live feed would be 50 polls/s.
+        assert!(d.edge_rps() < 3.0);
+        assert_eq!(d.db_writes_per_s, 0.0);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! ECS Fargate sizing for the commentary API: task size, and the task counts
 //! that carry the peak, the quiet hours and the pre-kickoff window.
 
-use super::catalog::fargate_memory_options_gb;
+use super::catalog::{fargate_memory_options_gb, FARGATE_VCPU};
 use super::cost::{LineItem, Service, ServiceCost};
 use super::demand::Demand;
+use super::limits::Quotas;
 use super::prices::PriceBook;
 use super::scenario::{Arch, Environment, Scenario};
 use serde::Serialize;
@@ -18,6 +19,11 @@ pub struct FargateSizing {
     /// Single-threaded Node processes per task (one per whole vCPU, at least one).
     pub servers_per_task: u32,
     pub peak_origin_rps: f64,
+    /// Tasks the design peak needs (CPU, memory, per-AZ floor) before any
+    /// quota or override caps them.
+    pub needed_tasks: u32,
+    /// The ECS tasks-per-service quota in force.
+    pub service_limit: u32,
     /// Tasks that carry the design peak at the target utilisation.
     pub peak_tasks: u32,
     /// Autoscaling floor outside kickoff windows.
@@ -26,6 +32,11 @@ pub struct FargateSizing {
     pub max_tasks: u32,
     /// Scheduled minimum during kickoff windows (= `min_tasks` when pre-scaling is off).
     pub prescale_tasks: u32,
+    /// Minutes before kickoff the scheduled minimum is raised: the
+    /// scenario's lead, or longer when the pre-game ramp would overload the
+    /// floor before it (`autoscale::prescale_lead_minutes`). The simulation
+    /// and the exported schedule both use it.
+    pub prescale_lead_minutes: f64,
     pub on_demand_base_tasks: u32,
     pub spot_share: f64,
     /// ALBRequestCountPerTarget target, requests per task per minute.
@@ -36,8 +47,9 @@ pub struct FargateSizing {
     pub binding_constraint: String,
 }
 
-/// ECS quota: tasks per service
-/// (docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html).
+/// ECS quota: tasks per service, the catalogue's default
+/// (`fargate.tasks_per_service`; a test keeps them equal). The input table's
+/// range for `overrides.min_tasks` / `max_tasks`.
 pub const MAX_TASKS_PER_SERVICE: u32 = 5_000;
 
 /// Memory headroom factor: a task is sized for 1.25 × the memory its process
@@ -46,16 +58,84 @@ pub const MAX_TASKS_PER_SERVICE: u32 = 5_000;
 /// push a task into an out-of-memory kill.
 pub const MEMORY_HEADROOM: f64 = 1.25;
 
+/// Requests/s one vCPU serves for the scenario's payload: each response
+/// costs `1 / app.rps_per_vcpu` plus `app.cpu_us_per_kb` per KB of
+/// `delivery.payload_kb`.
+pub fn rps_per_vcpu(s: &Scenario) -> f64 {
+    1.0 / (1.0 / s.app.rps_per_vcpu + s.delivery.payload_kb * s.app.cpu_us_per_kb * 1e-6)
+}
+
 /// Tasks needed for `rps` at the target utilisation (`as` saturates).
 fn tasks_for(rps: f64, capacity: f64, util: f64) -> u32 {
     (rps / (capacity * util)).ceil().max(1.0) as u32
 }
 
+/// ALB targets the service registers at worst: its autoscaling ceiling, or
+/// a rolling deploy (200 % maximum) of its kickoff count, old and new tasks
+/// both registered.
+pub fn targets_at_worst(f: &FargateSizing) -> u32 {
+    f.max_tasks.max(2 * f.prescale_tasks.max(f.peak_tasks))
+}
+
+/// The ALB's target ceiling for one service: the smaller of the targets per
+/// target group and per load balancer quotas.
+pub fn target_limit(q: &Quotas) -> u32 {
+    q.get("alb.targets_per_target_group")
+        .min(q.get("alb.targets_per_alb"))
+        .min(f64::from(u32::MAX)) as u32
+}
+
 /// Size the service for `peak` (the busiest step of the match day) and `off`
-/// (quiet hours).
+/// (quiet hours): the scenario's task size, or, when its task count breaks
+/// the ALB's target quota or the ECS tasks-per-service quota, the smallest
+/// larger Fargate size that does not (a larger task costs the same per vCPU
+/// and registers fewer targets). Without one, the largest size (the fewest
+/// targets, the most capacity) and the plan's limit checks report the
+/// broken quota.
 pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
+    let q = Quotas::new(&s.limit_overrides);
+    let fits = |f: &FargateSizing| f.needed_tasks <= f.service_limit && targets_at_worst(f) <= target_limit(&q);
+    let first = size_for(s, peak, off, s.app.task_vcpu, &q);
+    if fits(&first) || s.overrides.task_memory_gb.is_some() {
+        return first;
+    }
+    FARGATE_VCPU
+        .iter()
+        .filter(|&&v| v > s.app.task_vcpu)
+        .map(|&v| size_for(s, peak, off, v, &q))
+        .find(fits)
+        .map(|mut f| {
+            f.binding_constraint = format!(
+                "quota: {} task(s) of {} vCPU would register {} ALB targets or exceed {} tasks per service; {} vCPU tasks need {} ({} at most)",
+                first.needed_tasks,
+                first.task_vcpu,
+                targets_at_worst(&first),
+                first.service_limit,
+                f.task_vcpu,
+                targets_at_worst(&f),
+                target_limit(&q)
+            );
+            f
+        })
+        .unwrap_or_else(|| {
+            let largest = FARGATE_VCPU[FARGATE_VCPU.len() - 1];
+            size_for(s, peak, off, largest.max(s.app.task_vcpu), &q)
+        })
+}
+
+/// [`size`] at the scenario's own task size, whatever the quotas: the most
+/// tasks (and so DB and cache connections) the service could run. The data
+/// tier is sized for its pools, so that a larger task the ALB quota forces
+/// never makes the database cheaper than at fewer fans.
+pub fn size_at_scenario_task(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
+    size_for(s, peak, off, s.app.task_vcpu, &Quotas::new(&s.limit_overrides))
+}
+
+/// [`size`] for tasks of `vcpu`.
+fn size_for(s: &Scenario, peak: &Demand, off: &Demand, vcpu: f64, q: &Quotas) -> FargateSizing {
     let app = &s.app;
-    let task_capacity_rps = app.rps_per_vcpu * app.task_vcpu;
+    let service_limit = q.get("fargate.tasks_per_service").min(f64::from(u32::MAX)) as u32;
+    let task_capacity_rps = rps_per_vcpu(s) * vcpu;
     let floor = match s.platform.environment {
         Environment::Prod => s.platform.az_count,
         Environment::Staging => 1,
@@ -66,12 +146,13 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
     // `MEMORY_HEADROOM` spare.
     let base_gb = app.process_base_memory_mb / 1_000.0;
     let conn_gb_total = peak.origin_connections * app.connection_memory_kb / 1e6;
-    let options = fargate_memory_options_gb(app.task_vcpu);
+    let options = fargate_memory_options_gb(vcpu);
     let largest = options.last().copied().unwrap_or(0.5);
     let usable_per_task = (largest / MEMORY_HEADROOM - base_gb).max(0.01);
     let mem_tasks = (conn_gb_total / usable_per_task).ceil().max(1.0) as u32;
 
-    let mut peak_tasks = cpu_tasks.max(mem_tasks).max(floor);
+    let needed_tasks = cpu_tasks.max(mem_tasks).max(floor);
+    let mut peak_tasks = needed_tasks;
     let mut why = format!(
         "CPU: {:.0} req/s at peak ÷ ({:.0} req/s per task × {:.0} % target) = {} task(s)",
         peak.origin_rps,
@@ -88,16 +169,19 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
         why = format!("{why}; raised to {floor} by the one-task-per-AZ floor");
     }
 
-    if peak_tasks > MAX_TASKS_PER_SERVICE {
-        why = format!("ECS quota: the peak needs {peak_tasks} tasks; one service runs at most {MAX_TASKS_PER_SERVICE}");
-        peak_tasks = MAX_TASKS_PER_SERVICE;
+    if peak_tasks > service_limit {
+        why = format!("ECS quota: the peak needs {peak_tasks} tasks; one service runs at most {service_limit}");
+        peak_tasks = service_limit;
     }
+    // The autoscaling ceiling never exceeds what the service and the ALB
+    // take: tasks beyond the target quota would never receive traffic.
+    let ceiling = service_limit.min(target_limit(q)).max(peak_tasks);
     let min_auto = tasks_for(off.origin_rps, task_capacity_rps, app.target_utilization)
         .max(floor)
-        .min(MAX_TASKS_PER_SERVICE);
+        .min(service_limit);
     let min_tasks = s.overrides.min_tasks.unwrap_or(min_auto);
     let max_auto = ((f64::from(peak_tasks) * s.scaling.max_tasks_over_peak).ceil() as u32)
-        .min(MAX_TASKS_PER_SERVICE)
+        .min(ceiling)
         .max(min_tasks);
     let max_tasks = s.overrides.max_tasks.unwrap_or(max_auto).max(min_tasks);
     if max_tasks < peak_tasks {
@@ -135,16 +219,19 @@ pub fn size(s: &Scenario, peak: &Demand, off: &Demand) -> FargateSizing {
     });
 
     FargateSizing {
-        task_vcpu: app.task_vcpu,
+        task_vcpu: vcpu,
         task_memory_gb,
         arch: app.arch,
         task_capacity_rps,
-        servers_per_task: (app.task_vcpu.floor() as u32).max(1),
+        servers_per_task: (vcpu.floor() as u32).max(1),
         peak_origin_rps: peak.origin_rps,
+        needed_tasks,
+        service_limit,
         peak_tasks,
         min_tasks,
         max_tasks,
         prescale_tasks,
+        prescale_lead_minutes: s.scaling.prescale_lead_minutes,
         on_demand_base_tasks: app.on_demand_base_tasks.min(min_tasks),
         spot_share: app.spot_share,
         target_requests_per_task_per_minute: (task_capacity_rps * app.target_utilization * 60.0).round(),
@@ -281,7 +368,8 @@ mod tests {
 
     #[test]
     fn cpu_sets_the_count_above_the_floor() {
-        let s = Scenario::default();
+        let mut s = Scenario::default();
+        s.app.cpu_us_per_kb = 0.0; // 1,000 req/s per vCPU whatever the payload
         let peak = Demand {
             origin_rps: 3_000.0,
             ..Demand::default()
@@ -322,6 +410,37 @@ mod tests {
         // 10 GB of connections, at most 2 GB tasks (1.6 GB usable minus 0.3 base).
         assert_eq!(f.peak_tasks, 8);
         assert!(f.binding_constraint.starts_with("memory"));
+    }
+
+    #[test]
+    fn larger_payloads_cost_cpu() {
+        let mut s = Scenario::default();
+        // 1 ms + 4 KB × 10 µs = 1.04 ms a request.
+        assert!((rps_per_vcpu(&s) - 1.0 / 1.04e-3).abs() < 1e-9);
+        s.delivery.payload_kb = 100.0;
+        assert!((rps_per_vcpu(&s) - 500.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_alb_target_quota_picks_a_larger_task() {
+        let mut s = Scenario::default();
+        s.app.cpu_us_per_kb = 0.0;
+        // 600,000 req/s at 600 req/s per 1 vCPU task: 1,000 tasks, 2,000
+        // targets during a deploy; 2 vCPU tasks need 500 (1,000 targets).
+        let peak = Demand {
+            origin_rps: 600_000.0,
+            ..Demand::default()
+        };
+        let f = size(&s, &peak, &Demand::default());
+        assert_eq!(f.task_vcpu, 2.0);
+        assert_eq!(f.peak_tasks, 500);
+        assert!(targets_at_worst(&f) <= 1_000);
+        assert!(f.binding_constraint.starts_with("quota"), "{}", f.binding_constraint);
+        // A raised quota keeps the scenario's size.
+        s.limit_overrides.insert("alb.targets_per_target_group".into(), 5_000.0);
+        s.limit_overrides.insert("alb.targets_per_alb".into(), 5_000.0);
+        let f = size(&s, &peak, &Demand::default());
+        assert_eq!((f.task_vcpu, f.peak_tasks), (1.0, 1_000));
     }
 
     #[test]

@@ -26,7 +26,6 @@ use super::scenario::{
     Arch, CacheEngine, CdnPricing, DeliveryMode, Egress, Environment, MysqlVersion, PriceClass, ReplicaPolicy,
     Scenario, MAX_FANS,
 };
-use super::validate::LOG_RETENTION_DAYS;
 use crate::fmt::number;
 use std::borrow::Cow;
 use strum::{EnumMessage, VariantArray};
@@ -424,6 +423,14 @@ const BOOL: Kind = Kind::Bool;
 
 /// Every scenario input, grouped as the scenario JSON is; within a group,
 /// in the order the form shows them.
+/// CloudWatch Logs accepts only these retention periods, in days
+/// (PutRetentionPolicy, `retentionInDays`:
+/// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html>);
+/// `terraform/locals.tf`'s `cloudwatch_retention_days` is the same list plus 0 (never expire).
+pub const LOG_RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
 pub static INPUTS: &[Input] = &[
     // Audience
     row!(peak_concurrent_fans, "Peak concurrent fans", "fans", int(1, MAX_FANS),
@@ -436,6 +443,8 @@ pub static INPUTS: &[Input] = &[
         "Match days in a month.").form(),
     row!(audience.off_peak_fans, "Off-peak fans", "fans", int(0, MAX_FANS),
         "Fans reading old commentary outside match windows.").form(),
+    row!(audience.off_peak_page_views_per_hour, "Off-peak reading rate", "pages per reader per hour", num(0.0, 3600.0),
+        "Archived commentary pages an off-peak reader opens an hour (they browse the archive, not the live feed)."),
     row!(audience.growth_pct_per_month, "Audience growth", "% per month", num(0.0, 50.0),
         "Expected growth of the peak audience, compounded monthly; the plan says when the design headroom runs out.").form(),
     // Match day
@@ -482,6 +491,8 @@ pub static INPUTS: &[Input] = &[
         "Average static asset response.").form(),
     row!(delivery.publish_latency_s, "Publish latency", "s", num(0.0, 60.0),
         "Seconds from a commentator's post to the API serving it."),
+    row!(delivery.archive_ttl_s, "CDN TTL (archive)", "s", num(0.0, 31_536_000.0),
+        "How long CloudFront keeps an archived commentary page."),
     // Writes
     row!(writes.events_per_minute_per_game, "Commentary events", "per min per game", num(0.0, 10_000.0),
         "Events in normal play.").form(),
@@ -489,7 +500,7 @@ pub static INPUTS: &[Input] = &[
         "Events during a goal burst.").form(),
     // App tier
     row!(app.rps_per_vcpu, "Throughput per vCPU", "req/s", num(1.0, 1_000_000.0),
-        "Assumption until load-tested: cached JSON requests one vCPU serves.").form().assumption(),
+        "Assumption until load-tested: cached JSON requests one vCPU serves, before the payload's CPU per KB.").form().assumption(),
     row!(app.target_utilization, "Target utilisation", "0–1", num(0.05, 0.95),
         "CPU utilisation the plan sizes to.").form(),
     row!(app.task_vcpu, "Task size", "vCPU", Kind::NumOneOf(&FARGATE_VCPU),
@@ -506,6 +517,8 @@ pub static INPUTS: &[Input] = &[
         "Assumption: memory one open connection holds.").form().assumption(),
     row!(app.db_pool_per_task, "DB pool size", "connections per task", int(1, 1000),
         "MySQL connection pool of one task.").form(),
+    row!(app.cpu_us_per_kb, "CPU per payload KB", "µs per KB", num(0.0, 100_000.0),
+        "Assumption: CPU a response spends per KB of payload, on top of 1 ÷ throughput per vCPU.").assumption(),
     row!(app.request_timeout_s, "Request timeout", "s", num(0.01, 120.0),
         "A request waiting longer fails.").form(),
     // Data tier
@@ -638,11 +651,11 @@ pub static INPUTS: &[Input] = &[
     row!(coefficients.egress_gb_per_task_hour, "Egress per task-hour", "GB", num(0.0, 1e4),
         "Other outbound traffic per task-hour through egress."),
     row!(coefficients.interface_endpoints, "Interface endpoints", "endpoints", int(0, 50),
-        "Interface endpoints needed with VPC-endpoint egress."),
+        "Interface endpoints terraform/ creates with VPC-endpoint egress (locals.tf and break_glass.tf)."),
     row!(coefficients.alb_rules, "ALB rules", "rules", int(0, 100),
         "Listener rules evaluated per request."),
     row!(coefficients.alarms, "Alarms", "alarms", int(0, 10_000),
-        "CloudWatch alarms besides one per read replica (terraform/monitoring.tf)."),
+        "CloudWatch alarms besides one per read replica (terraform/monitoring.tf and jobs.tf)."),
     row!(coefficients.dashboards, "Dashboards", "dashboards", int(0, 1000),
         "CloudWatch dashboards."),
     row!(coefficients.cross_az_share, "Cross-AZ share", "0–1", SHARE,
@@ -665,6 +678,10 @@ pub static INPUTS: &[Input] = &[
         "Cache operations per commentary event."),
     row!(coefficients.db_bytes_per_query, "Bytes per DB query", "bytes", num(0.0, 1e7),
         "Assumption: bytes on the wire per MySQL query.").assumption(),
+    row!(coefficients.cache_connections_per_process, "Cache connections per process", "connections", int(0, 10_000),
+        "Connections each Node process holds to Redis/Valkey (commands, pub/sub)."),
+    row!(coefficients.cdn_tiers_honour_age, "CDN tiers honour Age", "", BOOL,
+        "Whether edge, regional cache and Origin Shield count a copy's Age against their TTL (false: staleness adds up across tiers, the worst case)."),
     // Overrides
     row!(overrides.min_tasks, "Min tasks", "tasks", opt_int(1, MAX_TASKS_PER_SERVICE),
         "Pin the floor. Empty = planner decides.").form(),
@@ -684,6 +701,8 @@ pub static INPUTS: &[Input] = &[
         "Empty = 1 in prod, 0 in staging.").form().search(Search::Step(1.0)),
     list!(price_overrides, "Price overrides",
         "Replace any price-book value by id (e.g. `fargate.arm.vcpu_hour`): a known id, 0–1,000,000 USD."),
+    list!(limit_overrides, "Quota overrides",
+        "Replace an adjustable AWS quota of the limits catalogue by id once AWS has raised it (e.g. `alb.targets_per_target_group`): a known, adjustable, single-valued id, a positive number."),
 ];
 
 /// The input at `path`.
@@ -691,10 +710,14 @@ pub fn by_path(path: &str) -> Option<&'static Input> {
     INPUTS.iter().find(|i| i.path == path)
 }
 
-/// The label of the input at `path`; for a price override, `Price <id>`.
+/// The label of the input at `path`; for a price override, `Price <id>`;
+/// for a quota override, `Quota <id>`.
 pub fn label(path: &str) -> Cow<'static, str> {
     if let Some(id) = path.strip_prefix("price_overrides.") {
         return Cow::Owned(format!("Price {id}"));
+    }
+    if let Some(id) = path.strip_prefix("limit_overrides.") {
+        return Cow::Owned(format!("Quota {id}"));
     }
     by_path(path).map_or(Cow::Borrowed(""), |i| Cow::Borrowed(i.label))
 }
@@ -849,7 +872,7 @@ mod tests {
         let mut fields = Vec::new();
         for (k, v) in json.as_object().unwrap() {
             match v {
-                Json::Object(group) if k != "price_overrides" => {
+                Json::Object(group) if k != "price_overrides" && k != "limit_overrides" => {
                     fields.extend(group.keys().map(|f| format!("{k}.{f}")));
                 }
                 _ => fields.push(k.clone()),

@@ -24,6 +24,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 const EMBEDDED: &str = include_str!("limits_us_east_1.json");
 
@@ -110,11 +111,11 @@ impl LimitCatalog {
         catalog
     }
 
-    /// The embedded catalogue, parsed once per process: the model reads its
-    /// rules (S3 minimum durations, lifecycle constraints, support dates) on
-    /// every plan.
+    /// The embedded catalogue, parsed once per process: plans run on every
+    /// keystroke in the browser, and the model reads its rules (S3 minimum
+    /// durations, lifecycle constraints, support dates) on every plan.
     pub fn shared() -> &'static LimitCatalog {
-        static SHARED: std::sync::OnceLock<LimitCatalog> = std::sync::OnceLock::new();
+        static SHARED: OnceLock<LimitCatalog> = OnceLock::new();
         SHARED.get_or_init(LimitCatalog::embedded)
     }
 
@@ -150,6 +151,73 @@ impl LimitCatalog {
     pub fn tier<'a>(&'a self, tier: &'a str) -> impl Iterator<Item = &'a Limit> + 'a {
         self.limits.iter().filter(move |l| l.tier == tier)
     }
+}
+
+/// The catalogue as one account sees it: the scenario's `limit_overrides`
+/// replace adjustable quotas AWS has raised (validation accepts only known,
+/// adjustable, single-valued ids).
+#[derive(Debug, Clone, Copy)]
+pub struct Quotas<'a> {
+    pub catalog: &'a LimitCatalog,
+    pub overrides: &'a BTreeMap<String, f64>,
+}
+
+impl<'a> Quotas<'a> {
+    pub fn new(overrides: &'a BTreeMap<String, f64>) -> Quotas<'a> {
+        Quotas {
+            catalog: LimitCatalog::shared(),
+            overrides,
+        }
+    }
+
+    /// The value of `id`, overridden or from the catalogue.
+    ///
+    /// # Panics
+    /// As [`LimitCatalog::get`]: `id` is a constant of the model.
+    pub fn get(&self, id: &str) -> f64 {
+        self.overrides.get(id).copied().unwrap_or_else(|| self.catalog.get(id))
+    }
+
+    /// The catalogue's row of `id` for `class` (tables are never overridden).
+    pub fn for_class(&self, id: &str, class: &str) -> Option<f64> {
+        self.catalog.for_class(id, class)
+    }
+
+    /// `source` of `id`, or `limit_overrides` when the scenario set it.
+    pub fn source(&self, id: &str) -> String {
+        if self.overrides.contains_key(id) {
+            format!("limit_overrides.{id} (raised for this account)")
+        } else {
+            self.catalog.entry(id).map_or_else(String::new, |l| l.source.clone())
+        }
+    }
+
+    pub fn adjustable(&self, id: &str) -> bool {
+        self.catalog.entry(id).is_some_and(|l| l.adjustable)
+    }
+}
+
+/// One limit a plan was checked against, at its worst step: what the plan
+/// needs (`value`) against what AWS (or the model's capacity coefficients,
+/// named in `source`) allows (`limit`). `plan --format json` lists them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LimitCheck {
+    /// A catalogue id (`alb.targets_per_target_group`), or a capacity the
+    /// model derives (`db.writer_cpu`), named in `source`.
+    pub id: String,
+    /// One of [`TIERS`].
+    pub tier: String,
+    pub value: f64,
+    pub limit: f64,
+    pub unit: String,
+    pub ok: bool,
+    /// AWS raises it on request (then set `limit_overrides`), or it is a
+    /// parameter; false for hard ceilings and instance capacities.
+    pub adjustable: bool,
+    pub source: String,
+    /// What would lift it, when it is broken.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub lift: String,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod autoscale;
 pub mod cache;
 pub mod catalog;
 pub mod cdn;
+pub mod checks;
 pub mod cost;
 pub mod demand;
 pub mod fargate;
@@ -21,6 +22,7 @@ pub mod scenario;
 pub mod slo;
 pub mod storage;
 pub mod sweep;
+pub mod tiers;
 pub mod validate;
 
 pub use plan::{plan, Plan};

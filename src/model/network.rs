@@ -140,13 +140,10 @@ pub fn plan(
 ) -> (NetworkSizing, ServiceCost) {
     let c = &s.coefficients;
     let hours = c.hours_per_month;
-    let azs = f64::from(s.platform.az_count);
     let processed_gb = log_gb + task_hours * c.egress_gb_per_task_hour;
-    let mut items = vec![public_ipv4_item(
-        book,
-        format!("ALB public IPv4 addresses ({} AZs)", s.platform.az_count),
-        azs * hours,
-    )];
+    // The ALB is internal (terraform/alb.tf, ADR 13: CloudFront reaches it
+    // through a VPC origin), so it has no public IPv4 addresses to pay for.
+    let mut items = Vec::new();
     let (nats, endpoints) = match s.platform.egress {
         Egress::NatPerAz => (s.platform.az_count, 0),
         Egress::SingleNat => (1, 0),
@@ -213,15 +210,15 @@ mod tests {
 
     #[test]
     fn egress_choices_rank_as_expected_at_two_azs() {
-        // 2 NAT: 2 × 730 × (0.045 + 0.005) = 73 + data; endpoints: 5 × 2 × 730 × 0.01 = 73 + data.
+        // 2 NAT: 2 × 730 × (0.045 + 0.005) = 73 + data; endpoints: 7 × 2 × 730 × 0.01 = 102.2 + data.
         let nat = usd(Egress::NatPerAz);
         let single = usd(Egress::SingleNat);
         let endpoints = usd(Egress::VpcEndpoints);
         let public = usd(Egress::PublicSubnets);
         assert!(public < single && single < nat, "{public} {single} {nat}");
-        assert!(endpoints < nat);
-        let ips = 2.0 * 730.0 * 0.005;
-        assert!((public - ips - 2_000.0 * 0.005).abs() < 1e-9);
+        assert!(endpoints > nat, "{endpoints} {nat}");
+        // Public subnets: one address per task-hour, none for the internal ALB.
+        assert!((public - 2_000.0 * 0.005).abs() < 1e-9);
     }
 
     #[test]

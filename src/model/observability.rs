@@ -150,7 +150,10 @@ pub fn monitoring(s: &Scenario, book: &PriceBook, month: &Month, read_replicas: 
 }
 
 pub fn dns(s: &Scenario, book: &PriceBook) -> ServiceCost {
-    let queries = s.design_fans() * f64::from(s.audience.match_days_per_month) * s.coefficients.dns_queries_per_fan;
+    // Spend follows the expected audience (headroom sizes capacity only).
+    let queries = f64::from(s.peak_concurrent_fans)
+        * f64::from(s.audience.match_days_per_month)
+        * s.coefficients.dns_queries_per_fan;
     let items = dns_items(book, 1, queries);
     ServiceCost::new(
         Service::Dns,

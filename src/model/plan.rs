@@ -2,20 +2,23 @@
 
 use super::alb::{self, AlbSizing};
 use super::autoscale::{self, SimRun};
-use super::cache::{self, CacheSizing};
+use super::cache::{self, CacheLoad, CacheSizing};
 use super::cdn::{self, CdnSizing};
+use super::checks;
 use super::cost::ServiceCost;
 use super::demand::{self, Demand, Month};
 use super::fargate::{self, FargateSizing};
+use super::inputs;
+use super::limits::LimitCheck;
 use super::network::{self, NetworkSizing};
 use super::observability;
 use super::prices::{Price, PriceBook};
 use super::profile;
 use super::rds::{self, RdsSizing};
-use super::inputs;
 use super::scenario::{Environment, Provenance, Scenario};
 use super::slo::{self, SloVerdict, CLOUDFRONT_ORIGIN_READ_TIMEOUT_S};
 use super::storage::{self, StorageSizing};
+use super::tiers::Tiers;
 use super::validate::{validate, ValidationErrors};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -106,6 +109,11 @@ pub struct Measured {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
+    /// Every limit in `limits` is ok: AWS accepts the plan and it runs
+    /// within every tier's capacity at its worst step.
+    pub feasible: bool,
+    /// One entry per limit checked, at the plan's worst step.
+    pub limits: Vec<LimitCheck>,
     pub total_monthly_usd: f64,
     pub cost_per_1000_fans_usd: f64,
     pub headroom: Headroom,
@@ -133,6 +141,11 @@ impl Plan {
     pub fn slo_pass(&self) -> bool {
         self.slo.iter().all(|v| v.pass)
     }
+
+    /// The broken limits, one line each, with what would lift them.
+    pub fn broken_limits(&self) -> Vec<String> {
+        checks::broken_lines(&self.limits)
+    }
 }
 
 /// Plan `s` with prices from `book` (and the scenario's price overrides).
@@ -155,31 +168,67 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     let book = &book;
 
     let points = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
+    // Capacity is sized for the design audience (peak × headroom); the bill
+    // follows the expected one (`peak_concurrent_fans`).
     let day: Vec<Demand> = points.iter().map(|p| demand::at_point(s, p)).collect();
+    let expected = f64::from(s.peak_concurrent_fans);
+    let billed_day: Vec<Demand> = points.iter().map(|p| demand::at_point_of(s, p, expected)).collect();
     let peak = demand::peak_by(&day, |d| d.origin_rps);
     // Peak per dimension, for tiers that do not scale with origin requests.
     let peak_db = demand::peak_by(&day, |d| d.db_reads_per_s + d.db_writes_per_s);
     let peak_cache = demand::peak_by(&day, |d| d.redis_ops_per_s);
+    let mut peak_edge = demand::peak_by(&day, |d| d.edge_rps());
+    peak_edge.edge_bytes_per_s = day.iter().map(|d| d.edge_bytes_per_s).fold(0.0, f64::max);
     let off = demand::off_peak(s);
-    let month = demand::month(s, &day, s.scaling.sim_step_s);
+    let month = demand::month(s, &billed_day, s.scaling.sim_step_s);
 
-    let f = fargate::size(s, &peak, &off);
+    let mut f = fargate::size(s, &peak, &off);
+    f.prescale_lead_minutes = autoscale::prescale_lead_minutes(s, &f, &points, &day);
+    // The data tier is sized for the pools of the scenario's own task size
+    // (the most connections the service could open): never fewer with more fans.
+    let f0 = fargate::size_at_scenario_task(s, &peak, &off);
+    let deploy_tasks = 2 * f0.prescale_tasks.max(f0.peak_tasks);
+    let (rds_sizing, rds_cost) = rds::plan(s, book, &peak_db, rds::Pools::of(s, f0.max_tasks, deploy_tasks));
+    let processes_at_peak = f64::from(f0.peak_tasks * f0.servers_per_task);
+    let processes_at_worst = fargate::targets_at_worst(&f0).saturating_mul(f0.servers_per_task);
+    let cache_plan = cache::plan(
+        s,
+        book,
+        &CacheLoad::of(s, &peak_cache, processes_at_peak),
+        processes_at_worst,
+    );
+    let tiers = Tiers::of(s, &rds_sizing, cache_plan.as_ref().map(|(c, _)| c), f.servers_per_task);
+    let without_prescale = autoscale::simulate(s, &f, &tiers, &points, &day, false);
+    // Pre-scaling to no more than the floor changes nothing: one run.
+    let with_prescale = if f.prescale_tasks > f.min_tasks {
+        autoscale::simulate(s, &f, &tiers, &points, &day, true)
+    } else {
+        SimRun {
+            prescaled: true,
+            ..without_prescale.clone()
+        }
+    };
     let match_day = MatchDaySim {
-        with_prescale: autoscale::simulate(s, &f, &points, &day, true),
-        without_prescale: autoscale::simulate(s, &f, &points, &day, false),
+        with_prescale,
+        without_prescale,
     };
     let chosen = match_day.chosen(&f);
+    // The bill: the chosen configuration through the expected audience (the
+    // same run without design headroom).
+    let billed = if s.audience.design_headroom_pct > 0.0 {
+        autoscale::simulate_for_bill(s, &f, &tiers, &points, &billed_day, chosen.prescaled)
+    } else {
+        chosen.clone()
+    };
 
     let day_hours = fargate::DayHours {
-        window_h: chosen.steps.len() as f64 * s.scaling.sim_step_s / 3600.0,
-        task_hours: chosen.task_hours,
-        spot_task_hours: chosen.spot_task_hours,
+        window_h: billed.steps.len() as f64 * s.scaling.sim_step_s / 3600.0,
+        task_hours: billed.task_hours,
+        spot_task_hours: billed.spot_task_hours,
     };
     let (od_h, spot_h) = fargate::task_hours(s, &f, day_hours);
     let fargate_cost = fargate::cost(book, &f, (od_h, spot_h));
-    let (alb_sizing, alb_cost) = alb::plan(s, book, &peak, &day, &off, &month);
-    let (rds_sizing, rds_cost) = rds::plan(s, book, &peak_db, f.max_tasks);
-    let cache_plan = cache::plan(s, book, &peak_cache);
+    let (alb_sizing, alb_cost) = alb::plan(s, book, &peak, &billed_day, &off, &month);
     let (cdn_sizing, cdn_cost) = cdn::plan(s, book, &month);
     let (storage_sizing, s3_cost) = storage::plan(s, book, &month);
     let log_gb = observability::log_gb(s, &month);
@@ -208,6 +257,17 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     services.sort_by_key(|c| c.service);
     let total: f64 = services.iter().map(|c| c.monthly_usd).sum();
 
+    let limits = checks::limits(
+        s,
+        &checks::Inputs {
+            f: &f,
+            rds: &rds_sizing,
+            cache: cache_sizing.as_ref(),
+            run: chosen,
+            edge_peak: &peak_edge,
+            month: &month,
+        },
+    );
     let slo = slo::verdicts(s, &f, &rds_sizing, chosen, total);
     let warnings = warnings(s, &f, &rds_sizing, cache_sizing.as_ref(), &storage_sizing);
     let used: BTreeSet<&str> = services
@@ -218,6 +278,8 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     let measured = measured(s);
 
     Ok(Plan {
+        feasible: limits.iter().all(|l| l.ok),
+        limits,
         total_monthly_usd: total,
         cost_per_1000_fans_usd: total / f64::from(s.peak_concurrent_fans) * 1000.0,
         headroom: Headroom {
@@ -243,7 +305,11 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
         match_day,
         assumptions: assumptions(s)
             .into_iter()
-            .filter(|a| !measured.iter().any(|m| m.current && a.name.ends_with(&format!("({})", m.path))))
+            .filter(|a| {
+                !measured
+                    .iter()
+                    .any(|m| m.current && a.name.ends_with(&format!("({})", m.path)))
+            })
             .collect(),
         measured,
         prices_used,
@@ -267,8 +333,8 @@ fn warnings(
     let mut w = Vec::new();
     if rds.needs_proxy {
         warn(&mut w, "db_connections", format!(
-            "{} tasks × {} pool = {} connections exceed {:.0} % of max_connections ({}) on {}: add RDS Proxy or shrink the pool",
-            f.max_tasks, s.app.db_pool_per_task, rds.connections_at_max_tasks, s.coefficients.db_connection_headroom * 100.0, rds.max_connections, rds.instance_class
+            "{} pool connections at worst exceed {:.0} % of max_connections ({}) on {}: the plan puts RDS Proxy in front of the writer (or shrink the pool)",
+            rds.connections_at_max_tasks, s.coefficients.db_connection_headroom * 100.0, rds.max_connections, rds.instance_class
         ));
     }
     if slo::sse_heartbeat_too_slow(s) {
@@ -330,7 +396,7 @@ fn warnings(
         );
     }
     if let Some(c) = cache {
-        if c.burstable && c.ops_share > cache::T4G_BASELINE {
+        if c.burstable && c.ops_share > 1.0 {
             warn(
                 &mut w,
                 "burstable_cache",
@@ -399,7 +465,11 @@ fn measured(s: &Scenario) -> Vec<Measured> {
             Some(Measured {
                 path: i.path.into(),
                 label: i.label.into(),
-                value: if i.unit.is_empty() { value } else { format!("{value} {}", i.unit) },
+                value: if i.unit.is_empty() {
+                    value
+                } else {
+                    format!("{value} {}", i.unit)
+                },
                 current,
                 provenance: p.clone(),
             })
@@ -418,6 +488,16 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
             "Requests per vCPU (app.rps_per_vcpu)",
             format!("{} req/s", s.app.rps_per_vcpu),
             "Inference below published Express figures; replace with a load test (docs/load-testing.md)",
+        ),
+        a(
+            "CPU per payload KB (app.cpu_us_per_kb)",
+            format!(
+                "{} µs per KB: {:.0} req/s per vCPU at {} KB",
+                s.app.cpu_us_per_kb,
+                fargate::rps_per_vcpu(s),
+                s.delivery.payload_kb
+            ),
+            "Copying a pre-serialised, pre-compressed body; compressing at the origin costs ~10× more",
         ),
         a(
             "Task start (scaling.task_start_s)",
@@ -484,6 +564,33 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
             "Queueing regime",
             "per-task queues: up to +13 % mean / +20 % p95 latency at ≤ 70 % utilisation, +20 % / +30 % at 95 %".into(),
             "Discrete-event simulation of least-outstanding-requests routing, 1–64 tasks (docs/model-validation.md); M/M/c is optimistic there, pessimistic for near-constant service times",
+        ),
+        a(
+            "Overload",
+            format!(
+                "FIFO without admission control in every tier: requests queue, fail after {} s (app.request_timeout_s) and are still worked through; backlog carried step to step",
+                s.app.request_timeout_s
+            ),
+            "A Node process cannot tell a queued request's client has gone; fluid queue checked against a discrete-event simulation (docs/model-validation.md)",
+        ),
+        a(
+            "CDN cache tiers",
+            if s.coefficients.cdn_tiers_honour_age {
+                "edge, regional cache and Origin Shield share one TTL (Age honoured)".into()
+            } else {
+                "each of edge, regional cache and Origin Shield may add a full TTL of staleness".into()
+            },
+            "AWS does not document that a tier counts the Age of what it fetched (coefficients.cdn_tiers_honour_age)",
+        ),
+        a(
+            "Sizing and spend",
+            format!(
+                "capacity for {:.0} design fans (peak × {} % headroom); the bill for {} expected",
+                s.design_fans(),
+                s.audience.design_headroom_pct,
+                s.peak_concurrent_fans
+            ),
+            "Headroom is capacity kept for surprises; traffic, logs and task-hours follow the fans who come",
         ),
         a(
             "Month",

@@ -26,6 +26,10 @@ pub fn erlang_b(c: u32, a: f64) -> f64 {
     let mut b = 1.0;
     for k in 1..=c {
         b = a * b / (f64::from(k) + a * b);
+        // B falls with every server; once it underflows it stays 0.
+        if b < f64::MIN_POSITIVE {
+            return 0.0;
+        }
     }
     b
 }
@@ -144,6 +148,131 @@ pub fn mmc(c: u32, mu: f64, lambda: f64, timeout_s: f64) -> QueueStats {
     }
 }
 
+/// One step of a FIFO queue without admission control, as a fluid: `lambda`
+/// requests/s arrive at a tier serving `cap` requests/s, on top of a
+/// `backlog` of requests already waiting. A request waits
+/// backlog ÷ `cap` seconds; one that would wait longer than `timeout_s`
+/// fails (the client or the ALB gives up), but the tier still works
+/// through it: a Node process cannot tell that a queued request's client
+/// has gone, so the backlog drains only at `cap − lambda`. Errors therefore
+/// depend on how long an overload lasts: a short spike only delays, a long
+/// one fails every request until the backlog it built has drained.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FluidStep {
+    /// Requests served in the step (dead ones included).
+    pub served: f64,
+    /// Requests waiting at the end of the step.
+    pub backlog: f64,
+    /// Share of the step's arrivals that wait longer than the timeout.
+    pub late_share: f64,
+    /// 95th percentile of the step's arrivals' waits, seconds.
+    pub wait_p95_s: f64,
+    /// Seconds of the step with a queue (the rest is the stable regime).
+    pub queued_s: f64,
+}
+
+/// The fluid queue over one step of `dt` seconds; see [`FluidStep`].
+///
+/// # Example
+/// ```
+/// use kickoff::model::queueing::fluid_step;
+/// // 1,200 req/s on 1,000 req/s for 10 s: the backlog grows by 2,000, the
+/// // wait from 0 to 2 s, below a 5 s timeout: nothing fails yet.
+/// let a = fluid_step(0.0, 1_200.0, 1_000.0, 10.0, 5.0);
+/// assert_eq!((a.backlog, a.late_share), (2_000.0, 0.0));
+/// // Ten more such steps: the wait passes 5 s and arrivals start failing.
+/// let b = fluid_step(20_000.0, 1_200.0, 1_000.0, 10.0, 5.0);
+/// assert_eq!(b.late_share, 1.0);
+/// ```
+pub fn fluid_step(backlog: f64, lambda: f64, cap: f64, dt: f64, timeout_s: f64) -> FluidStep {
+    let lambda = lambda.max(0.0);
+    let b0 = backlog.max(0.0);
+    if cap <= 0.0 {
+        return FluidStep {
+            served: 0.0,
+            backlog: b0 + lambda * dt,
+            late_share: if lambda > 0.0 { 1.0 } else { 0.0 },
+            wait_p95_s: f64::INFINITY,
+            queued_s: dt,
+        };
+    }
+    let slope = lambda - cap;
+    let limit = cap * timeout_s;
+    // B(t) = max(0, b0 + slope·t); an arrival at t fails when B(t) > limit.
+    let (late_time, queued_s, end) = if slope >= 0.0 {
+        let late = if b0 > limit {
+            dt
+        } else if slope > 0.0 {
+            (dt - (limit - b0) / slope).clamp(0.0, dt)
+        } else {
+            0.0
+        };
+        let queued = if b0 > 0.0 || slope > 0.0 { dt } else { 0.0 };
+        (late, queued, b0 + slope * dt)
+    } else {
+        let late = ((b0 - limit) / -slope).clamp(0.0, dt);
+        let empty_at = (b0 / -slope).min(dt);
+        (late, empty_at, (b0 + slope * dt).max(0.0))
+    };
+    let wait_at = |t: f64| (b0 + slope * t).max(0.0) / cap;
+    let wait_p95_s = if slope >= 0.0 {
+        wait_at(0.95 * dt)
+    } else {
+        wait_at(0.05 * dt)
+    };
+    FluidStep {
+        served: b0 + lambda * dt - end,
+        backlog: end,
+        late_share: late_time / dt,
+        wait_p95_s,
+        queued_s,
+    }
+}
+
+/// The API tier over one step: M/M/c while it is stable and has no backlog
+/// (`mmc`), the fluid queue ([`fluid_step`]) while arrivals exceed capacity
+/// or a backlog drains, the two weighted by the time spent in each.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TierStep {
+    pub fluid: FluidStep,
+    /// Share of the step's requests that fail.
+    pub error_share: f64,
+    /// p95 response (wait + service), seconds, at most the timeout.
+    pub p95_s: f64,
+}
+
+/// `stable`: the M/M/c statistics at this step's arrival rate (used only
+/// when λ < cμ); `service_p95_s`: the p95 of one service time.
+pub fn tier_step(
+    backlog: f64,
+    lambda: f64,
+    cap: f64,
+    dt: f64,
+    timeout_s: f64,
+    stable: Option<QueueStats>,
+    service_p95_s: f64,
+) -> TierStep {
+    let fluid = fluid_step(backlog, lambda, cap, dt, timeout_s);
+    let stable_share = 1.0 - fluid.queued_s / dt;
+    let (mmc_error, mmc_p95) = match stable {
+        Some(q) if lambda < cap && q.p95_response_s.is_finite() => (q.error_share, q.p95_response_s),
+        _ => (0.0, service_p95_s),
+    };
+    let queued_share = fluid.queued_s / dt;
+    let error_share = (fluid.late_share + stable_share * mmc_error).min(1.0);
+    let queued_p95 = fluid.wait_p95_s + service_p95_s;
+    let p95 = if queued_share >= 0.05 {
+        queued_p95.max(mmc_p95)
+    } else {
+        mmc_p95
+    };
+    TierStep {
+        fluid,
+        error_share,
+        p95_s: p95.min(timeout_s),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +322,31 @@ mod tests {
             let tail = response_tail(q.wait_probability, theta, mu, q.p95_response_s);
             assert!((tail - 0.05).abs() < 1e-9, "c={c} tail={tail}");
         }
+    }
+
+    #[test]
+    fn fluid_errors_depend_on_how_long_the_overload_lasts() {
+        // 2,000 req/s offered to 1,000 req/s, 5 s timeout: the wait passes
+        // 5 s after 5 s of overload.
+        let run = |seconds: u32| {
+            let (mut b, mut late) = (0.0, 0.0);
+            for i in 0..60 {
+                let lambda = if i < seconds { 2_000.0 } else { 500.0 };
+                let st = fluid_step(b, lambda, 1_000.0, 1.0, 5.0);
+                late += st.late_share * lambda;
+                b = st.backlog;
+            }
+            late
+        };
+        assert_eq!(run(1), 0.0);
+        assert!(run(30) > 0.0);
+        assert!(run(30) < run(50));
+        // Draining: a backlog of 10 s of work at 500 req/s spare takes 20 s
+        // to clear; arrivals fail while the wait is above 5 s (the first 10 s).
+        let st = fluid_step(10_000.0, 500.0, 1_000.0, 20.0, 5.0);
+        assert!((st.late_share - 0.5).abs() < 1e-12);
+        assert_eq!(st.backlog, 0.0);
+        assert_eq!(st.served, 20_000.0);
     }
 
     #[test]

@@ -49,6 +49,11 @@ pub struct Scenario {
     /// Replace any price-book value by id (`fargate.arm.vcpu_hour` → USD).
     /// Default empty: the embedded price book.
     pub price_overrides: BTreeMap<String, f64>,
+    /// Replace an adjustable AWS quota of the limits catalogue by id, once
+    /// AWS has raised it for the account (`alb.targets_per_target_group` →
+    /// 2000). Default empty: the catalogue's default quotas
+    /// (`src/model/limits_us_east_1.json`).
+    pub limit_overrides: BTreeMap<String, f64>,
     /// Where measured coefficients came from, by input path
     /// (`app.rps_per_vcpu` → the load test that measured it). Written by
     /// `kickoff calibrate` (docs/load-testing.md); a coefficient with no
@@ -97,6 +102,11 @@ pub struct Audience {
     /// Default 100: 2 % of the peak.
     #[default(100)]
     pub off_peak_fans: u32,
+    /// Archived commentary pages one off-peak reader opens an hour. Default
+    /// 6: a page every ten minutes while reading old games; off-peak readers
+    /// browse the archive, they do not poll the live feed.
+    #[default(6.0)]
+    pub off_peak_page_views_per_hour: f64,
     /// Expected growth of the peak audience, percent per month (compounded).
     /// Default 0: no growth assumed. The plan says how many months of growth
     /// the design headroom absorbs before it must be re-planned.
@@ -183,9 +193,12 @@ pub struct Delivery {
     /// fans grow (ADR 0001).
     #[default(DeliveryMode::Polling)]
     pub mode: DeliveryMode,
-    /// Seconds between polls. Default 2: with a 1 s micro-cache, 95 % of
-    /// fans see an update within 3 s.
-    #[default(2.0)]
+    /// Seconds between polls. Default 1: with a 1 s micro-cache at each of
+    /// the edge and the regional edge cache (no Origin Shield), 95 % of fans
+    /// see an update within 2.33 s + publish (the freshness SLO's 3 s holds
+    /// even if a tier does not count the `Age` of what it fetched; 2 s with
+    /// Origin Shield would not).
+    #[default(1.0)]
     pub poll_interval_s: f64,
     /// SSE heartbeat, seconds. Default 15: below CloudFront's 30 s origin
     /// read timeout and the ALB's 60 s idle timeout.
@@ -203,8 +216,10 @@ pub struct Delivery {
     #[default(1.0)]
     pub cdn_live_ttl_s: f64,
     /// Origin Shield on: one regional cache fetches from the origin.
-    /// Default true.
-    #[default(true)]
+    /// Default false: a third cache tier may add a TTL of staleness
+    /// (`coefficients.cdn_tiers_honour_age`), and without it the origin sees
+    /// at most one fetch per regional edge cache per key per TTL.
+    #[default(false)]
     pub origin_shield: bool,
     /// Feed URLs (cache keys) per live game. Default 2: latest page and
     /// scoreboard.
@@ -223,6 +238,11 @@ pub struct Delivery {
     /// cache refresh). Default 0.3.
     #[default(0.3)]
     pub publish_latency_s: f64,
+    /// CDN TTL of archived commentary pages, seconds. Default 3,600: a
+    /// finished game's commentary does not change, so an hour at the edge
+    /// costs no freshness.
+    #[default(3_600.0)]
+    pub archive_ttl_s: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
@@ -252,9 +272,11 @@ pub enum Arch {
 #[serde(default, deny_unknown_fields)]
 pub struct AppTier {
     /// **Assumption.** Requests per second one vCPU of the Node API sustains
-    /// for a cached JSON endpoint. Default 1,000: well under published
+    /// for a cached JSON endpoint, before the payload bytes
+    /// (`cpu_us_per_kb` adds those). Default 1,000: well under published
     /// Express figures (5–9 k req/s per core on a laptop) to leave room for
-    /// JSON work and logging. Replace with a load-test result.
+    /// JSON work and logging. Replace with a load-test result: a test at P KB
+    /// measuring R req/s gives 1 / (1 / R − P × cpu_us_per_kb × 10⁻⁶).
     #[default(1_000.0)]
     pub rps_per_vcpu: f64,
     /// Target CPU utilisation the plan sizes to, 0–1. Default 0.6: leaves
@@ -286,6 +308,12 @@ pub struct AppTier {
     /// MySQL connection pool per task. Default 10.
     #[default(10)]
     pub db_pool_per_task: u32,
+    /// **Assumption.** CPU microseconds one response spends per KB of
+    /// payload (copying and writing a pre-serialised, pre-compressed body),
+    /// on top of `1 / rps_per_vcpu`. Default 10 µs: a 4 KB feed costs 4 %
+    /// more than an empty one; compressing at the origin would cost ~10× more.
+    #[default(10.0)]
+    pub cpu_us_per_kb: f64,
     /// A request waiting longer than this fails (client or CDN gives up),
     /// seconds. Default 5.
     #[default(5.0)]
@@ -656,17 +684,20 @@ pub struct Coefficients {
     /// Other outbound traffic per task-hour through egress, GB. Default 0.05.
     #[default(0.05)]
     pub egress_gb_per_task_hour: f64,
-    /// Interface endpoints needed with `vpc_endpoints` egress (ecr.api,
-    /// ecr.dkr, logs, secretsmanager, sts). Default 5.
-    #[default(5)]
+    /// Interface endpoints `terraform/` creates with `vpc_endpoints` egress:
+    /// the tasks' five (ecr.api, ecr.dkr, logs, secretsmanager, sts,
+    /// `locals.tf`) and break-glass's two (ssmmessages, kms,
+    /// `break_glass.tf`). Default 7 (a contract test counts them).
+    #[default(7)]
     pub interface_endpoints: u32,
     /// ALB listener rules evaluated per request. Default 3.
     #[default(3)]
     pub alb_rules: u32,
-    /// CloudWatch alarms in `terraform/monitoring.tf` besides the one per
-    /// read replica, which the plan adds. Default 12 (a contract test counts
-    /// them in the file).
-    #[default(12)]
+    /// CloudWatch alarms in `terraform/` besides the one per read replica,
+    /// which the plan adds: 12 in `monitoring.tf` and `job-failed` and
+    /// `backup-age` in `jobs.tf`. Default 14 (a contract test counts them in
+    /// the files).
+    #[default(14)]
     pub alarms: u32,
     /// CloudWatch dashboards. Default 1.
     #[default(1)]
@@ -709,6 +740,17 @@ pub struct Coefficients {
     /// rows plus protocol overhead), for cross-AZ traffic. Default 2,000.
     #[default(2_000.0)]
     pub db_bytes_per_query: f64,
+    /// Connections each Node process holds to Redis/Valkey (one for
+    /// commands, one subscribed to the commentary channel). Default 2.
+    #[default(2)]
+    pub cache_connections_per_process: u32,
+    /// Whether CloudFront's cache tiers (edge, regional edge cache, Origin
+    /// Shield) count a copy's `Age` against their TTL. Default false: AWS
+    /// does not document it, so each tier is assumed to keep what it fetched
+    /// for a full TTL and staleness adds up across tiers (the worst case).
+    /// Set true once measured (the edge's `Age` header never above the TTL).
+    #[default(false)]
+    pub cdn_tiers_honour_age: bool,
 }
 
 /// Pin a sized value instead of letting the planner choose: price "what we
@@ -730,7 +772,8 @@ pub struct Overrides {
 impl Scenario {
     /// The seed's failing setup on the same demand: one 0.25 vCPU / 0.5 GB
     /// task that never scales, a db.t4g.micro without standby, no cache, and
-    /// a CDN that passes every feed request through (TTL 0).
+    /// a CDN that passes every feed request through (TTL 0), and fans polling
+    /// every 2 s as they did.
     ///
     /// # Example
     /// ```
@@ -742,6 +785,7 @@ impl Scenario {
         s.app.task_vcpu = 0.25;
         s.app.spot_share = 0.0;
         s.app.on_demand_base_tasks = 1;
+        s.delivery.poll_interval_s = 2.0;
         s.delivery.cdn_live_ttl_s = 0.0;
         s.delivery.origin_shield = false;
         s.data.multi_az = false;

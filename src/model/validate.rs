@@ -84,11 +84,6 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
-/// CloudWatch Logs accepts only these retention periods (days).
-pub const LOG_RETENTION_DAYS: [u32; 22] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-
 const DAYS: [&str; 7] = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 
 #[derive(Default)]
@@ -170,6 +165,12 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
         "delivery.cdn_live_ttl_s",
         d.cdn_live_ttl_s.fract() == 0.0 || !d.cdn_live_ttl_s.is_finite(),
         d.cdn_live_ttl_s,
+        "whole seconds (CloudFront TTLs are integers)",
+    );
+    e.rule(
+        "delivery.archive_ttl_s",
+        d.archive_ttl_s.fract() == 0.0 || !d.archive_ttl_s.is_finite(),
+        d.archive_ttl_s,
         "whole seconds (CloudFront TTLs are integers)",
     );
 
@@ -260,11 +261,37 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
         );
     }
 
+    let limits = LimitCatalog::shared();
+    for (id, v) in &s.limit_overrides {
+        let field = format!("limit_overrides.{id}");
+        let entry = limits.entry(id);
+        e.rule(&field, entry.is_some(), id, "not a limit id in the limits catalogue");
+        if let Some(l) = entry {
+            e.rule(
+                &field,
+                l.adjustable && l.value.is_some(),
+                id,
+                "not an adjustable quota with one value: AWS does not raise it",
+            );
+        }
+        e.rule(
+            &field,
+            v.is_finite() && *v > 0.0 && *v <= 1e12,
+            v,
+            "must be a positive number up to 10^12",
+        );
+    }
+
     for (path, p) in &s.provenance {
         let field = format!("provenance.{path}");
         let numeric = inputs::by_path(path).is_some_and(|i| matches!((i.get)(s), inputs::Value::Num(_)));
         e.rule(&field, numeric, path, "not a numeric input of the scenario");
-        e.rule(&format!("{field}.value"), p.value.is_finite(), p.value, "must be a finite number");
+        e.rule(
+            &format!("{field}.value"),
+            p.value.is_finite(),
+            p.value,
+            "must be a finite number",
+        );
         for (name, text) in [
             ("date_utc", &p.date_utc),
             ("machine", &p.machine),
@@ -348,6 +375,31 @@ mod tests {
         let price = errs.iter().find(|e| e.field == "price_overrides.nope").unwrap();
         assert_eq!(price.label, "Price nope");
         assert!(errs.iter().any(|e| e.value == "NaN"));
+    }
+
+    #[test]
+    fn quota_overrides_must_be_known_adjustable_and_positive() {
+        let mut s = Scenario::default();
+        s.limit_overrides.insert("alb.targets_per_target_group".into(), 2_000.0);
+        assert_eq!(validate(&s, &PriceBook::embedded()), Ok(()));
+        s.limit_overrides.insert("nope".into(), 1.0);
+        s.limit_overrides
+            .insert("db.mysql.read_replicas_per_source".into(), 20.0);
+        s.limit_overrides
+            .insert("cdn.requests_per_s_per_distribution".into(), -1.0);
+        let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
+        let rule = |f: &str| errs.iter().find(|e| e.field == f).map(|e| e.rule.clone());
+        assert!(rule("limit_overrides.nope").unwrap().starts_with("not a limit id"));
+        assert!(rule("limit_overrides.db.mysql.read_replicas_per_source")
+            .unwrap()
+            .contains("AWS does not raise it"));
+        assert!(rule("limit_overrides.cdn.requests_per_s_per_distribution")
+            .unwrap()
+            .starts_with("must be a positive"));
+        assert_eq!(
+            errs.iter().find(|e| e.field == "limit_overrides.nope").unwrap().label,
+            "Quota nope"
+        );
     }
 
     #[test]

@@ -260,6 +260,8 @@ pub fn app() -> Html {
             }
         })
     };
+    // An infeasible plan's tfvars would carry settings AWS rejects: no download.
+    let tfvars_refused = tfvars::refusal(&good.plan);
     let on_tfvars = offer("kickoff.tfvars", "text/plain", |g| tfvars::render(&g.scenario, &g.plan));
     let on_md = offer("kickoff-summary.md", "text/markdown", |g| report::markdown(&g.plan));
     let on_csv = offer("kickoff-services.csv", "text/csv", |g| report::csv(&g.plan));
@@ -325,8 +327,11 @@ pub fn app() -> Html {
                 <h1>{"Kickoff planner"}</h1>
                 <p class="tagline">{"Capacity and cost for live match-day commentary on AWS. Everything runs in your browser."}</p>
                 <nav class="actions" aria-label="Export and share">
-                    <button type="button" id="download-tfvars" onclick={on_tfvars}>{"Download tfvars"}</button>
-                    <button type="button" id="copy-tfvars" onclick={on_copy_tfvars}>{"Copy tfvars"}</button>
+                    <button type="button" id="download-tfvars" onclick={on_tfvars} disabled={tfvars_refused.is_some()} aria-describedby={tfvars_refused.as_ref().map(|_| "tfvars-refused")}>{"Download tfvars"}</button>
+                    <button type="button" id="copy-tfvars" onclick={on_copy_tfvars} disabled={tfvars_refused.is_some()}>{"Copy tfvars"}</button>
+                    if let Some(why) = &tfvars_refused {
+                        <span id="tfvars-refused" class="refused" role="note">{ why }</span>
+                    }
                     <button type="button" id="share-link" onclick={on_share}>{"Copy share link"}</button>
                     <button type="button" id="download-md" onclick={on_md}>{"Summary (Markdown)"}</button>
                     <button type="button" id="download-csv" onclick={on_csv}>{"Services (CSV)"}</button>

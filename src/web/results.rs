@@ -101,7 +101,8 @@ pub struct NotesProps {
 impl PartialEq for NotesProps {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (&self.good.plan, &other.good.plan);
-        self.good == other.good || (a.warnings == b.warnings && a.assumptions == b.assumptions && a.measured == b.measured)
+        self.good == other.good
+            || (a.warnings == b.warnings && a.assumptions == b.assumptions && a.measured == b.measured)
     }
 }
 

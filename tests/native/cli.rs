@@ -189,12 +189,17 @@ fn calibrate_golden_on_the_smoke_fixture() {
     insta::assert_snapshot!("calibrate_plan_coefficients", coefficients);
     let md = stdout(&kickoff(&["plan", "--scenario", path, "--format", "markdown"]));
     assert!(md.contains("## Measured coefficients"));
-    assert!(!md.contains("**Requests per vCPU (app.rps_per_vcpu)**"), "still listed as assumed");
+    assert!(
+        !md.contains("**Requests per vCPU (app.rps_per_vcpu)**"),
+        "still listed as assumed"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&kickoff(&["plan", "--scenario", path, "--format", "json"]))).unwrap();
     let measured = json["measured"].as_array().unwrap();
     assert_eq!(measured.len(), 2);
-    assert!(measured.iter().all(|m| m["current"] == true && m["provenance"]["commit"] == "bc7f78ee291b"));
+    assert!(measured
+        .iter()
+        .all(|m| m["current"] == true && m["provenance"]["commit"] == "bc7f78ee291b"));
 
     // Change a measured value: it is assumed again, and the plan says so.
     let mut s: serde_json::Value = serde_json::from_str(&overlay).unwrap();
@@ -225,7 +230,10 @@ fn calibrate_rejects_a_bad_summary_naming_the_field() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("match_day.freshness.publish_to_origin_s.p95: missing"), "{err}");
+    assert!(
+        err.contains("match_day.freshness.publish_to_origin_s.p95: missing"),
+        "{err}"
+    );
     assert!(!out.exists(), "nothing written on bad input");
 }
 

@@ -7,8 +7,11 @@
 //! `tests/e2e.rs` (WebDriver against a built bundle).
 
 mod cli;
+mod findings;
 mod fuzz_inputs;
 mod golden;
+mod layering;
 mod model_validation;
 mod properties;
+mod tf_limits;
 mod tfvars_contract;

@@ -1,5 +1,7 @@
 //! Property tests: random valid scenarios never panic and never produce
-//! NaN or negative money; more fans never cost less or run fewer tasks;
+//! NaN or negative money; a plan is feasible exactly when every limit it
+//! checks holds; no SLO that depends on a tier passes in a step where that
+//! tier is above 100 %; more fans never cost less or run less capacity;
 //! invalid scenarios come back with errors naming the field; a plan's sized
 //! resources priced as a bill of materials cost the plan's total.
 //! 5 properties × 2,500 cases = 12,500 cases.
@@ -49,6 +51,10 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             CdnPricing::PayAsYouGo,
             CdnPricing::FlatBusiness,
         ]),
+        // One plan in four without a cache tier; one in four with the CDN
+        // and ALB quotas raised.
+        0u8..4,
+        0u8..4,
     );
     (a, b, c).prop_map(|(a, b, c)| {
         let mut s = Scenario::default();
@@ -82,16 +88,48 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         s.app.db_pool_per_task = c.5;
         s.app.arch = c.6;
         s.platform.cdn_pricing = c.7;
+        if c.8 == 0 {
+            s.overrides.cache_enabled = Some(false);
+        }
+        if c.9 == 0 {
+            for (id, v) in [
+                ("cdn.requests_per_s_per_distribution", 5e6),
+                ("alb.targets_per_target_group", 5_000.0),
+                ("alb.targets_per_alb", 5_000.0),
+            ] {
+                s.limit_overrides.insert(id.into(), v);
+            }
+        }
         s
     })
 }
 
 /// Whether any f64 in the plan is NaN or infinite. serde_json writes those
 /// as `null` without an error, so look in the Debug form, which prints every
-/// f64 as it is (`NaN`, `inf`, `-inf`).
+/// f64 as it is (`NaN`, `inf`, `-inf`); the ~3,000 simulation steps are
+/// checked field by field (formatting them would dominate the suite's time).
 fn has_non_finite(p: &kickoff::model::Plan) -> bool {
-    let d = format!("{p:?}");
-    d.contains("NaN") || ["inf,", "inf }", "inf]", "inf)"].iter().any(|t| d.contains(t))
+    let runs = [&p.match_day.with_prescale, &p.match_day.without_prescale];
+    let steps_bad = runs.iter().flat_map(|r| &r.steps).any(|st| {
+        [
+            st.t_s,
+            st.fans,
+            st.demand_rps,
+            st.capacity_rps,
+            st.utilization,
+            st.p95_s,
+            st.error_share,
+            st.backlog_s,
+        ]
+        .into_iter()
+        .chain(st.tiers.entries().map(|(_, u)| u))
+        .any(|x| !x.is_finite())
+    });
+    let mut rest = p.clone();
+    rest.match_day.with_prescale.steps.clear();
+    rest.match_day.without_prescale.steps.clear();
+    let d = format!("{rest:?}");
+    steps_bad || d.contains("NaN") || ["inf,", "inf }", "inf]", "inf)"].iter().any(|t| d.contains(t))
 }
 
 #[test]
@@ -131,10 +169,31 @@ proptest! {
         }
         prop_assert!(p.fargate.min_tasks >= 1 && p.fargate.max_tasks >= p.fargate.min_tasks);
         prop_assert!(!has_non_finite(&p), "a non-finite number in the plan");
+
+        // Feasible exactly when every limit holds; each verdict is its numbers.
+        prop_assert_eq!(p.feasible, p.limits.iter().all(|l| l.ok));
+        for l in &p.limits {
+            prop_assert_eq!(l.ok, l.value <= l.limit, "{:?}", l);
+            prop_assert!(l.ok || !l.lift.is_empty(), "{} breaks without saying what lifts it", l.id);
+        }
+        // No SLO that depends on a tier passes in a step where it is above
+        // 100 %: the error and freshness SLOs depend on every tier of the
+        // request path; the deploy check on the connections and targets.
+        let run = p.match_day.chosen(&p.fargate);
+        let verdict = |name: &str| p.slo.iter().find(|v| v.name == name).unwrap().pass;
+        if let Some(st) = run.steps.iter().find(|st| !st.tiers.saturated().is_empty()) {
+            prop_assert!(!verdict("kickoff_error_rate"), "error SLO passes with {:?} at {} s", st.tiers.saturated(), st.t_s);
+            prop_assert!(!verdict("freshness"), "freshness passes with {:?} at {} s", st.tiers.saturated(), st.t_s);
+        }
+        if verdict("zero_downtime_deploy") {
+            for id in ["alb.targets_per_target_group", "alb.targets_per_alb"] {
+                prop_assert!(p.limits.iter().filter(|l| l.id == id).all(|l| l.ok), "deploy passes with {} broken", id);
+            }
+        }
     }
 
     #[test]
-    fn more_fans_never_cost_less_or_run_fewer_tasks(s in scenario(), extra in 1u32..200_000) {
+    fn more_fans_never_cost_less_or_run_less_capacity(s in scenario(), extra in 1u32..200_000) {
         let book = PriceBook::embedded();
         let small = plan(&s, &book).unwrap();
         let mut bigger = s.clone();
@@ -142,7 +201,13 @@ proptest! {
         let big = plan(&bigger, &book).unwrap();
         prop_assert!(big.total_monthly_usd >= small.total_monthly_usd - 1e-6,
             "{} fans ${} > {} fans ${}", s.peak_concurrent_fans, small.total_monthly_usd, bigger.peak_concurrent_fans, big.total_monthly_usd);
-        prop_assert!(big.fargate.peak_tasks >= small.fargate.peak_tasks);
+        // Capacity never shrinks: as many tasks or more, or larger tasks
+        // (the ALB's target quota trades task count for task size).
+        let (b, a) = (&big.fargate, &small.fargate);
+        prop_assert!(
+            b.task_vcpu > a.task_vcpu || (b.task_vcpu == a.task_vcpu && b.peak_tasks >= a.peak_tasks),
+            "{} × {} vCPU then {} × {} vCPU", a.peak_tasks, a.task_vcpu, b.peak_tasks, b.task_vcpu
+        );
     }
 
     #[test]

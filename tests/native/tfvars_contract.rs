@@ -104,14 +104,42 @@ fn the_contract_document_lists_every_exported_key() {
     }
 }
 
+/// The body of `terraform/<file>`.
+fn terraform(file: &str) -> hcl::Body {
+    let path = format!("{}/terraform/{file}", env!("CARGO_MANIFEST_DIR"));
+    hcl::parse(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// The `resource "<kind>"` blocks of `body`.
+fn resources<'a>(body: &'a hcl::Body, kind: &str) -> Vec<&'a hcl::Block> {
+    body.blocks()
+        .filter(|b| b.identifier() == "resource" && b.labels()[0].as_str() == kind)
+        .collect()
+}
+
+/// An attribute of `block` as `terraform fmt`-style text.
+fn attr(block: &hcl::Block, key: &str) -> Option<String> {
+    block
+        .body()
+        .attributes()
+        .find(|a| a.key() == key)
+        .map(|a| hcl::format::to_string(a.expr()).unwrap())
+}
+
 #[test]
 fn alarm_count_matches_terraform() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/terraform/monitoring.tf")).unwrap();
-    let body = hcl::parse(&text).unwrap();
-    let alarms: Vec<&hcl::Block> = body
-        .blocks()
-        .filter(|b| b.identifier() == "resource" && b.labels()[0].as_str() == "aws_cloudwatch_metric_alarm")
+    // Every alarm terraform/ creates: monitoring.tf's and the jobs' two.
+    let (monitoring, jobs) = (terraform("monitoring.tf"), terraform("jobs.tf"));
+    let alarms: Vec<&hcl::Block> = [&monitoring, &jobs]
+        .into_iter()
+        .flat_map(|b| resources(b, "aws_cloudwatch_metric_alarm"))
         .collect();
+    assert!(
+        resources(&jobs, "aws_cloudwatch_metric_alarm")
+            .iter()
+            .all(|b| attr(b, "count").is_none() && attr(b, "for_each").is_none()),
+        "the jobs' alarms are created unconditionally"
+    );
     let per_replica = |b: &hcl::Block| {
         b.body().attributes().any(|a| {
             a.key() == "count"
@@ -129,6 +157,56 @@ fn alarm_count_matches_terraform() {
     assert_eq!(
         Scenario::default().coefficients.alarms,
         fixed,
-        "coefficients.alarms must match monitoring.tf"
+        "coefficients.alarms must match monitoring.tf + jobs.tf"
     );
+}
+
+#[test]
+fn interface_endpoint_count_matches_terraform() {
+    // With vpc_endpoints egress terraform/ creates network.tf's endpoints
+    // (one per name in locals.tf's interface_endpoints) and break_glass.tf's
+    // (ssmmessages, kms); both sets are conditional only on that egress.
+    let names = |text: &str| -> Vec<String> {
+        let inner = text.split("toset([").nth(1).unwrap().split("])").next().unwrap();
+        inner
+            .split(',')
+            .map(|n| n.trim().trim_matches('"').to_string())
+            .collect()
+    };
+    let locals = terraform("locals.tf");
+    let tasks = locals
+        .blocks()
+        .filter(|b| b.identifier() == "locals")
+        .find_map(|b| attr(b, "interface_endpoints"))
+        .expect("locals.tf declares interface_endpoints");
+    assert!(tasks.starts_with("local.use_vpc_endpoints ?"), "{tasks}");
+    let break_glass = terraform("break_glass.tf");
+    let endpoints = resources(&break_glass, "aws_vpc_endpoint");
+    assert_eq!(endpoints.len(), 1);
+    let for_each = attr(endpoints[0], "for_each").unwrap();
+    assert!(for_each.starts_with("local.use_vpc_endpoints ?"), "{for_each}");
+    let all: Vec<String> = names(&tasks).into_iter().chain(names(&for_each)).collect();
+    assert_eq!(all.len(), 7, "{all:?}");
+    assert_eq!(
+        Scenario::default().coefficients.interface_endpoints as usize,
+        all.len(),
+        "coefficients.interface_endpoints must match locals.tf + break_glass.tf: {all:?}"
+    );
+}
+
+#[test]
+fn the_internal_alb_has_no_public_ipv4_in_the_plan() {
+    let alb = terraform("alb.tf");
+    let lb = resources(&alb, "aws_lb");
+    assert_eq!(lb.len(), 1);
+    assert_eq!(attr(lb[0], "internal").as_deref(), Some("true"));
+    let p = plan(&Scenario::default(), &PriceBook::embedded()).unwrap();
+    let ipv4: Vec<&str> = p
+        .services
+        .iter()
+        .flat_map(|c| &c.items)
+        .filter(|i| i.price_id == "vpc.public_ipv4_hour")
+        .map(|i| i.description.as_str())
+        .collect();
+    assert!(ipv4.is_empty(), "{ipv4:?}");
 }
