@@ -9,7 +9,8 @@
 //! are its row in [`inputs`](super::inputs), which validation, the browser
 //! form and the docs' inputs table are built from. Fields marked **assumption** are capacity coefficients nobody has
 //! measured for Kickoff yet: replace them with load-test results
-//! (`docs/load-testing.md`).
+//! (`docs/load-testing.md`; `kickoff calibrate` writes them with their
+//! [`Provenance`]).
 //!
 //! The JSON form nests the groups below, except `peak_concurrent_fans`, which
 //! stays a top-level integer. Every group has `#[serde(default)]`, so a file
