@@ -1,5 +1,6 @@
 //! `cargo bench`: plan() for the default scenario, a 100-point fans sweep,
-//! and the match-day simulation alone (the API tier, nothing below it).
+//! the match-day simulation alone (the API tier, nothing below it), and
+//! every drill on the default plan with its mitigation search.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use kickoff::model::tiers::Tiers;
@@ -22,6 +23,12 @@ fn benches(c: &mut Criterion) {
             }
             total
         })
+    });
+
+    let mut drilled = s.clone();
+    drilled.drills.selected = kickoff::model::drills::parse_list("all").unwrap();
+    c.bench_function("plan_default_all_drills", |b| {
+        b.iter(|| plan(black_box(&drilled), &book).unwrap())
     });
 
     let pts = profile::series(&s.match_day, demand::off_peak_share(&s), s.scaling.sim_step_s);

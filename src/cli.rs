@@ -51,6 +51,25 @@ enum Command {
         scenario: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: PlanFormat,
+        /// Run drills on the plan and hold it to them (`survives_drills`):
+        /// `all` or names, comma-separated; replaces `drills.selected`.
+        #[arg(long, value_name = "all|NAME[,NAME]")]
+        drills: Option<String>,
+    },
+    /// Run one match-day drill on the plan: errors, freshness, recovery,
+    /// and the cheapest mitigation when it fails (docs/drills.md).
+    Drill {
+        /// cache-failover, db-failover, az-loss, deploy-mid-match,
+        /// spot-reclaim or origin-outage.
+        name: String,
+        /// Seconds from kickoff the drill starts (replaces `drills.at_s`;
+        /// default the scenario's, 0 = kickoff).
+        #[arg(long, allow_hyphen_values = true)]
+        at: Option<f64>,
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: PriceFormat,
     },
     /// Price an explicit bill of materials (JSON), like the AWS Pricing Calculator.
     Price {
@@ -127,13 +146,42 @@ fn execute(cli: Cli) -> Result<String, Failure> {
             };
             Ok(serde_json::to_string_pretty(&s).expect("scenario serialises") + "\n")
         }
-        Command::Plan { scenario, format } => {
-            let p = plan_of(&load_scenario(scenario.as_deref())?)?;
+        Command::Plan {
+            scenario,
+            format,
+            drills,
+        } => {
+            let mut s = load_scenario(scenario.as_deref())?;
+            if let Some(list) = drills {
+                s.drills.selected = model::drills::parse_list(&list).map_err(bad_input)?;
+            }
+            let p = plan_of(&s)?;
             Ok(match format {
                 PlanFormat::Text => report::text(&p),
                 PlanFormat::Json => report::json(&p) + "\n",
                 PlanFormat::Markdown => report::markdown(&p),
                 PlanFormat::Csv => report::csv(&p),
+            })
+        }
+        Command::Drill {
+            name,
+            at,
+            scenario,
+            format,
+        } => {
+            let mut s = load_scenario(scenario.as_deref())?;
+            let kinds = model::drills::parse_list(&name).map_err(bad_input)?;
+            if let Some(at) = at {
+                s.drills.at_s = at;
+            }
+            s.drills.selected = kinds;
+            let p = plan_of(&s)?;
+            Ok(match format {
+                PriceFormat::Text => report::drills_text(&p.drills),
+                PriceFormat::Json => {
+                    serde_json::to_string_pretty(&serde_json::json!({ "drills": p.drills })).expect("drills serialise")
+                        + "\n"
+                }
             })
         }
         Command::Price { file, format } => {

@@ -14,6 +14,11 @@ pub fn thousands(n: u64) -> String {
     grouped
 }
 
+/// A count and its noun, singular for one: `1 task`, `2 tasks`, `12,000 fans`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// Dollars and cents with thousands separators: `$1,234,567.89`, `-$0.50`.
 pub fn money(usd: f64) -> String {
     let total_cents = (usd.abs() * 100.0).round() as u64;

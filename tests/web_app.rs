@@ -53,7 +53,7 @@ async fn fans_input_updates_the_total() {
     tick().await;
     let after = text(&root, "#total-monthly");
     assert_ne!(before, after);
-    assert!(text(&root, ".card .sub").contains("50000"));
+    assert!(text(&root, ".card .sub").contains("50,000 peak fans"));
     root.remove();
 }
 

@@ -6,7 +6,7 @@ pub use crate::model::sweep::{CostCurve, MAX_FANS, MIN_FANS};
 use plotters::prelude::*;
 
 /// Chart title (also asserted by tests).
-pub const TITLE: &str = "Monthly cost vs peak fans (USD, log scale)";
+pub const TITLE: &str = "Monthly cost vs peak fans (fans on a log scale)";
 
 /// Text alternative for the chart.
 pub fn summary(c: &CostCurve) -> String {

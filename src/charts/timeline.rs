@@ -55,7 +55,12 @@ where
         .x_label_area_size(24)
         .y_label_area_size(60)
         .build_cartesian_2d(t0..t1, 0.0..ymax)?;
-    c.configure_mesh().y_desc("req/s").label_style((FONT, 12)).draw()?;
+    c.configure_mesh()
+        .y_desc("req/s")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| crate::fmt::thousands(v.max(0.0).round() as u64))
+        .label_style((FONT, 12))
+        .draw()?;
     c.draw_series(LineSeries::new(
         super::without_flat_runs(w.steps.iter().map(|s| (min(s), s.demand_rps))),
         BLACK.stroke_width(2),
@@ -103,6 +108,11 @@ where
     c.configure_mesh()
         .x_desc("Minutes from kickoff")
         .y_desc("errors %")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| {
+            let t = format!("{v:.1}");
+            t.strip_suffix(".0").map_or_else(|| t.clone(), str::to_string)
+        })
         .label_style((FONT, 12))
         .draw()?;
     c.configure_secondary_axes()

@@ -4,6 +4,7 @@
 use crate::fmt::{money, unit_price};
 use crate::model::checks::{broken_first, show};
 use crate::model::cost::cents;
+use crate::model::drills::DrillOutcome;
 use crate::model::plan::Measured;
 use crate::model::Plan;
 use std::fmt::Write;
@@ -25,6 +26,41 @@ fn feasibility(p: &Plan) -> String {
 }
 
 /// Terminal text.
+/// Each drill's verdict, figures, what it did and its mitigation.
+pub fn drills_text(drills: &[DrillOutcome]) -> String {
+    let mut o = String::new();
+    for d in drills {
+        let _ = writeln!(
+            o,
+            "  [{}] {:<17} at {:+.0} s: worst step {:.2} % errors, feed {:.1} s stale (p95), {:.0} s over the error SLO, {:.0} s over freshness, recovered after {:.0} s",
+            if d.pass { "pass" } else { "FAIL" },
+            d.name,
+            d.at_s,
+            d.worst_error_pct,
+            d.freshness_p95_s,
+            d.seconds_over_slo.error_s,
+            d.seconds_over_slo.freshness_s,
+            d.recovery_s
+        );
+        let _ = writeln!(o, "  {:<24} {}", "", d.what);
+        if let Some(m) = &d.mitigation {
+            let _ = writeln!(
+                o,
+                "  {:<24} mitigation: {} ({}; {}), {} a month",
+                "",
+                m.action,
+                m.change,
+                m.needs,
+                money(m.monthly_usd)
+            );
+        } else if !d.mitigation_note.is_empty() {
+            let _ = writeln!(o, "  {:<24} {}", "", d.mitigation_note);
+        }
+        let _ = writeln!(o, "  {:<24} runbook: {}", "", d.runbook);
+    }
+    o
+}
+
 pub fn text(p: &Plan) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -51,6 +87,10 @@ pub fn text(p: &Plan) -> String {
             v.target,
             v.detail
         );
+    }
+    if !p.drills.is_empty() {
+        let _ = writeln!(o, "\nDrills");
+        o.push_str(&drills_text(&p.drills));
     }
     if !p.warnings.is_empty() {
         let _ = writeln!(o, "\nWarnings");

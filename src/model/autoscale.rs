@@ -11,6 +11,7 @@
 
 use super::demand::Demand;
 use super::fargate::FargateSizing;
+pub use super::fault::Fault;
 use super::limits::Quotas;
 use super::profile::{self, Point};
 use super::queueing::{mmc, tier_step, QueueStats};
@@ -40,6 +41,10 @@ pub struct Step {
     pub backlog_s: f64,
     /// Every tier's utilisation in the step.
     pub tiers: TierUse,
+    /// Seconds the feed fans get lags what was published because the
+    /// origin cannot update it (a drill: the writer away, or CloudFront
+    /// serving a stale copy while the origin fails). 0 on a normal day.
+    pub stale_s: f64,
 }
 
 /// The first step a tier was above 100 %.
@@ -130,7 +135,21 @@ pub fn simulate(
     demands: &[Demand],
     prescale: bool,
 ) -> SimRun {
-    run(s, f, tiers, points, demands, prescale, true)
+    run(s, f, tiers, points, demands, (prescale, true), &[])
+}
+
+/// [`simulate`] with a drill: `faults[i]` perturbs step `i` (missing
+/// entries are normal steps). `demands` carries the drill's own demand
+/// (a cache hit ratio changed, say).
+pub fn simulate_with_faults(
+    s: &Scenario,
+    f: &FargateSizing,
+    tiers: &Tiers,
+    (points, demands): (&[Point], &[Demand]),
+    prescale: bool,
+    faults: &[Fault],
+) -> SimRun {
+    run(s, f, tiers, points, demands, (prescale, true), faults)
 }
 
 /// [`simulate`] for the bill: the same tasks and task-hours (autoscaling
@@ -144,7 +163,7 @@ pub fn simulate_for_bill(
     demands: &[Demand],
     prescale: bool,
 ) -> SimRun {
-    run(s, f, tiers, points, demands, prescale, false)
+    run(s, f, tiers, points, demands, (prescale, false), &[])
 }
 
 fn run(
@@ -153,8 +172,8 @@ fn run(
     tiers: &Tiers,
     points: &[Point],
     demands: &[Demand],
-    prescale: bool,
-    queueing: bool,
+    (prescale, queueing): (bool, bool),
+    faults: &[Fault],
 ) -> SimRun {
     let sc = &s.scaling;
     let dt = sc.sim_step_s;
@@ -210,8 +229,19 @@ fn run(
         max_launches_per_minute: 0,
     };
 
-    for (p, d) in points.iter().zip(demands) {
+    let normal = Fault::default();
+    for (i, (p, d)) in points.iter().zip(demands).enumerate() {
         let t = p.t_s;
+        let fault = faults.get(i).unwrap_or(&normal);
+        // A drill stops tasks; the launch logic below replaces them
+        // (the desired count does not change).
+        let spot = if fault.stop_spot {
+            (f64::from(running.saturating_sub(f.on_demand_base_tasks)) * f.spot_share).round() as u32
+        } else {
+            0
+        };
+        let stopped = ((f64::from(running) * fault.stop_share).round() as u32).max(spot);
+        running -= stopped.min(running);
         if period_end.is_nan() {
             period_end = t + sc.metric_period_s;
         }
@@ -297,9 +327,13 @@ fn run(
         // then the cache and MySQL below it.
         let edge = tiers::edge(tiers, d);
         let lambda = d.origin_rps * (1.0 - edge.error_share);
-        let serving = f64::from(running).min(tiers.alb_target_limit.max(1.0));
+        let serving = (f64::from(running) * fault.serving_share)
+            .floor()
+            .min(tiers.alb_target_limit.max(1.0));
         let servers = serving as u32 * f.servers_per_task;
         let capacity_rps = serving * f.task_capacity_rps;
+        // A drill may leave no task serving: divide by at least a trickle.
+        let cap_div = capacity_rps.max(1e-9);
         let stable = (queueing && backlog == 0.0 && lambda < capacity_rps).then(|| match memo {
             // Quiet hours and plateaus repeat the same (servers, demand): reuse.
             Some((c, l, q)) if c == servers && l == lambda => q,
@@ -310,21 +344,42 @@ fn run(
             }
         });
         let b0 = backlog;
-        let app = tier_step(b0, lambda, capacity_rps, dt, timeout, stable, service_p95);
+        let mut app = tier_step(b0, lambda, capacity_rps, dt, timeout, stable, service_p95);
+        if fault.origin_down {
+            // The API answers 5xx at once: no queue; CloudFront answers the
+            // cacheable share from a stale copy when `stale-if-error` allows.
+            let stale_share = if fault.stale_served {
+                super::demand::stale_servable_share(s, d)
+            } else {
+                0.0
+            };
+            app.error_share = 1.0 - stale_share;
+            app.fluid.backlog = 0.0;
+            app.fluid.served = 0.0;
+        }
         backlog = app.fluid.backlog;
         let k = if d.origin_rps > 0.0 {
             app.fluid.served / (d.origin_rps * dt)
         } else {
             1.0
         };
+        let twins = if fault.overlap { f64::from(running) } else { 0.0 };
         let mut used = TierUse {
-            app: lambda / capacity_rps,
-            alb_targets: (f64::from(running) + pending.len() as f64) / tiers.alb_target_limit.max(1.0),
+            app: lambda / cap_div,
+            alb_targets: (f64::from(running) + pending.len() as f64 + twins) / tiers.alb_target_limit.max(1.0),
             cdn_requests: edge.requests,
             cdn_bandwidth: edge.bandwidth,
             ..TierUse::default()
         };
-        let below_api = tiers::below(s, tiers, d, (k, f64::from(running)), &mut below, &mut used);
+        let below_api = tiers::below(
+            s,
+            tiers,
+            d,
+            (k, f64::from(running) + twins),
+            fault,
+            &mut below,
+            &mut used,
+        );
         let error_share = 1.0 - (1.0 - edge.error_share) * (1.0 - app.error_share) * (1.0 - below_api.error_share);
         let p95 = (app.p95_s + below_api.wait_p95_s).min(timeout);
 
@@ -359,16 +414,21 @@ fn run(
             capacity_rps,
             running_tasks: running,
             desired_tasks: desired,
-            utilization: (lambda / capacity_rps).min(1.0),
+            utilization: (lambda / cap_div).min(1.0),
             p95_s: p95,
             error_share,
-            backlog_s: backlog / capacity_rps,
+            backlog_s: backlog / cap_div,
             tiers: used,
+            stale_s: fault.stale_s,
         });
 
         // Feed the metric period; close it into a datapoint. CPU is busy
         // while a backlog drains; requests per target count arrivals.
-        let cpu = (app.fluid.served / (capacity_rps * dt)).min(1.0);
+        let cpu = if capacity_rps > 0.0 {
+            (app.fluid.served / (capacity_rps * dt)).min(1.0)
+        } else {
+            0.0
+        };
         let req = lambda / serving.max(1.0);
         period_sum += (cpu / target_cpu).max(req / target_req_per_s);
         period_n += 1;

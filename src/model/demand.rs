@@ -144,6 +144,17 @@ pub fn at(s: &Scenario, fans: f64, arrivals_per_s: f64, events_per_min: f64) -> 
     }
 }
 
+/// Share of the origin's requests CloudFront can answer from a stale copy
+/// while the origin fails (`stale-if-error`): the cacheable feed fetches of
+/// polling, never the uncacheable per-fan requests, nothing for SSE streams.
+pub fn stale_servable_share(s: &Scenario, d: &Demand) -> f64 {
+    if s.delivery.mode != DeliveryMode::Polling || d.origin_rps <= 0.0 {
+        return 0.0;
+    }
+    let uncacheable = d.edge_feed_rps * (1.0 - s.delivery.cacheable_share);
+    ((d.origin_rps - uncacheable) / d.origin_rps).clamp(0.0, 1.0)
+}
+
 /// Demand at one profile point of the design audience (peak × headroom):
 /// what capacity is sized for.
 pub fn at_point(s: &Scenario, p: &profile::Point) -> Demand {

@@ -7,6 +7,7 @@ use super::cdn::{self, CdnSizing};
 use super::checks;
 use super::cost::ServiceCost;
 use super::demand::{self, Demand, Month};
+use super::drills::{self, DrillOutcome, Mitigation};
 use super::fargate::{self, FargateSizing};
 use super::inputs;
 use super::limits::LimitCheck;
@@ -15,6 +16,7 @@ use super::observability;
 use super::prices::{Price, PriceBook};
 use super::profile;
 use super::rds::{self, RdsSizing};
+use super::scenario::DrillKind;
 use super::scenario::{Environment, Provenance, Scenario};
 use super::slo::{self, SloVerdict, CLOUDFRONT_ORIGIN_READ_TIMEOUT_S};
 use super::storage::{self, StorageSizing};
@@ -129,6 +131,9 @@ pub struct Plan {
     pub storage: StorageSizing,
     pub network: NetworkSizing,
     pub match_day: MatchDaySim,
+    /// The scenario's selected drills (`drills.selected`), each run on this
+    /// plan; empty when none is selected.
+    pub drills: Vec<DrillOutcome>,
     /// Coefficients still assumed; a measured one moves to `measured`.
     pub assumptions: Vec<Assumption>,
     /// Coefficients measured by a load test; absent when none are.
@@ -138,6 +143,16 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// What a drill needs of the plan.
+    pub fn sized(&self) -> drills::Sized<'_> {
+        drills::Sized {
+            fargate: &self.fargate,
+            rds: &self.rds,
+            cache: self.cache.as_ref(),
+            baseline: self.match_day.chosen(&self.fargate),
+        }
+    }
+
     pub fn slo_pass(&self) -> bool {
         self.slo.iter().all(|v| v.pass)
     }
@@ -162,6 +177,7 @@ impl Plan {
 /// ```
 pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     validate(s, book)?;
+    let original_book = book;
     let Ok(book) = book.with_overrides(&s.price_overrides) else {
         unreachable!("validate() rejects unknown price ids");
     };
@@ -277,7 +293,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     let prices_used = used.iter().filter_map(|id| book.entry(id).cloned()).collect();
     let measured = measured(s);
 
-    Ok(Plan {
+    let mut p = Plan {
         feasible: limits.iter().all(|l| l.ok),
         limits,
         total_monthly_usd: total,
@@ -303,6 +319,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
         storage: storage_sizing,
         network: net_sizing,
         match_day,
+        drills: Vec::new(),
         assumptions: assumptions(s)
             .into_iter()
             .filter(|a| {
@@ -313,7 +330,76 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
             .collect(),
         measured,
         prices_used,
-    })
+    };
+    // Drills run on the finished plan; each failing one re-plans its
+    // candidate mitigations (with no drills selected: no recursion).
+    let mut selected = s.drills.selected.clone();
+    selected.sort();
+    selected.dedup();
+    if !selected.is_empty() {
+        p.drills = selected
+            .into_iter()
+            .map(|k| evaluate_drill(s, original_book, &p, k))
+            .collect();
+        p.slo.push(drills::verdict(s, &p.drills));
+    }
+    Ok(p)
+}
+
+/// Run one drill on the plan `p` of `s`; when it fails, find the cheapest
+/// mitigation that makes it pass: each candidate (`drills::candidates`)
+/// re-planned with `book` (the one pricing engine) and re-drilled, then all
+/// of them together when none alone does.
+pub fn evaluate_drill(s: &Scenario, book: &PriceBook, p: &Plan, kind: DrillKind) -> DrillOutcome {
+    let (mut out, _) = drills::run(s, &p.sized(), kind);
+    if out.pass {
+        return out;
+    }
+    let mut cands = drills::candidates(s, &p.sized());
+    let mut tried: Vec<String> = Vec::new();
+    let mut best: Option<Mitigation> = None;
+    let mut consider = |c: &drills::Candidate, best: &mut Option<Mitigation>| {
+        tried.push(c.action.clone());
+        let Ok(p2) = plan(&c.scenario, book) else {
+            return;
+        };
+        if !drills::run(&c.scenario, &p2.sized(), kind).0.pass {
+            return;
+        }
+        if best.as_ref().is_none_or(|b| p2.total_monthly_usd < b.monthly_usd) {
+            *best = Some(Mitigation {
+                action: c.action.clone(),
+                change: c.change.clone(),
+                monthly_usd: p2.total_monthly_usd,
+                extra_monthly_usd: p2.total_monthly_usd - p.total_monthly_usd,
+                needs: c.needs,
+            });
+        }
+    };
+    for c in &cands {
+        consider(c, &mut best);
+    }
+    if best.is_none() && cands.len() > 1 {
+        let all = drills::together(s, &cands);
+        consider(&all, &mut best);
+        cands.push(all);
+    }
+    out.mitigation_note = match &best {
+        Some(m) => format!(
+            "cheapest that passes: {} (+${:.2} a month)",
+            m.action, m.extra_monthly_usd
+        ),
+        None => format!(
+            "nothing the planner knows makes it pass; tried: {}",
+            if tried.is_empty() {
+                "none applies".to_string()
+            } else {
+                tried.join("; ")
+            }
+        ),
+    };
+    out.mitigation = best;
+    out
 }
 
 fn warn(out: &mut Vec<Warning>, code: &str, message: String) {
@@ -591,6 +677,26 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
                 s.peak_concurrent_fans
             ),
             "Headroom is capacity kept for surprises; traffic, logs and task-hours follow the fans who come",
+        ),
+        a(
+            "Cache failover (drills.cache_failover_s)",
+            format!("{} s unreachable while a replica is promoted", s.drills.cache_failover_s),
+            "AWS documents no duration; measure with ElastiCache TestFailover (docs/drills.md)",
+        ),
+        a(
+            "Cache node replacement (drills.cache_node_replace_s)",
+            format!("{} s until a node without a replica is replaced, empty", s.drills.cache_node_replace_s),
+            "AWS documents no duration; measure in a game-day exercise (docs/drills.md)",
+        ),
+        a(
+            "Cache refill (drills.cache_refill_s)",
+            format!("{} s for an empty cache to reach its hit ratio", s.drills.cache_refill_s),
+            "Misses repopulate keys; the app's key TTLs set it (docs/drills.md)",
+        ),
+        a(
+            "AZ outage (drills.az_outage_s)",
+            format!("{} s a lost AZ stays away", s.drills.az_outage_s),
+            "What is only in the lost AZ (a single-AZ writer) is down this long (docs/drills.md)",
         ),
         a(
             "Month",

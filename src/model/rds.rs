@@ -508,7 +508,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, peak: &Demand, pools: Pools) -> (Rds
     let backup_gb =
         d.db_data_gb * (1.0 + s.coefficients.db_daily_change_share * f64::from(s.storage.rds_backup_retention_days));
     let hours = s.coefficients.hours_per_month;
-    let proxy = !chosen.conn_ok;
+    let proxy = !chosen.conn_ok || s.data.rds_proxy;
     let items = items(
         book,
         &Db {

@@ -46,6 +46,9 @@ pub struct Scenario {
     pub scaling: Scaling,
     pub slo: SloTargets,
     pub coefficients: Coefficients,
+    /// Match-day drills: failures injected into the match-day simulation
+    /// (`docs/drills.md`).
+    pub drills: Drills,
     pub overrides: Overrides,
     /// Replace any price-book value by id (`fargate.arm.vcpu_hour` → USD).
     /// Default empty: the embedded price book.
@@ -244,6 +247,12 @@ pub struct Delivery {
     /// costs no freshness.
     #[default(3_600.0)]
     pub archive_ttl_s: f64,
+    /// `stale-if-error` the API sends on the live feed (`Cache-Control`),
+    /// seconds: while the origin answers 5xx, CloudFront keeps serving the
+    /// last good copy this long after it expired. Default 0: not sent (an
+    /// app requirement when set, docs/drills.md).
+    #[default(0.0)]
+    pub stale_if_error_s: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
@@ -399,6 +408,12 @@ pub struct DataTier {
     /// Standby in a second AZ. Default true in prod.
     #[default(true)]
     pub multi_az: bool,
+    /// Put RDS Proxy in front of the writer even when the pools fit
+    /// `max_connections`: it keeps client connections through a failover
+    /// and shortens it (`drills.db_failover_proxy_share`). Default false:
+    /// the plan adds the proxy only when the pools need it.
+    #[default(false)]
+    pub rds_proxy: bool,
     /// MySQL major version. Default `8.4`: the LTS release in RDS standard
     /// support. `8.0` left standard support on 2026-07-31, so RDS bills
     /// Extended Support for it per vCPU-hour of the writer, its standby and
@@ -752,6 +767,115 @@ pub struct Coefficients {
     /// Set true once measured (the edge's `Age` header never above the TTL).
     #[default(false)]
     pub cdn_tiers_honour_age: bool,
+}
+
+/// A failure injected into the match-day simulation (`docs/drills.md`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    VariantArray,
+    IntoStaticStr,
+    EnumString,
+    EnumMessage,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum DrillKind {
+    /// The Valkey primary fails; a replica is promoted, or a new empty node
+    /// replaces it.
+    #[strum(message = "cache primary fails")]
+    CacheFailover,
+    /// RDS Multi-AZ failover of the MySQL writer.
+    #[strum(message = "MySQL writer fails over")]
+    DbFailover,
+    /// One Availability Zone disappears with everything in it.
+    #[strum(message = "an Availability Zone is lost")]
+    AzLoss,
+    /// A rolling deploy of the API at the drill time.
+    #[strum(message = "rolling deploy mid-match")]
+    DeployMidMatch,
+    /// Every Fargate Spot task is reclaimed.
+    #[strum(message = "every Spot task reclaimed")]
+    SpotReclaim,
+    /// The API answers 5xx for `drills.origin_outage_s`.
+    #[strum(message = "the API answers 5xx")]
+    OriginOutage,
+}
+
+impl DrillKind {
+    /// The drill's name (`cache-failover`).
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Match-day drills: which ones count towards the `survives_drills` SLO,
+/// when they start, what a drill may cost fans, and the durations they rest
+/// on. Sources of the durations: `docs/drills.md`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]
+#[serde(default, deny_unknown_fields)]
+pub struct Drills {
+    /// Drills the plan runs and the `survives_drills` SLO counts. Default
+    /// none: the default scenario does not pass every drill (its single
+    /// writer stalls the feed during a failover), and a default plan must
+    /// pass its own SLOs; select drills to hold a plan to them.
+    pub selected: Vec<DrillKind>,
+    /// When the drill starts, seconds from kickoff. Default 0: kickoff, the
+    /// busiest step.
+    #[default(0.0)]
+    pub at_s: f64,
+    /// Highest error share a drill may cause in any step. Default 0.05 (the
+    /// kickoff error SLO).
+    #[default(0.05)]
+    pub max_error_share: f64,
+    /// Highest p95 staleness of the feed during a drill, seconds. Default
+    /// 30: two commentary events late at 4 a minute; the everyday freshness
+    /// SLO stays `slo.freshness_p95_s`.
+    #[default(30.0)]
+    pub max_staleness_s: f64,
+    /// **Assumption.** Seconds the cache is unreachable while ElastiCache
+    /// promotes a replica (failure detection, promotion, DNS). Default 30:
+    /// AWS documents no figure; measure with `TestFailover`.
+    #[default(30.0)]
+    pub cache_failover_s: f64,
+    /// **Assumption.** Seconds until ElastiCache replaces a failed node that
+    /// has no replica (the new node starts empty). Default 600.
+    #[default(600.0)]
+    pub cache_node_replace_s: f64,
+    /// **Assumption.** Seconds for an empty cache to refill to its normal
+    /// hit ratio (linear), as misses repopulate keys. Default 60.
+    #[default(60.0)]
+    pub cache_refill_s: f64,
+    /// RDS Multi-AZ (one standby) failover, seconds. Default 120: AWS
+    /// documents 60–120 s typically; the upper end.
+    #[default(120.0)]
+    pub db_failover_s: f64,
+    /// Failover time through RDS Proxy, as a share of `db_failover_s`.
+    /// Default 0.34: AWS says the proxy cuts failover by up to 66 %.
+    #[default(0.34)]
+    pub db_failover_proxy_share: f64,
+    /// **Assumption.** Seconds a lost AZ stays away: what is only in it (a
+    /// single-AZ writer) is down that long. Default 1,800.
+    #[default(1_800.0)]
+    pub az_outage_s: f64,
+    /// Fargate Spot's interruption warning, seconds. Default 120 (AWS).
+    #[default(120.0)]
+    pub spot_warning_s: f64,
+    /// Seconds the API answers 5xx in the origin-outage drill. Default 60.
+    #[default(60.0)]
+    pub origin_outage_s: f64,
+    /// ECS deployment minimum healthy percent. Default 100 (as
+    /// `terraform/ecs.tf` deploys): the old tasks serve until the new pass
+    /// their health checks.
+    #[default(100)]
+    pub deploy_min_healthy_percent: u32,
 }
 
 /// Pin a sized value instead of letting the planner choose: price "what we

@@ -143,26 +143,20 @@ fn retries_p95(e: f64) -> f64 {
 /// latency, the step's p95 response, and the failed attempts before the
 /// 95th-percentile fan gets through, each costing a poll interval or the
 /// request timeout, whichever is longer, and never more than the failing
-/// streak so far: during an outage staleness grows with its length.
+/// streak so far: during an outage staleness grows with its length. A
+/// drill adds the seconds the feed itself lags ([`Step::stale_s`]).
+///
+/// [`Step::stale_s`]: super::autoscale::Step::stale_s
 pub fn freshness_p95_s(s: &Scenario, run: &SimRun) -> (f64, String) {
     let d = &s.delivery;
     let (wait, how) = match d.mode {
         DeliveryMode::Polling => polling_staleness_p95(s),
         DeliveryMode::Sse => (0.0, "push".to_string()),
     };
-    let attempt = match d.mode {
-        DeliveryMode::Polling => d.poll_interval_s.max(s.app.request_timeout_s),
-        DeliveryMode::Sse => s.app.request_timeout_s,
-    };
-    let dt = s.scaling.sim_step_s;
-    let (mut worst, mut at, mut response, mut retry) = (wait + d.publish_latency_s, 0.0, 0.0, 0.0);
-    let mut streak = 0.0;
-    for st in &run.steps {
-        streak = if st.error_share > 0.05 { streak + dt } else { 0.0 };
-        let penalty = (retries_p95(st.error_share) * attempt).min(streak + attempt);
-        let v = wait + d.publish_latency_s + st.p95_s + penalty;
+    let (mut worst, mut at, mut response, mut retry, mut lag) = (wait + d.publish_latency_s, 0.0, 0.0, 0.0, 0.0);
+    for (st, (v, penalty)) in run.steps.iter().zip(freshness_parts(s, run, wait)) {
         if v > worst {
-            (worst, at, response, retry) = (v, st.t_s, st.p95_s, penalty);
+            (worst, at, response, retry, lag) = (v, st.t_s, st.p95_s, penalty, st.stale_s);
         }
     }
     let mut detail = format!(
@@ -172,10 +166,39 @@ pub fn freshness_p95_s(s: &Scenario, run: &SimRun) -> (f64, String) {
     if retry > 0.0 {
         detail.push_str(&format!(" + {retry:.1} s of failed attempts"));
     }
+    if lag > 0.0 {
+        detail.push_str(&format!(" + {lag:.0} s the feed was not updated"));
+    }
     if run.steps.iter().any(|st| st.p95_s > 0.0) {
         detail.push_str(&format!(", worst at {at:+.0} s from kickoff"));
     }
     (worst, detail)
+}
+
+/// The p95 staleness in each step of `run`, seconds (see [`freshness_p95_s`]).
+pub fn freshness_by_step(s: &Scenario, run: &SimRun) -> Vec<f64> {
+    let wait = match s.delivery.mode {
+        DeliveryMode::Polling => polling_staleness_p95(s).0,
+        DeliveryMode::Sse => 0.0,
+    };
+    freshness_parts(s, run, wait).map(|(v, _)| v).collect()
+}
+
+/// Each step's staleness and its failed-attempts part; `wait`: the cache
+/// and timer part.
+fn freshness_parts<'a>(s: &'a Scenario, run: &'a SimRun, wait: f64) -> impl Iterator<Item = (f64, f64)> + 'a {
+    let d = &s.delivery;
+    let attempt = match d.mode {
+        DeliveryMode::Polling => d.poll_interval_s.max(s.app.request_timeout_s),
+        DeliveryMode::Sse => s.app.request_timeout_s,
+    };
+    let dt = s.scaling.sim_step_s;
+    let mut streak = 0.0;
+    run.steps.iter().map(move |st| {
+        streak = if st.error_share > 0.05 { streak + dt } else { 0.0 };
+        let penalty = (retries_p95(st.error_share) * attempt).min(streak + attempt);
+        (wait + d.publish_latency_s + st.p95_s + penalty + st.stale_s, penalty)
+    })
 }
 
 /// Why a verdict fails because a tier it depends on saturated, if one did.
@@ -287,8 +310,9 @@ pub fn verdicts(s: &Scenario, f: &FargateSizing, rds: &RdsSizing, run: &SimRun, 
         pass: problems.is_empty(),
         target: "100 % min healthy, 200 % max, ≥ 2 tasks, pools and targets fit during the overlap".into(),
         measured: format!(
-            "{deploy_tasks} tasks × {} pool = {deploy_conns} {via}; min {} tasks",
-            s.app.db_pool_per_task, f.min_tasks
+            "{deploy_tasks} tasks × {} pool = {deploy_conns} {via}; min {}",
+            s.app.db_pool_per_task,
+            crate::fmt::count(f.min_tasks.into(), "task", "tasks")
         ),
         detail: if problems.is_empty() {
             format!("circuit breaker with rollback; {dereg} s draining; deploy overlap fits")

@@ -16,6 +16,7 @@
 
 use super::cache::{self, CacheLoad, CacheSizing};
 use super::demand::Demand;
+use super::fault::Fault;
 use super::limits::Quotas;
 use super::queueing::fluid_step;
 use super::rds::{RdsSizing, DB_COEFFICIENT_CPU};
@@ -230,13 +231,15 @@ pub struct Below {
 /// One step (`scaling.sim_step_s`) below the API. `d`: the step's offered
 /// demand; `k`: the share of it the API carried (above 1 while it drains a
 /// backlog); `tasks`: tasks connected (running). A request fails after
-/// `app.request_timeout_s`. Updates `backlogs` and the cache and database
-/// fields of `used`.
+/// `app.request_timeout_s`. `fault`: what a drill does to the step (the
+/// cache or the writer away). Updates `backlogs` and the cache and
+/// database fields of `used`.
 pub fn below(
     s: &Scenario,
     t: &Tiers,
     d: &Demand,
     (k, tasks): (f64, f64),
+    fault: &Fault,
     backlogs: &mut Backlogs,
     used: &mut TierUse,
 ) -> Below {
@@ -247,7 +250,13 @@ pub fn below(
 
     // Cache: every origin request reads it (polling); the busiest node
     // queues as a fluid in "seconds of work" (capacity 1).
-    if let Some(c) = &t.cache {
+    // A cache that is away carries nothing and fails nothing: the app
+    // reads MySQL instead (an app requirement, docs/drills.md); its queue
+    // is lost with it.
+    if fault.cache_down {
+        backlogs.cache = 0.0;
+    }
+    if let Some(c) = t.cache.as_ref().filter(|_| !fault.cache_down) {
         let load = CacheLoad::of(s, d, processes).carried(k);
         let (ops, net) = cache::utilisation(s, c, &load);
         let busiest = ops.max(net);
@@ -280,13 +289,20 @@ pub fn below(
         let instances = f64::from(db.replicas + 1);
         let writer_q = d.db_writes_per_s + reads / instances;
         let replica_q = if db.replicas > 0 { reads / instances } else { 0.0 };
-        let w = fluid_step(
+        let mut w = fluid_step(
             backlogs.db_writer * db.capacity_qps,
             writer_q,
             db.capacity_qps,
             dt,
             timeout,
         );
+        if fault.writer_down {
+            // Connections to the old writer break: its queries fail at
+            // once and nothing queues for it.
+            w.late_share = 1.0;
+            w.backlog = 0.0;
+            w.wait_p95_s = 0.0;
+        }
         let r = fluid_step(
             backlogs.db_replica * db.capacity_qps,
             replica_q,
@@ -322,8 +338,14 @@ pub fn below(
         };
         let late = (w.late_share + f64::from(db.replicas) * r.late_share) / instances;
         let failed = 1.0 - (1.0 - late) * (1.0 - refused);
-        out.error_share = 1.0 - (1.0 - out.error_share) * (1.0 - failed * t.db_dependence);
-        if t.db_dependence >= 0.05 {
+        // Share of origin requests that query MySQL: the misses, all of
+        // them while a drill empties the cache.
+        let dependence = match fault.hit_ratio {
+            Some(h) if t.db_dependence > 0.0 => 1.0 - h,
+            _ => t.db_dependence,
+        };
+        out.error_share = 1.0 - (1.0 - out.error_share) * (1.0 - failed * dependence);
+        if dependence >= 0.05 {
             out.wait_p95_s += w.wait_p95_s.max(r.wait_p95_s);
         }
     }

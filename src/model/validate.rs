@@ -6,6 +6,7 @@ use super::limits::LimitCatalog;
 use super::scenario::Scenario;
 use super::storage::Class;
 use super::PriceBook;
+use crate::fmt::number;
 use serde::Serialize;
 use std::fmt;
 
@@ -99,7 +100,7 @@ impl Errors {
         });
     }
 
-    /// Record a broken rule. The message is formatted only when the rule is
+    /// Record a broken rule. The label is looked up only when the rule is
     /// broken: validation runs on every keystroke in the planner.
     fn rule(&mut self, field: &str, ok: bool, value: impl fmt::Display, rule: impl Into<String>) {
         if !ok {
@@ -124,11 +125,17 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
     }
 
     // Rules across fields, and lists.
+    // A rule across fields names the other field by its label and value, as
+    // the person at the form sees it (never by its JSON path).
     e.rule(
         "audience.off_peak_fans",
         s.audience.off_peak_fans <= s.peak_concurrent_fans,
         s.audience.off_peak_fans,
-        "must not exceed peak_concurrent_fans",
+        format!(
+            "must not exceed {} ({})",
+            inputs::label("peak_concurrent_fans"),
+            number(f64::from(s.peak_concurrent_fans))
+        ),
     );
 
     let m = &s.match_day;
@@ -180,7 +187,11 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
             "writes.burst_events_per_minute_per_game",
             w.burst_events_per_minute_per_game >= w.events_per_minute_per_game,
             w.burst_events_per_minute_per_game,
-            "must be at least events_per_minute_per_game",
+            format!(
+                "must be at least {} ({})",
+                inputs::label("writes.events_per_minute_per_game"),
+                number(w.events_per_minute_per_game)
+            ),
         );
     }
 
@@ -218,7 +229,8 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
                     *days >= before + gap,
                     days,
                     format!(
-                        "must be at least {gap} days after {earlier} ({before}): S3 wants {gap} days in {} before the next transition",
+                        "must be at least {gap} days after {} ({before}): S3 wants {gap} days in {} before the next transition",
+                        inputs::label(earlier),
                         class.name()
                     ),
                 );
@@ -229,7 +241,11 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
         "storage.backup_glacier_after_days",
         st.backup_glacier_after_days < st.backup_retention_days,
         st.backup_glacier_after_days,
-        "must be below storage.backup_retention_days",
+        format!(
+            "must be below {} ({})",
+            inputs::label("storage.backup_retention_days"),
+            st.backup_retention_days
+        ),
     );
 
     let o = &s.overrides;
@@ -246,7 +262,7 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
             "overrides.max_tasks",
             max >= min,
             max,
-            "must be at least overrides.min_tasks",
+            format!("must be at least {} ({min})", inputs::label("overrides.min_tasks")),
         );
     }
 
@@ -260,6 +276,15 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
             "must be a price from 0 to 1,000,000 USD",
         );
     }
+
+    // A drill starts inside the simulated match day.
+    let (start, end) = super::profile::window_s(&s.match_day);
+    e.rule(
+        "drills.at_s",
+        (start..end).contains(&s.drills.at_s),
+        s.drills.at_s,
+        format!("must fall inside the simulated match day, {start:.0} to {end:.0} s from kickoff"),
+    );
 
     let limits = LimitCatalog::shared();
     for (id, v) in &s.limit_overrides {
@@ -417,6 +442,35 @@ mod tests {
         assert_eq!(errs[0].field, "storage.archive_deep_archive_after_days");
         s.storage.archive_deep_archive_after_days = 150;
         assert!(validate(&s, &PriceBook::embedded()).is_ok());
+    }
+
+    #[test]
+    fn rules_across_fields_name_the_other_field_by_its_label() {
+        let mut s = Scenario::default();
+        s.peak_concurrent_fans = 100;
+        s.audience.off_peak_fans = 200;
+        s.writes.burst_events_per_minute_per_game = 0.0;
+        s.overrides.min_tasks = Some(3);
+        s.overrides.max_tasks = Some(2);
+        let errs = validate(&s, &PriceBook::embedded()).unwrap_err();
+        let rule = |f: &str| {
+            errs.iter()
+                .find(|e| e.field == f)
+                .map(|e| e.rule.clone())
+                .unwrap_or_else(|| panic!("{f}: {errs}"))
+        };
+        assert_eq!(
+            rule("audience.off_peak_fans"),
+            "must not exceed Peak concurrent fans (100)"
+        );
+        assert!(rule("writes.burst_events_per_minute_per_game").starts_with("must be at least Commentary events ("));
+        assert_eq!(rule("overrides.max_tasks"), "must be at least Min tasks (3)");
+        for e in errs.iter() {
+            assert!(
+                !e.rule.contains('_'),
+                "{e}: a rule names a field by its label, not its path"
+            );
+        }
     }
 
     #[test]

@@ -16,15 +16,18 @@ pub struct FormProps {
     pub unplaced: Vec<String>,
     /// (field path, raw text)
     pub onedit: Callback<(&'static str, String)>,
+    /// The field's edit is done (it lost focus): the next keystroke starts a new one.
+    pub oncommit: Callback<&'static str>,
 }
 
 impl FormProps {
-    pub fn of(st: &State, onedit: Callback<(&'static str, String)>) -> FormProps {
+    pub fn of(st: &State, onedit: Callback<(&'static str, String)>, oncommit: Callback<&'static str>) -> FormProps {
         FormProps {
             texts: st.texts.clone(),
             errors: (0..st.texts.len()).map(|i| st.section_errors(i)).collect(),
             unplaced: st.unplaced_errors().iter().map(ToString::to_string).collect(),
             onedit,
+            oncommit,
         }
     }
 }
@@ -41,7 +44,7 @@ pub fn scenario_form(props: &FormProps) -> Html {
                 </div>
             }
             { for sections().iter().enumerate().map(|(i, s)| html! {
-                <FormSection key={s.id} section={Static(s)} texts={props.texts[i].clone()} errors={props.errors[i].clone()} onedit={props.onedit.clone()} />
+                <FormSection key={s.id} section={Static(s)} texts={props.texts[i].clone()} errors={props.errors[i].clone()} onedit={props.onedit.clone()} oncommit={props.oncommit.clone()} />
             }) }
         </form>
     }
@@ -73,6 +76,7 @@ pub struct SectionProps {
     /// (index of the field, message), usually empty.
     pub errors: Vec<(usize, String)>,
     pub onedit: Callback<(&'static str, String)>,
+    pub oncommit: Callback<&'static str>,
 }
 
 /// One fieldset. Its props are equal unless one of its inputs or errors
@@ -84,7 +88,7 @@ fn form_section(props: &SectionProps) -> Html {
     let body = html! {
         <div class="fields">
             { for s.fields.iter().enumerate().map(|(j, f)| html! {
-                <FieldRow key={f.path} field={Static(f)} text={props.texts[j].clone()} error={error(j)} onedit={props.onedit.clone()} />
+                <FieldRow key={f.path} field={Static(f)} text={props.texts[j].clone()} error={error(j)} onedit={props.onedit.clone()} oncommit={props.oncommit.clone()} />
             }) }
         </div>
     };
@@ -102,6 +106,7 @@ pub struct FieldRowProps {
     pub text: String,
     pub error: Option<String>,
     pub onedit: Callback<(&'static str, String)>,
+    pub oncommit: Callback<&'static str>,
 }
 
 /// One labelled input. Its props are plain values, so Yew re-renders only
@@ -151,6 +156,7 @@ fn field_row(props: &FieldRowProps) -> Html {
         }
         Kind::Int | Kind::Num | Kind::OptInt | Kind::OptNum => {
             let cb = onedit.reform(move |e: InputEvent| (path, e.target_unchecked_into::<HtmlInputElement>().value()));
+            let done = props.oncommit.reform(move |_: Event| path);
             let mode = if matches!(f.kind, Kind::Int | Kind::OptInt) {
                 "numeric"
             } else {
@@ -163,7 +169,7 @@ fn field_row(props: &FieldRowProps) -> Html {
             };
             html! {
                 <input type="text" inputmode={mode} id={id.clone()} name={path} value={text} oninput={cb} autocomplete="off" spellcheck="false"
-                    placeholder={placeholder} aria-describedby={described} aria-invalid={error.is_some().to_string()} />
+                    placeholder={placeholder} aria-describedby={described} aria-invalid={error.is_some().to_string()} onchange={done} />
             }
         }
     };

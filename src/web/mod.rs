@@ -59,23 +59,56 @@ fn location_hash() -> String {
 fn share_link() -> Option<Result<Scenario, Notice>> {
     let hash = location_hash();
     share::is_share_fragment(&hash).then(|| {
-        share::decode_with(&hash, parse_json).map_err(|e| Notice {
-            error: true,
-            text: format!("Could not open the share link: {e}. Your scenario is unchanged."),
+        share::decode_with(&hash, parse_json).map_err(|e| {
+            let why = match &e {
+                share::ShareError::BadScenario(ie) => describe(ie),
+                other => other.to_string(),
+            };
+            Notice::error(format!(
+                "Could not open the share link: {why}. Your scenario is unchanged."
+            ))
         })
     })
 }
 
-/// The first state: a share link in the URL wins, then localStorage, then defaults.
+/// Take the share link out of the address bar once it has been read, so a
+/// reload opens the scenario saved on this device (with the edits made
+/// since), not the link again.
+fn forget_share_link() {
+    let w = gloo::utils::window();
+    if !share::is_share_fragment(&location_hash()) {
+        return;
+    }
+    let loc = w.location();
+    let url = format!(
+        "{}{}",
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default()
+    );
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The notice for a share link that replaced `saved` with `s`: it says so,
+/// and offers the saved scenario back.
+fn opened_link(s: &Scenario, saved: &Scenario) -> Notice {
+    Notice::info(format!(
+        "Opened the share link ({}). It replaces the scenario saved in this browser.",
+        crate::fmt::count(s.peak_concurrent_fans.into(), "peak fan", "peak fans")
+    ))
+    .undoing(saved, s)
+}
+
+/// The first state: a share link in the URL wins (once: it is then taken
+/// out of the URL, with an undo back to the saved scenario), then
+/// localStorage, then defaults.
 pub fn initial_state() -> State {
     match share_link() {
-        Some(Ok(s)) => State::new(
-            s,
-            Some(Notice {
-                error: false,
-                text: "Loaded the scenario from the share link.".into(),
-            }),
-        ),
+        Some(Ok(s)) => {
+            let notice = opened_link(&s, &stored());
+            State::new(s, Some(notice))
+        }
         Some(Err(notice)) => State::new(stored(), Some(notice)),
         None => State::new(stored(), None),
     }
@@ -86,6 +119,21 @@ fn stored() -> Scenario {
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
         .and_then(|t| parse_json(&t).ok())
         .unwrap_or_default()
+}
+
+/// An import error for a person: the field's label and path, then what is wrong.
+pub fn describe(e: &scenario_file::ImportError) -> String {
+    match &e.field {
+        Some(f) => {
+            let label = crate::model::inputs::label(f.split('[').next().unwrap_or(f));
+            if label.is_empty() {
+                format!("{f}: {}", e.message)
+            } else {
+                format!("{label} ({f}): {}", e.message)
+            }
+        }
+        None => e.message.clone(),
+    }
 }
 
 /// Offer `text` as a file download.
@@ -111,19 +159,17 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
-fn copy_to_clipboard(text: String, what: &'static str, notify: Callback<Notice>) {
+/// Copy `text`; `refused` is the notice when the browser does not allow it.
+fn copy_to_clipboard(text: String, what: &'static str, refused: Notice, notify: Callback<Notice>) {
     let Some(w) = web_sys::window() else { return };
     let promise = w.navigator().clipboard().write_text(&text);
     wasm_bindgen_futures::spawn_local(async move {
         let n = match wasm_bindgen_futures::JsFuture::from(promise).await {
             Ok(_) => Notice {
-                error: false,
-                text: format!("Copied {what} to the clipboard."),
+                link: refused.link.clone(),
+                ..Notice::info(format!("Copied {what} to the clipboard."))
             },
-            Err(_) => Notice {
-                error: true,
-                text: format!("The browser refused clipboard access; use the download instead ({what})."),
-            },
+            Err(_) => refused,
         };
         notify.emit(n);
     });
@@ -136,37 +182,50 @@ fn read_file(
 ) {
     let name = file.name();
     if file.size() > scenario_file::MAX_IMPORT_BYTES as f64 {
-        dispatch.emit(Action::Notify(Notice {
-            error: true,
-            text: format!(
-                "{name} is {} bytes; the limit is {} — nothing changed.",
-                file.size(),
-                scenario_file::MAX_IMPORT_BYTES
-            ),
-        }));
+        dispatch.emit(Action::Notify(Notice::error(format!(
+            "{name} is {} bytes; the limit is {} — nothing changed.",
+            file.size(),
+            scenario_file::MAX_IMPORT_BYTES
+        ))));
         return;
     }
     let file = gloo::file::File::from(file);
     let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
         let action = match res {
-            Err(e) => Action::Notify(Notice {
-                error: true,
-                text: format!("Could not read {name}: {e}. Nothing changed."),
-            }),
+            Err(e) => Action::Notify(Notice::error(format!("Could not read {name}: {e}. Nothing changed."))),
             Ok(text) => match import_light(&text) {
                 Ok(s) => Action::Load {
+                    note: ignored_edits(&text, &s),
                     scenario: Box::new(s),
                     source: name.clone(),
                 },
-                Err(e) => Action::Notify(Notice {
-                    error: true,
-                    text: format!("Could not import {name}: {e}. Nothing changed."),
-                }),
+                Err(e) => Action::Notify(Notice::error(format!(
+                    "Could not import {name}: {}. Nothing changed.",
+                    describe(&e)
+                ))),
             },
         };
         dispatch.emit(action);
     });
     *holder.borrow_mut() = Some(reader);
+}
+
+/// For an imported tfvars: what was used, and which hand edits of its
+/// variables were ignored (the planner reads only the embedded scenario and
+/// writes the variables from it). None for JSON or an unedited file.
+pub fn ignored_edits(text: &str, s: &Scenario) -> Option<String> {
+    if text.trim_start().starts_with('{') {
+        return None;
+    }
+    let p = crate::model::plan(s, &crate::model::PriceBook::embedded()).ok()?;
+    let edits = scenario_file::tfvars_edits(text, &tfvars::render(s, &p));
+    if edits.is_empty() {
+        return Some("Used the scenario embedded in the file; its variables match it.".into());
+    }
+    Some(format!(
+        "Used the scenario embedded in the file (the kickoff-scenario comment block). Ignored: your edits to {} — the planner writes the variables from the scenario, so change the matching inputs here instead and download again.",
+        edits.join(", ")
+    ))
 }
 
 /// [`scenario_file::import`] without the full HCL parse of a tfvars file:
@@ -179,7 +238,10 @@ pub fn import_light(text: &str) -> Result<Scenario, scenario_file::ImportError> 
         return parse_json(text);
     }
     let json = scenario_file::embedded_scenario_json(text).map_err(|e| scenario_file::ImportError {
-        message: format!("not scenario JSON, and {}", e.message),
+        message: format!(
+            "{}. The planner imports scenario JSON, or a tfvars file the planner wrote (Download tfvars or `kickoff tfvars`), which carries its scenario in a comment block; a hand-written tfvars has none",
+            e.message
+        ),
         ..e
     })?;
     parse_json(&json)
@@ -187,13 +249,10 @@ pub fn import_light(text: &str) -> Result<Scenario, scenario_file::ImportError> 
 
 /// Strict scenario JSON parse (unknown fields rejected) without
 /// `serde_path_to_error`, which would add ~30 KB (brotli) to the bundle.
-/// serde's message names an unknown field and the expected type itself; it is
-/// shown as it is, never picked apart.
+/// The error names the field from the error's position
+/// ([`scenario_file::json_error`]).
 pub fn parse_json(text: &str) -> Result<Scenario, scenario_file::ImportError> {
-    serde_json::from_str(text).map_err(|e| scenario_file::ImportError {
-        field: None,
-        message: format!("invalid scenario JSON: {e}"),
-    })
+    serde_json::from_str(text).map_err(|e| scenario_file::json_error(text, &e))
 }
 
 #[function_component(App)]
@@ -225,13 +284,18 @@ pub fn app() -> Html {
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| match share_link() {
-                Some(Ok(s)) => dispatch.emit(Action::Load {
-                    scenario: Box::new(s),
-                    source: "the share link".into(),
-                }),
-                Some(Err(notice)) => dispatch.emit(Action::Notify(notice)),
-                None => {}
+            forget_share_link();
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                match share_link() {
+                    Some(Ok(s)) => dispatch.emit(Action::Load {
+                        scenario: Box::new(s),
+                        source: "the share link".into(),
+                        note: None,
+                    }),
+                    Some(Err(notice)) => dispatch.emit(Action::Notify(notice)),
+                    None => {}
+                }
+                forget_share_link();
             });
             move || drop(listener)
         });
@@ -244,6 +308,10 @@ pub fn app() -> Html {
             d.dispatch(Action::Edit { path, raw })
         })
     };
+    let oncommit = {
+        let d = state.dispatcher();
+        use_callback((), move |path: &'static str, _| d.dispatch(Action::Commit(path)))
+    };
     let notify = dispatch.reform(Action::Notify);
     let good = state.good.clone();
 
@@ -253,10 +321,7 @@ pub fn app() -> Html {
         let notify = notify.clone();
         Callback::from(move |_: MouseEvent| {
             if download(name, mime, &text(&good)).is_err() {
-                notify.emit(Notice {
-                    error: true,
-                    text: format!("The browser blocked the download of {name}."),
-                });
+                notify.emit(Notice::error(format!("The browser blocked the download of {name}.")));
             }
         })
     };
@@ -269,25 +334,65 @@ pub fn app() -> Html {
         let good = good.clone();
         let notify = notify.clone();
         Callback::from(move |_: MouseEvent| {
-            copy_to_clipboard(tfvars::render(&good.scenario, &good.plan), "the tfvars", notify.clone())
+            copy_to_clipboard(
+                tfvars::render(&good.scenario, &good.plan),
+                "the tfvars",
+                Notice::error("The browser refused clipboard access: use Download tfvars instead."),
+                notify.clone(),
+            )
         })
     };
     let on_share = {
         let good = good.clone();
         let notify = notify.clone();
         Callback::from(move |_: MouseEvent| {
-            let fragment = share::encode(&good.scenario);
-            let w = gloo::utils::window();
-            let _ = w
-                .history()
-                .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}"))));
-            let href = w.location().href().unwrap_or_default();
-            copy_to_clipboard(href, "the share link", notify.clone());
+            // The link is copied and shown, never put in this page's URL:
+            // a reload must open the saved scenario with later edits.
+            let loc = gloo::utils::window().location();
+            let href = format!(
+                "{}{}{}#{}",
+                loc.origin().unwrap_or_default(),
+                loc.pathname().unwrap_or_default(),
+                loc.search().unwrap_or_default(),
+                share::encode(&good.scenario)
+            );
+            let refused = Notice {
+                link: Some(href.clone()),
+                ..Notice::error("The browser refused clipboard access. Select the link below and copy it:")
+            };
+            copy_to_clipboard(href, "the share link", refused, notify.clone());
         })
     };
-    let on_print = Callback::from(|_: MouseEvent| {
-        let _ = gloo::utils::window().print();
-    });
+    let print_sheet = use_state(|| None::<Rc<results::PrintSheet>>);
+    let on_print = {
+        let good = good.clone();
+        let print_sheet = print_sheet.clone();
+        Callback::from(move |_: MouseEvent| {
+            let loc = gloo::utils::window().location();
+            let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+            print_sheet.set(Some(Rc::new(results::PrintSheet {
+                scenario: good.scenario.clone(),
+                date: date.get(..10).unwrap_or_default().to_string(),
+                link: format!(
+                    "{}{}#{}",
+                    loc.origin().unwrap_or_default(),
+                    loc.pathname().unwrap_or_default(),
+                    share::encode(&good.scenario)
+                ),
+                drivers: crate::model::levers::drivers(
+                    &good.scenario,
+                    &good.plan,
+                    &crate::model::PriceBook::embedded(),
+                ),
+            })));
+            // After the sheet has rendered.
+            gloo::timers::callback::Timeout::new(50, || {
+                let _ = gloo::utils::window().print();
+            })
+            .forget();
+        })
+    };
+    let sheet = (*print_sheet).clone().filter(|sh| sh.scenario == good.scenario);
     let on_reset = dispatch.reform(|_: MouseEvent| Action::Reset);
     let on_pick = {
         let dispatch = dispatch.clone();
@@ -312,14 +417,20 @@ pub fn app() -> Html {
         })
     };
     let on_dismiss = dispatch.reform(|_: MouseEvent| Action::Dismiss);
-    let share_url = {
-        let h = location_hash();
-        if share::is_share_fragment(&h) {
-            gloo::utils::window().location().href().ok()
-        } else {
-            None
-        }
+    let on_undo = {
+        let undo = state.notice.as_ref().and_then(|n| n.undo.clone());
+        dispatch.reform(move |_: MouseEvent| match &undo {
+            Some(s) => Action::Undo(s.clone()),
+            None => Action::Dismiss,
+        })
     };
+    let summary = format!(
+        "{} a month · SLOs {}/{} pass",
+        results::money(good.plan.total_monthly_usd),
+        good.plan.slo.iter().filter(|v| v.pass).count(),
+        good.plan.slo.len()
+    );
+    let select_all = Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select());
 
     html! {
         <div class="app" ondragover={on_dragover} ondrop={on_drop} data-revision={state.revision.to_string()} data-valid={state.is_valid().to_string()}>
@@ -343,21 +454,31 @@ pub fn app() -> Html {
                 if let Some(n) = &state.notice {
                     <div id="notice" class={if n.error { "notice error" } else { "notice" }} role={if n.error { "alert" } else { "status" }}>
                         <span>{ &n.text }</span>
-                        if let Some(u) = share_url.clone().filter(|_| !n.error) {
-                            <input type="text" readonly=true id="share-url" aria-label="Share link" value={u} />
+                        if let Some(u) = n.link.clone() {
+                            <input type="text" readonly=true id="share-url" aria-label="Share link" value={u} onfocus={select_all} />
+                        }
+                        if n.undo.is_some() {
+                            <button type="button" id="undo" onclick={on_undo}>{"Undo"}</button>
                         }
                         <button type="button" class="dismiss" aria-label="Dismiss message" onclick={on_dismiss}>{"×"}</button>
                     </div>
                 }
             </header>
-            <p class="mobile-total" aria-hidden="true">
-                { format!("{} a month · SLOs {}/{} pass", results::money(good.plan.total_monthly_usd), good.plan.slo.iter().filter(|v| v.pass).count(), good.plan.slo.len()) }
-                if !state.is_valid() { <span class="mobile-stale">{" · last valid plan"}</span> }
-            </p>
+            // On a phone: the answer in one line, one tap from the results.
+            <a class="mobile-total" id="mobile-total" href="#results">
+                { summary.clone() }{ results::failing(&good.plan) }
+                if !state.is_valid() { <span class="mobile-stale">{" · plan before this edit"}</span> }
+                <span class="mobile-go">{" · see the plan ↓"}</span>
+            </a>
+            // Screen readers hear this short line after an edit, not the whole results.
+            <p id="live-summary" class="visually-hidden" aria-live="polite">{ summary }</p>
             <main class="layout">
-                <ScenarioForm ..FormProps::of(&state, onedit) />
+                <ScenarioForm ..FormProps::of(&state, onedit, oncommit) />
                 <div class="output">
-                    <Results good={good.clone()} stale={!state.is_valid()} />
+                    if let Some(sh) = sheet {
+                        <results::PrintOnly sheet={sh} />
+                    }
+                    <Results good={good.clone()} stale={state.stale_reason()} before={state.before_edit()} />
                     <section class="charts" aria-label="Charts">
                         <h2>{"Charts"}</h2>
                         <Chart kind={ChartKind::CostByService} good={good.clone()} curve={state.curve.clone()} />

@@ -4,13 +4,17 @@
 use super::state::{Good, Shared};
 use crate::model::slo::SloVerdict;
 use crate::model::Plan;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
     pub good: Shared<Good>,
-    /// The scenario on the form is invalid: the results are the last good plan.
-    pub stale: bool,
+    /// Why the results are not the form's (an input that cannot be planned):
+    /// they are the plan from before that edit.
+    pub stale: Option<String>,
+    /// The plan before the last edit, when it differs (the delta is shown).
+    pub before: Option<Shared<Good>>,
 }
 
 /// Dollars as the results show them: cents below $100, whole dollars above.
@@ -26,6 +30,7 @@ fn verdicts(list: &[SloVerdict], id: &str) -> Html {
                     <span class="badge">{ if v.pass { "✔ pass" } else { "✘ FAIL" } }</span>
                     <span class="slo-name">{ v.name.replace('_', " ") }</span>
                     <span class="slo-numbers">{ format!("{} (target {})", v.measured, v.target) }</span>
+                    <span class="slo-detail">{ &v.detail }</span>
                 </li>
             }) }
         </ul>
@@ -37,13 +42,18 @@ pub fn results(props: &ResultsProps) -> Html {
     let p: &Plan = &props.good.plan;
     let s = &props.good.scenario;
     html! {
-        <section id="results" class="results" aria-live="polite" aria-label="Plan">
-            if props.stale {
-                <p class="stale" id="stale-banner">{"Showing the last valid plan: fix the highlighted inputs to update it."}</p>
+        <section id="results" class="results" aria-labelledby="plan-heading">
+            <h2 id="plan-heading">{"The plan"}</h2>
+            if let Some(why) = &props.stale {
+                <p class="stale" id="stale-banner">{ why }</p>
             }
             <div class="cards">
                 <div class="card"><h3>{"Monthly total"}</h3><p class="big" id="total-monthly" data-usd={format!("{:.2}", p.total_monthly_usd)}>{ money(p.total_monthly_usd) }</p>
-                    <p class="sub">{ format!("for {} peak fans", s.peak_concurrent_fans) }</p></div>
+                    <p class="sub">{ format!("for {}", crate::fmt::count(s.peak_concurrent_fans.into(), "peak fan", "peak fans")) }</p>
+                    if let Some(b) = &props.before {
+                        <p class="sub delta" id="delta">{ delta(&b.plan, p) }</p>
+                    }
+                </div>
                 <div class="card"><h3>{"Per 1,000 fans"}</h3><p class="big" id="cost-per-1000">{ money(p.cost_per_1000_fans_usd) }</p><p class="sub">{"USD a month"}</p></div>
                 <div class={classes!("card", if p.slo_pass() { "ok" } else { "bad" })}><h3>{"SLOs"}</h3>
                     <p class="big" id="slo-summary">{ format!("{}/{} pass", p.slo.iter().filter(|v| v.pass).count(), p.slo.len()) }</p>
@@ -56,13 +66,51 @@ pub fn results(props: &ResultsProps) -> Html {
             <table id="services">
                 <thead><tr><th scope="col">{"Service"}</th><th scope="col">{"What"}</th><th scope="col">{"Quantity"}</th><th scope="col">{"Binding constraint"}</th><th scope="col" class="num">{"USD / month"}</th></tr></thead>
                 <tbody>{ for p.services.iter().map(|c| html!{
-                    <tr data-service={c.service.name()}><th scope="row">{ c.service.name() }</th><td>{ &c.what }</td><td>{ &c.quantity }</td><td>{ &c.binding_constraint }</td><td class="num">{ format!("{:.2}", c.monthly_usd) }</td></tr>
+                    <tr data-service={c.service.name()}><th scope="row">{ c.service.name() }</th><td data-label="What">{ &c.what }</td><td data-label="Quantity">{ &c.quantity }</td><td data-label="Binding constraint">{ &c.binding_constraint }</td><td class="num">{ format!("{:.2}", c.monthly_usd) }</td></tr>
                 }) }</tbody>
                 <tfoot><tr><th scope="row" colspan="4">{"Total"}</th><td class="num">{ format!("{:.2}", p.total_monthly_usd) }</td></tr></tfoot>
             </table>
             </div>
             <Notes good={props.good.clone()} />
         </section>
+    }
+}
+
+/// What the last edit changed: `Before this edit: $2,116 (+$396.05); SLOs 3/3 → 2/3 pass`.
+pub fn delta(before: &Plan, now: &Plan) -> String {
+    let d = now.total_monthly_usd - before.total_monthly_usd;
+    let sign = if d >= 0.0 { "+" } else { "−" };
+    let pass = |p: &Plan| p.slo.iter().filter(|v| v.pass).count();
+    let slo = if pass(before) == pass(now) {
+        String::new()
+    } else {
+        format!(
+            "; SLOs {}/{} → {}/{} pass",
+            pass(before),
+            before.slo.len(),
+            pass(now),
+            now.slo.len()
+        )
+    };
+    format!(
+        "Before this edit: {} ({sign}{}){slo}",
+        money(before.total_monthly_usd),
+        money(d.abs())
+    )
+}
+
+/// The failing SLOs' names, for the sticky bar: `fails: freshness, kickoff errors`.
+pub fn failing(p: &Plan) -> String {
+    let names: Vec<String> = p
+        .slo
+        .iter()
+        .filter(|v| !v.pass)
+        .map(|v| v.name.replace('_', " "))
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" · fails: {}", names.join(", "))
     }
 }
 
@@ -132,4 +180,87 @@ fn notes(props: &NotesProps) -> Html {
             </details>
         </>
     }
+}
+
+/// The inputs a one-page print names.
+const KEY_INPUTS: [&str; 8] = [
+    "peak_concurrent_fans",
+    "audience.simultaneous_games",
+    "audience.match_days_per_month",
+    "delivery.mode",
+    "delivery.poll_interval_s",
+    "delivery.cdn_live_ttl_s",
+    "delivery.cacheable_share",
+    "app.arch",
+];
+
+/// What only the printed page shows, made when Print is pressed: the date,
+/// the share link, the key inputs, and the top cost drivers with what would
+/// halve each ([`crate::model::levers`], about 80 plans: too many for every
+/// keystroke).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintSheet {
+    pub scenario: crate::model::Scenario,
+    pub date: String,
+    pub link: String,
+    pub drivers: Vec<crate::model::levers::Driver>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PrintProps {
+    pub sheet: Rc<PrintSheet>,
+}
+
+#[function_component(PrintOnly)]
+pub fn print_only(props: &PrintProps) -> Html {
+    let sh = &props.sheet;
+    let inputs: Vec<String> = KEY_INPUTS
+        .iter()
+        .filter_map(|p| super::fields::by_path(p))
+        .map(|f| {
+            let v = f.text(&sh.scenario);
+            let v = match f.kind {
+                super::fields::Kind::Choice(o) | super::fields::Kind::OptChoice(o) => o
+                    .iter()
+                    .find(|(k, _)| *k == v)
+                    .map_or(v.clone(), |(_, l)| (*l).to_string()),
+                _ => v,
+            };
+            if f.unit.is_empty() || f.unit.starts_with("0–") {
+                format!("{} {v}", f.label)
+            } else {
+                format!("{} {v} {}", f.label, f.unit)
+            }
+        })
+        .collect();
+    html! {
+        <section class="print-only" id="print-sheet" aria-hidden="true">
+            <p>{ format!("Printed {} · ", sh.date) }<span class="print-link">{ &sh.link }</span></p>
+            <p><strong>{"Key inputs: "}</strong>{ inputs.join(" · ") }</p>
+            <h2>{"Top cost drivers, and what would halve each"}</h2>
+            <ul id="print-drivers">{ for sh.drivers.iter().map(|d| html! {
+                <li>{ format!("{} {} ({:.0} %): {}", d.service.name(), money(d.monthly_usd), d.share * 100.0, lever_text(d)) }</li>
+            }) }</ul>
+        </section>
+    }
+}
+
+/// `Poll interval 2 s → 4 s halves it ($310; breaks freshness)`.
+fn lever_text(d: &crate::model::levers::Driver) -> String {
+    let Some(l) = &d.lever else {
+        return "no single input change lowers it".into();
+    };
+    let verb = if d.halved() { "halves it" } else { "cuts it most" };
+    let breaks = if l.breaks.is_empty() {
+        String::new()
+    } else {
+        format!("; fails {}", l.breaks.join(", ").replace('_', " "))
+    };
+    format!(
+        "{} {} → {} {verb} ({} a month{breaks})",
+        l.label,
+        l.from,
+        l.to,
+        money(l.service_usd)
+    )
 }

@@ -42,11 +42,53 @@ pub struct Good {
     pub today: Option<Plan>,
 }
 
-/// A message for the user (import, share link, clipboard).
-#[derive(Debug, Clone, PartialEq)]
+/// A message for the user (import, share link, clipboard, reset).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Notice {
     pub error: bool,
     pub text: String,
+    /// The scenario an "Undo" button brings back (what a load or reset replaced).
+    pub undo: Option<Rc<Scenario>>,
+    /// A link to show in a selectable field (the share link).
+    pub link: Option<String>,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Notice {
+        Notice {
+            text: text.into(),
+            ..Notice::default()
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Notice {
+        Notice {
+            error: true,
+            text: text.into(),
+            ..Notice::default()
+        }
+    }
+
+    /// With an "Undo" button that brings `before` back, unless it is `now`.
+    pub fn undoing(mut self, before: &Scenario, now: &Scenario) -> Notice {
+        if before != now {
+            self.undo = Some(Rc::new(before.clone()));
+        }
+        self
+    }
+}
+
+/// What the results showed before the first keystroke in the field being
+/// edited: shown again while that field holds a value that does not plan,
+/// and the "before this edit" the results compare against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditBase {
+    pub path: &'static str,
+    pub scenario: Scenario,
+    pub good: Shared<Good>,
+    curve: Shared<CostCurve>,
+    curve_key: Scenario,
+    plan_errors: Vec<FieldError>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +114,11 @@ pub struct State {
     pub notice: Option<Notice>,
     /// Bumped on every accepted plan (tests watch it).
     pub revision: u64,
+    /// The state before the first keystroke in the field being edited.
+    pub edit_base: Option<EditBase>,
+    /// The plan before the last edit (kept after the field loses focus, so
+    /// the results can show what the edit changed).
+    pub before: Option<Shared<Good>>,
 }
 
 pub enum Action {
@@ -84,8 +131,15 @@ pub enum Action {
     Load {
         scenario: Box<Scenario>,
         source: String,
+        /// Said after "Loaded …" (what an import used and ignored).
+        note: Option<String>,
     },
+    /// The field lost focus: its edit is over, if its value planned.
+    Commit(&'static str),
+    /// Back to the defaults (with an undo).
     Reset,
+    /// Bring back a scenario a load or reset replaced.
+    Undo(Rc<Scenario>),
     Notify(Notice),
     Dismiss,
 }
@@ -98,10 +152,10 @@ impl State {
             Ok(_) => (s, notice),
             Err(e) => (
                 Scenario::default(),
-                notice.or(Some(Notice {
-                    error: true,
-                    text: format!("The saved scenario is invalid ({}); using the defaults.", e.brief(1)),
-                })),
+                notice.or(Some(Notice::error(format!(
+                    "The saved scenario is invalid ({}); using the defaults.",
+                    e.brief(1)
+                )))),
             ),
         };
         let good = good(&s, &book).expect("default scenario plans");
@@ -117,7 +171,32 @@ impl State {
             curve: Shared::new(curve),
             notice,
             revision: 0,
+            edit_base: None,
+            before: None,
         }
+    }
+
+    /// The plan before the last edit, when it differs from the one shown.
+    pub fn before_edit(&self) -> Option<Shared<Good>> {
+        self.before.clone().filter(|g| g.scenario != self.good.scenario)
+    }
+
+    /// Why the results are not those of the form, in words (None: they are).
+    pub fn stale_reason(&self) -> Option<String> {
+        if self.is_valid() {
+            return None;
+        }
+        let field = self
+            .parse_errors
+            .keys()
+            .copied()
+            .chain(self.plan_errors.iter().map(|e| e.field.as_str()))
+            .next()
+            .unwrap_or_default();
+        let label = fields::by_path(field).map_or(field, |f| f.label);
+        Some(format!(
+            "Showing the plan from before this edit: {label} holds a value that cannot be planned (see the message under it). The scenario saved in this browser is the one shown here."
+        ))
     }
 
     /// The error to show next to `field`, if any.
@@ -156,13 +235,45 @@ impl State {
     fn set_scenario(&mut self, s: Scenario) {
         self.texts = texts_of(&s);
         self.scenario = s;
+        self.edit_base = None;
+        self.before = None;
+    }
+
+    /// Start an edit of `path`: remember what the results show now.
+    fn begin_edit(&mut self, path: &'static str) {
+        if self.edit_base.as_ref().is_some_and(|b| b.path == path) {
+            return;
+        }
+        self.before = Some(self.good.clone());
+        self.edit_base = Some(EditBase {
+            path,
+            scenario: self.scenario.clone(),
+            good: self.good.clone(),
+            curve: self.curve.clone(),
+            curve_key: self.curve_key.clone(),
+            plan_errors: self.plan_errors.clone(),
+        });
+    }
+
+    /// The edit holds a value that does not plan: show (and save) what the
+    /// results showed before its first keystroke, never a prefix of it.
+    fn show_edit_base(&mut self) {
+        if let Some(b) = &self.edit_base {
+            if self.good != b.good {
+                self.good = b.good.clone();
+                self.curve = b.curve.clone();
+                self.curve_key = b.curve_key.clone();
+                self.revision += 1;
+            }
+        }
     }
 
     pub fn is_valid(&self) -> bool {
         self.parse_errors.is_empty() && self.plan_errors.is_empty()
     }
 
-    fn replan(&mut self) {
+    /// Plan the scenario; true when it planned.
+    fn replan(&mut self) -> bool {
         match good(&self.scenario, &self.book) {
             Ok(g) => {
                 self.plan_errors.clear();
@@ -177,8 +288,12 @@ impl State {
                 }
                 self.good = Shared::new(g);
                 self.revision += 1;
+                true
             }
-            Err(errs) => self.plan_errors = errs.0,
+            Err(errs) => {
+                self.plan_errors = errs.0;
+                false
+            }
         }
     }
 }
@@ -221,45 +336,66 @@ impl Reducible for State {
                 let mut texts = st.texts[i].to_vec();
                 texts[j] = raw.clone();
                 st.texts[i] = texts.into();
+                st.begin_edit(field.path);
                 match field.apply(&st.scenario, &raw) {
                     Ok(s) => {
                         st.parse_errors.remove(field.path);
                         st.scenario = s;
-                        st.replan();
+                        if !st.replan() {
+                            st.show_edit_base();
+                        }
                     }
                     Err(e) => {
+                        // Text that is no value: the field keeps its value
+                        // from before the edit (the scenario differs from the
+                        // base only in this field).
+                        if let Some(b) = &st.edit_base {
+                            st.scenario = b.scenario.clone();
+                            st.plan_errors = b.plan_errors.clone();
+                        }
                         st.parse_errors.insert(field.path, e);
+                        st.show_edit_base();
                     }
                 }
             }
-            Action::Load { scenario, source } => match plan(&scenario, &st.book) {
+            Action::Load { scenario, source, note } => match plan(&scenario, &st.book) {
                 Ok(_) => {
+                    let before = st.good.scenario.clone();
                     st.set_scenario(*scenario);
                     st.parse_errors.clear();
                     st.replan();
-                    st.notice = Some(Notice {
-                        error: false,
-                        text: format!("Loaded the scenario from {source}."),
-                    });
+                    let text = match note {
+                        Some(n) => format!("Loaded the scenario from {source}. {n}"),
+                        None => format!("Loaded the scenario from {source}."),
+                    };
+                    st.notice = Some(Notice::info(text).undoing(&before, &st.scenario));
                 }
                 Err(errs) => {
-                    st.notice = Some(Notice {
-                        error: true,
-                        text: format!(
-                            "{source} holds an invalid scenario ({}); nothing changed.",
-                            errs.brief(3)
-                        ),
-                    });
+                    st.notice = Some(Notice::error(format!(
+                        "{source} holds an invalid scenario ({}); nothing changed.",
+                        errs.brief(3)
+                    )));
                 }
             },
             Action::Reset => {
+                let before = st.good.scenario.clone();
                 st.set_scenario(Scenario::default());
                 st.parse_errors.clear();
                 st.replan();
-                st.notice = Some(Notice {
-                    error: false,
-                    text: "Reset to the defaults.".into(),
-                });
+                st.notice = Some(Notice::info("Reset to the defaults.").undoing(&before, &st.scenario));
+            }
+            Action::Undo(s) => {
+                st.set_scenario((*s).clone());
+                st.parse_errors.clear();
+                st.replan();
+                st.notice = Some(Notice::info("Undone: your earlier scenario is back."));
+            }
+            Action::Commit(path) => {
+                if st.edit_base.as_ref().is_some_and(|b| b.path == path) && st.is_valid() {
+                    st.edit_base = None;
+                } else {
+                    return self;
+                }
             }
             Action::Notify(n) => st.notice = Some(n),
             Action::Dismiss => st.notice = None,

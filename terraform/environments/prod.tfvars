@@ -47,7 +47,8 @@
 #     "assets_per_page_view": 12.0,
 #     "asset_kb": 40.0,
 #     "publish_latency_s": 0.3,
-#     "archive_ttl_s": 3600.0
+#     "archive_ttl_s": 3600.0,
+#     "stale_if_error_s": 0.0
 #   },
 #   "writes": {
 #     "events_per_minute_per_game": 4.0,
@@ -76,6 +77,7 @@
 #     "db_growth_gb_per_month": 2.0,
 #     "read_replicas": "auto",
 #     "multi_az": true,
+#     "rds_proxy": false,
 #     "engine_version": "8.4"
 #   },
 #   "storage": {
@@ -155,6 +157,21 @@
 #     "db_bytes_per_query": 2000.0,
 #     "cache_connections_per_process": 2,
 #     "cdn_tiers_honour_age": false
+#   },
+#   "drills": {
+#     "selected": [],
+#     "at_s": 0.0,
+#     "max_error_share": 0.05,
+#     "max_staleness_s": 30.0,
+#     "cache_failover_s": 30.0,
+#     "cache_node_replace_s": 600.0,
+#     "cache_refill_s": 60.0,
+#     "db_failover_s": 120.0,
+#     "db_failover_proxy_share": 0.34,
+#     "az_outage_s": 1800.0,
+#     "spot_warning_s": 120.0,
+#     "origin_outage_s": 60.0,
+#     "deploy_min_healthy_percent": 100
 #   },
 #   "overrides": {
 #     "task_memory_gb": null,

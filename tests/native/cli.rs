@@ -247,3 +247,47 @@ fn provenance_for_an_unknown_input_is_a_named_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("provenance.app.nope"));
 }
+
+#[test]
+fn drill_json_has_the_documented_fields() {
+    let o = kickoff(&[
+        "drill",
+        "cache-failover,origin-outage",
+        "--at",
+        "-60",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let drills = v["drills"].as_array().unwrap();
+    assert_eq!(drills.len(), 2);
+    for d in drills {
+        assert_eq!(d["at_s"].as_f64(), Some(-60.0));
+        assert!(d["name"].is_string() && d["pass"].is_boolean());
+        for k in ["worst_error_pct", "freshness_p95_s", "recovery_s"] {
+            assert!(d[k].is_number(), "{k}");
+        }
+        assert!(d["seconds_over_slo"]["error_s"].is_number() && d["seconds_over_slo"]["freshness_s"].is_number());
+        assert!(d.get("mitigation").is_some());
+    }
+}
+
+#[test]
+fn plan_with_drills_adds_the_slo_and_unknown_drills_are_refused() {
+    let o = kickoff(&["plan", "--format", "json", "--drills", "all"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["drills"].as_array().unwrap().len(), 6);
+    assert!(v["slo"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "survives_drills"));
+    let o = kickoff(&["plan", "--drills", "meteor"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown drill `meteor`"));
+    let o = kickoff(&["drill", "az-loss", "--at", "999999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("drills.at_s"));
+}

@@ -72,3 +72,23 @@ fn seed_setup_plan_text() {
     let s = Scenario::default().seed_setup();
     insta::assert_snapshot!(report::text(&plan(&s, &PriceBook::embedded()).unwrap()));
 }
+
+/// Every drill on the default plan (`kickoff drill all --format json`'s
+/// content): verdicts, figures and mitigations.
+#[test]
+fn default_drills_json() {
+    let mut s = Scenario::default();
+    s.drills.selected = kickoff::model::drills::parse_list("all").unwrap();
+    let p = plan(&s, &PriceBook::embedded()).unwrap();
+    let mut v = serde_json::json!({ "drills": p.drills });
+    round_floats(&mut v);
+    insta::assert_snapshot!(serde_json::to_string_pretty(&v).unwrap());
+}
+
+#[test]
+fn default_drills_text() {
+    let mut s = Scenario::default();
+    s.drills.selected = kickoff::model::drills::parse_list("all").unwrap();
+    let p = plan(&s, &PriceBook::embedded()).unwrap();
+    insta::assert_snapshot!(report::drills_text(&p.drills));
+}

@@ -245,3 +245,75 @@ proptest! {
         prop_assert_eq!(back, s);
     }
 }
+
+/// A drill scenario: fans, delivery, cache replicas, Spot share, where the
+/// drill starts.
+fn drill_case() -> impl Strategy<Value = (Scenario, kickoff::model::scenario::DrillKind)> {
+    use kickoff::model::scenario::DrillKind;
+    use strum::VariantArray;
+    (
+        1_000u32..400_000,
+        prop_oneof![Just(0.0), Just(1.0), Just(5.0)],
+        0u32..2,
+        prop_oneof![Just(0.0), Just(0.5), Just(1.0)],
+        prop_oneof![Just(-600.0), Just(0.0), Just(600.0), Just(2_700.0)],
+        0usize..DrillKind::VARIANTS.len(),
+        any::<bool>(),
+    )
+        .prop_map(|(fans, ttl, replicas, spot, at, k, multi_az)| {
+            let mut s = Scenario::default();
+            s.peak_concurrent_fans = fans;
+            s.delivery.cdn_live_ttl_s = ttl;
+            s.overrides.cache_replicas = Some(replicas);
+            s.app.spot_share = spot;
+            s.app.on_demand_base_tasks = 0;
+            s.drills.at_s = at;
+            s.data.multi_az = multi_az;
+            (s, DrillKind::VARIANTS[k])
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A drill never makes a step better than the undisturbed day: no
+    /// fewer errors and no fresher feed. On a day that already overloads,
+    /// a drill can trigger scale-out earlier (autoscaling reacting to the
+    /// lost tasks) and so fail fewer requests later: such days are left out.
+    #[test]
+    fn a_drill_never_makes_things_better((s, kind) in drill_case()) {
+        use kickoff::model::{drills, slo};
+        let p = plan(&s, &PriceBook::embedded()).unwrap();
+        let base = p.match_day.chosen(&p.fargate);
+        prop_assume!(base.peak_error_share <= s.slo.max_error_share && base.first_saturation.is_none());
+        let (o, drilled) = drills::run(&s, &p.sized(), kind);
+        let (fb, fd) = (slo::freshness_by_step(&s, base), slo::freshness_by_step(&s, &drilled));
+        for (i, (d, b)) in drilled.steps.iter().zip(&base.steps).enumerate() {
+            prop_assert!(d.error_share >= b.error_share - 1e-6, "{} at {}: {} < {}", o.name, d.t_s, d.error_share, b.error_share);
+            prop_assert!(fd[i] >= fb[i] - 1e-3, "{} at {}: fresher {} < {}", o.name, d.t_s, fd[i], fb[i]);
+        }
+        prop_assert!(o.worst_error_pct >= 0.0 && o.freshness_p95_s.is_finite() && o.recovery_s >= 0.0);
+        prop_assert!(drilled.failed_share >= base.failed_share - 1e-12);
+    }
+
+    /// A mitigation the plan reports as sufficient makes its drill pass:
+    /// apply its change to the scenario, re-plan, re-run the drill.
+    #[test]
+    fn a_reported_mitigation_makes_its_drill_pass((s, kind) in drill_case()) {
+        use kickoff::model::{drills, inputs};
+        let p = plan(&s, &PriceBook::embedded()).unwrap();
+        let o = kickoff::model::plan::evaluate_drill(&s, &PriceBook::embedded(), &p, kind);
+        prop_assert!(o.pass || o.mitigation.is_some() || o.mitigation_note.starts_with("nothing"));
+        if let Some(m) = &o.mitigation {
+            let mut s2 = s.clone();
+            for change in m.change.split("; ") {
+                let (path, value) = change.split_once(" = ").unwrap();
+                let input = inputs::by_path(path).unwrap();
+                s2 = inputs::apply(&s2, input, value).unwrap();
+            }
+            let p2 = plan(&s2, &PriceBook::embedded()).unwrap();
+            prop_assert!(drills::run(&s2, &p2.sized(), kind).0.pass, "{:?}", m);
+            prop_assert!((p2.total_monthly_usd - m.monthly_usd).abs() < 1e-6);
+        }
+    }
+}
