@@ -2,6 +2,7 @@
 //! reports, and bills of materials (`kickoff price`).
 
 pub mod bom;
+pub mod calibrate;
 pub mod inputs_table;
 pub mod limits_table;
 pub mod report;
