@@ -270,7 +270,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     .into_iter()
     .flatten()
     .collect();
-    services.sort_by_key(|c| c.service);
+    services.sort_unstable_by_key(|c| c.service);
     let total: f64 = services.iter().map(|c| c.monthly_usd).sum();
 
     let limits = checks::limits(
@@ -334,7 +334,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     // Drills run on the finished plan; each failing one re-plans its
     // candidate mitigations (with no drills selected: no recursion).
     let mut selected = s.drills.selected.clone();
-    selected.sort();
+    selected.sort_unstable();
     selected.dedup();
     if !selected.is_empty() {
         p.drills = selected
