@@ -4,7 +4,7 @@
 //! (`tfvars`), 2 bad input (message names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kickoff::export::{bom, cash, diff, inputs_table, report, scenario_file, tfvars};
+use kickoff::export::{bom, calibrate, cash, diff, inputs_table, report, scenario_file, share, tfvars};
 use kickoff::model::{self, PriceBook, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -117,6 +117,19 @@ enum Command {
     CheckTfvars { file: PathBuf },
     /// Every scenario input: path, label, unit, default, allowed values (Markdown).
     Inputs,
+    /// Fit coefficients from a load test's summary.json and write them, with
+    /// their provenance, onto a scenario (docs/load-testing.md).
+    Calibrate {
+        /// The `summary.json` of `make loadtest` (or of the smoke run).
+        #[arg(long)]
+        k6_summary: PathBuf,
+        /// The scenario to calibrate; defaults if omitted.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Write the calibrated scenario (the fields that differ from the defaults) here.
+        #[arg(long)]
+        output: PathBuf,
+    },
 }
 
 /// A failure to report: message and exit code.
@@ -280,6 +293,27 @@ fn execute(cli: Cli) -> Result<String, Failure> {
             }
         }
         Command::Inputs => Ok(inputs_table::markdown()),
+        Command::Calibrate {
+            k6_summary,
+            scenario,
+            output,
+        } => {
+            let base = load_scenario(scenario.as_deref())?;
+            let summary = read(&k6_summary)?;
+            let fit = calibrate::fit(&summary).map_err(|e| bad_input(format!("{}: {e}", k6_summary.display())))?;
+            let rows = calibrate::predicted_vs_measured(&summary, &fit)
+                .map_err(|e| bad_input(format!("{}: {e}", k6_summary.display())))?;
+            let s = calibrate::apply(&base, &fit, &k6_summary.display().to_string())
+                .map_err(|e| bad_input(e.to_string()))?;
+            let text = serde_json::to_string_pretty(&share::diff_from_default(&s)).expect("scenario serialises") + "\n";
+            std::fs::write(&output, text).map_err(|e| bad_input(format!("{}: {e}", output.display())))?;
+            Ok(format!(
+                "{}\nThe planner on the stack's own scenario (one task, one vCPU, one cache tier) against the run:\n{}\nWrote {}\n",
+                calibrate::report(&fit, &base),
+                calibrate::comparison_table(&rows),
+                output.display()
+            ))
+        }
         Command::CheckTfvars { file } => {
             let current = read(&file)?;
             let s = scenario_file::from_tfvars(&current).map_err(|e| bad_input(format!("{}: {e}", file.display())))?;

@@ -14,7 +14,7 @@ pub fn rows(plan: &Plan) -> Vec<(&'static str, f64)> {
         .iter()
         .map(|s| (s.service.name(), s.monthly_usd))
         .collect();
-    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    rows.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
     rows
 }
 

@@ -2,6 +2,7 @@
 //! reports, and bills of materials (`kickoff price`).
 
 pub mod bom;
+pub mod calibrate;
 pub mod cash;
 pub mod diff;
 pub mod inputs_table;

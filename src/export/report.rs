@@ -5,6 +5,7 @@ use crate::fmt::{money, unit_price};
 use crate::model::checks::{broken_first, show};
 use crate::model::cost::cents;
 use crate::model::drills::DrillOutcome;
+use crate::model::plan::Measured;
 use crate::model::Plan;
 use std::fmt::Write;
 
@@ -112,7 +113,55 @@ pub fn text(p: &Plan) -> String {
             let _ = writeln!(o, "  {:<8} {:<44} lift: {}", "", "", l.lift);
         }
     }
+    let _ = writeln!(o, "\nCoefficients");
+    for m in &p.measured {
+        let _ = writeln!(o, "  {:<9} {}", measured_tag(m), measured_line(m));
+    }
+    let _ = writeln!(
+        o,
+        "  {:<9} {} (the Assumptions of `--format markdown`)",
+        "assumed",
+        assumed_paths(p).join(", ")
+    );
     o
+}
+
+/// `measured`, or `changed` for a measured coefficient set to another value since.
+fn measured_tag(m: &Measured) -> &'static str {
+    if m.current {
+        "measured"
+    } else {
+        "changed"
+    }
+}
+
+/// `app.rps_per_vcpu = 3881 req/s: measured 2026-… on …, commit …, from …; note`.
+fn measured_line(m: &Measured) -> String {
+    let p = &m.provenance;
+    let mut line = format!(
+        "{} = {}: measured {} on {}, commit {}, from {}",
+        m.path, m.value, p.date_utc, p.machine, p.commit, p.summary
+    );
+    if !m.current {
+        line.push_str(&format!("; the scenario no longer holds the measured {}", p.value));
+    }
+    if !p.note.is_empty() {
+        line.push_str("; ");
+        line.push_str(&p.note);
+    }
+    line
+}
+
+/// The input paths of the assumptions that name one (`Name (group.field)`).
+fn assumed_paths(p: &Plan) -> Vec<&str> {
+    p.assumptions
+        .iter()
+        .filter_map(|a| {
+            let inner = a.name.strip_suffix(')')?;
+            let path = &inner[inner.rfind('(')? + 1..];
+            path.contains('.').then_some(path)
+        })
+        .collect()
 }
 
 /// A founder-readable summary.
@@ -188,6 +237,12 @@ pub fn markdown(p: &Plan) -> String {
             l.unit,
             if l.ok { "ok" } else { "**BROKEN**" }
         );
+    }
+    if !p.measured.is_empty() {
+        let _ = writeln!(o, "\n## Measured coefficients\n");
+        for m in &p.measured {
+            let _ = writeln!(o, "- **{}** ({}): {}", m.label, measured_tag(m), measured_line(m));
+        }
     }
     let _ = writeln!(o, "\n## Assumptions\n");
     for a in &p.assumptions {

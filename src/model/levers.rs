@@ -66,7 +66,7 @@ impl Driver {
 /// The biggest drivers of `p`, largest first, without levers.
 pub fn top_services(p: &Plan) -> Vec<Driver> {
     let mut services: Vec<&super::cost::ServiceCost> = p.services.iter().collect();
-    services.sort_by(|a, b| b.monthly_usd.total_cmp(&a.monthly_usd));
+    services.sort_unstable_by(|a, b| b.monthly_usd.total_cmp(&a.monthly_usd));
     services
         .into_iter()
         .take(TOP)

@@ -26,7 +26,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-const EMBEDDED: &str = include_str!("limits_us_east_1.json");
+// build.rs copies limits_us_east_1.json here (without its notes in the browser).
+const EMBEDDED: &str = include_str!(concat!(env!("OUT_DIR"), "/limits_us_east_1.json"));
 
 /// The tiers a limit can belong to.
 pub const TIERS: [&str; 10] = [
@@ -66,7 +67,9 @@ pub struct Limit {
     /// H (AWS page or doc, or two agreeing sources), M (one secondary source
     /// or derived), L (unverified).
     pub confidence: String,
-    /// What the figure means and how it was read.
+    /// What the figure means and how it was read (left out of the browser
+    /// bundle by build.rs).
+    #[serde(default)]
     pub note: String,
 }
 

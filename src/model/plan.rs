@@ -9,6 +9,7 @@ use super::cost::ServiceCost;
 use super::demand::{self, Demand, Month};
 use super::drills::{self, DrillOutcome, Mitigation};
 use super::fargate::{self, FargateSizing};
+use super::inputs;
 use super::limits::LimitCheck;
 use super::network::{self, NetworkSizing};
 use super::observability;
@@ -16,7 +17,7 @@ use super::prices::{Price, PriceBook};
 use super::profile;
 use super::rds::{self, RdsSizing};
 use super::scenario::DrillKind;
-use super::scenario::{Environment, Scenario};
+use super::scenario::{Environment, Provenance, Scenario};
 use super::slo::{self, SloVerdict, CLOUDFRONT_ORIGIN_READ_TIMEOUT_S};
 use super::storage::{self, StorageSizing};
 use super::tiers::Tiers;
@@ -93,6 +94,21 @@ pub struct Assumption {
     pub source: String,
 }
 
+/// A coefficient measured by a load test (`kickoff calibrate`), with where
+/// the measurement came from. A coefficient measured but since changed is
+/// listed with `current: false` and counts as assumed again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measured {
+    /// Input path, e.g. `app.rps_per_vcpu`.
+    pub path: String,
+    pub label: String,
+    /// The scenario's value, with its unit.
+    pub value: String,
+    /// The scenario still holds the measured value.
+    pub current: bool,
+    pub provenance: Provenance,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
     /// Every limit in `limits` is ok: AWS accepts the plan and it runs
@@ -118,7 +134,11 @@ pub struct Plan {
     /// The scenario's selected drills (`drills.selected`), each run on this
     /// plan; empty when none is selected.
     pub drills: Vec<DrillOutcome>,
+    /// Coefficients still assumed; a measured one moves to `measured`.
     pub assumptions: Vec<Assumption>,
+    /// Coefficients measured by a load test; absent when none are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub measured: Vec<Measured>,
     pub prices_used: Vec<Price>,
 }
 
@@ -250,7 +270,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     .into_iter()
     .flatten()
     .collect();
-    services.sort_by_key(|c| c.service);
+    services.sort_unstable_by_key(|c| c.service);
     let total: f64 = services.iter().map(|c| c.monthly_usd).sum();
 
     let limits = checks::limits(
@@ -271,6 +291,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
         .flat_map(|c| c.items.iter().map(|i| i.price_id.as_str()))
         .collect();
     let prices_used = used.iter().filter_map(|id| book.entry(id).cloned()).collect();
+    let measured = measured(s);
 
     let mut p = Plan {
         feasible: limits.iter().all(|l| l.ok),
@@ -299,13 +320,21 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
         network: net_sizing,
         match_day,
         drills: Vec::new(),
-        assumptions: assumptions(s),
+        assumptions: assumptions(s)
+            .into_iter()
+            .filter(|a| {
+                !measured
+                    .iter()
+                    .any(|m| m.current && a.name.ends_with(&format!("({})", m.path)))
+            })
+            .collect(),
+        measured,
         prices_used,
     };
     // Drills run on the finished plan; each failing one re-plans its
     // candidate mitigations (with no drills selected: no recursion).
     let mut selected = s.drills.selected.clone();
-    selected.sort();
+    selected.sort_unstable();
     selected.dedup();
     if !selected.is_empty() {
         p.drills = selected
@@ -509,6 +538,29 @@ fn warnings(
         );
     }
     w
+}
+
+/// The scenario's measured coefficients, in input-table order.
+fn measured(s: &Scenario) -> Vec<Measured> {
+    inputs::INPUTS
+        .iter()
+        .filter_map(|i| {
+            let p = s.provenance.get(i.path)?;
+            let current = (i.get)(s) == inputs::Value::Num(p.value);
+            let value = inputs::text(i, s);
+            Some(Measured {
+                path: i.path.into(),
+                label: i.label.into(),
+                value: if i.unit.is_empty() {
+                    value
+                } else {
+                    format!("{value} {}", i.unit)
+                },
+                current,
+                provenance: p.clone(),
+            })
+        })
+        .collect()
 }
 
 fn assumptions(s: &Scenario) -> Vec<Assumption> {

@@ -9,7 +9,8 @@
 //! are its row in [`inputs`](super::inputs), which validation, the browser
 //! form and the docs' inputs table are built from. Fields marked **assumption** are capacity coefficients nobody has
 //! measured for Kickoff yet: replace them with load-test results
-//! (`docs/load-testing.md`).
+//! (`docs/load-testing.md`; `kickoff calibrate` writes them with their
+//! [`Provenance`]).
 //!
 //! The JSON form nests the groups below, except `peak_concurrent_fans`, which
 //! stays a top-level integer. Every group has `#[serde(default)]`, so a file
@@ -57,6 +58,35 @@ pub struct Scenario {
     /// 2000). Default empty: the catalogue's default quotas
     /// (`src/model/limits_us_east_1.json`).
     pub limit_overrides: BTreeMap<String, f64>,
+    /// Where measured coefficients came from, by input path
+    /// (`app.rps_per_vcpu` → the load test that measured it). Written by
+    /// `kickoff calibrate` (docs/load-testing.md); a coefficient with no
+    /// entry, or whose value no longer equals the measured one, is still an
+    /// assumption. Default empty, and left out of the JSON when empty, so
+    /// older files and share links read the same.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub provenance: BTreeMap<String, Provenance>,
+}
+
+/// Where one measured coefficient came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The value measured; the plan calls the coefficient measured only
+    /// while the scenario still holds this value.
+    pub value: f64,
+    /// When the load test ran, UTC (`2026-12-04T15:43:02Z`).
+    pub date_utc: String,
+    /// The machine it ran on (cores, CPU model, kernel).
+    pub machine: String,
+    /// The commit it ran at (`-dirty` when the tree had changes).
+    pub commit: String,
+    /// The load-test summary it was fitted from.
+    pub summary: String,
+    /// How it was fitted, and its caveats (a lower bound, the machine's
+    /// other load).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault)]

@@ -410,7 +410,7 @@ mod tests {
         let mut v: Vec<f64> = (0..n * n)
             .map(|k| a * ((k / n) as f64 + 0.5) / n as f64 + b * ((k % n) as f64 + 0.5) / n as f64)
             .collect();
-        v.sort_by(f64::total_cmp);
+        v.sort_unstable_by(f64::total_cmp);
         let empirical = v[(0.95 * v.len() as f64) as usize];
         assert!((empirical - p95_two_uniforms(a, b)).abs() < 0.01);
     }

@@ -307,12 +307,41 @@ pub fn validate(s: &Scenario, book: &PriceBook) -> Result<(), ValidationErrors> 
         );
     }
 
+    for (path, p) in &s.provenance {
+        let field = format!("provenance.{path}");
+        let numeric = inputs::by_path(path).is_some_and(|i| matches!((i.get)(s), inputs::Value::Num(_)));
+        e.rule(&field, numeric, path, "not a numeric input of the scenario");
+        e.rule(
+            &format!("{field}.value"),
+            p.value.is_finite(),
+            p.value,
+            "must be a finite number",
+        );
+        for (name, text) in [
+            ("date_utc", &p.date_utc),
+            ("machine", &p.machine),
+            ("commit", &p.commit),
+            ("summary", &p.summary),
+            ("note", &p.note),
+        ] {
+            e.rule(
+                &format!("{field}.{name}"),
+                text.chars().count() <= MAX_PROVENANCE_CHARS,
+                text.chars().count(),
+                "at most 500 characters",
+            );
+        }
+    }
+
     if e.0.is_empty() {
         Ok(())
     } else {
         Err(ValidationErrors(e.0))
     }
 }
+
+/// Longest text in a provenance entry.
+const MAX_PROVENANCE_CHARS: usize = 500;
 
 /// `HH:MM` → minutes after midnight.
 pub fn parse_hhmm(text: &str) -> Option<u32> {

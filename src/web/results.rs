@@ -149,11 +149,13 @@ pub struct NotesProps {
 impl PartialEq for NotesProps {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (&self.good.plan, &other.good.plan);
-        self.good == other.good || (a.warnings == b.warnings && a.assumptions == b.assumptions)
+        self.good == other.good
+            || (a.warnings == b.warnings && a.assumptions == b.assumptions && a.measured == b.measured)
     }
 }
 
-/// The plan's warnings and its assumptions table.
+/// The plan's warnings, its assumptions table and, when a load test
+/// measured some coefficients (`kickoff calibrate`), where they came from.
 #[function_component(Notes)]
 fn notes(props: &NotesProps) -> Html {
     let p = &props.good.plan;
@@ -162,6 +164,15 @@ fn notes(props: &NotesProps) -> Html {
             <h2>{"Warnings"}</h2>
             if p.warnings.is_empty() { <p id="warnings">{"None."}</p> } else {
                 <ul id="warnings" class="warnings">{ for p.warnings.iter().map(|w| html!{ <li data-code={w.code.clone()}>{ &w.message }</li> }) }</ul>
+            }
+            if !p.measured.is_empty() {
+                <h2>{ format!("Measured coefficients ({})", p.measured.len()) }</h2>
+                <div class="table-wrap"><table id="measured"><thead><tr><th scope="col">{"Coefficient"}</th><th scope="col">{"Value"}</th><th scope="col">{"Measured"}</th></tr></thead>
+                <tbody>{ for p.measured.iter().map(|m| { let v = &m.provenance; html!{ <tr data-current={m.current.to_string()}>
+                    <td>{ format!("{} ({})", m.label, m.path) }</td>
+                    <td>{ &m.value }{ if m.current { String::new() } else { format!(" — changed from the measured {}: assumed", v.value) } }</td>
+                    <td>{ format!("{} on {}, commit {}, from {}. {}", v.date_utc, v.machine, v.commit, v.summary, v.note) }</td>
+                </tr> } }) }</tbody></table></div>
             }
             <details class="assumptions"><summary><h2>{ format!("Assumptions ({})", p.assumptions.len()) }</h2></summary>
                 <div class="table-wrap"><table id="assumptions"><thead><tr><th scope="col">{"Name"}</th><th scope="col">{"Value"}</th><th scope="col">{"Source"}</th></tr></thead>

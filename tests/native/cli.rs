@@ -165,6 +165,89 @@ fn price_prices_a_bill_and_rejects_bad_fields() {
         .contains("fargate[0].vcpu/memory_gb"));
 }
 
+/// `kickoff calibrate` on the smoke run's summary (a fixture copied from a
+/// real `make loadtest-smoke`): the overlay it writes and what the plan then
+/// says about measured and assumed coefficients.
+#[test]
+fn calibrate_golden_on_the_smoke_fixture() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests/calibrated.json");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_kickoff"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["calibrate", "--k6-summary", "tests/load/fixtures/smoke-summary.json"])
+        .args(["--output", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("LOWER BOUND"), "{}", stdout(&o));
+    let overlay = std::fs::read_to_string(&out).unwrap();
+    insta::assert_snapshot!("calibrate_overlay", overlay);
+
+    let path = out.to_str().unwrap();
+    let text = stdout(&kickoff(&["plan", "--scenario", path]));
+    let coefficients = &text[text.find("\nCoefficients").unwrap()..];
+    insta::assert_snapshot!("calibrate_plan_coefficients", coefficients);
+    let md = stdout(&kickoff(&["plan", "--scenario", path, "--format", "markdown"]));
+    assert!(md.contains("## Measured coefficients"));
+    assert!(
+        !md.contains("**Requests per vCPU (app.rps_per_vcpu)**"),
+        "still listed as assumed"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&kickoff(&["plan", "--scenario", path, "--format", "json"]))).unwrap();
+    let measured = json["measured"].as_array().unwrap();
+    assert_eq!(measured.len(), 2);
+    assert!(measured
+        .iter()
+        .all(|m| m["current"] == true && m["provenance"]["commit"] == "bc7f78ee291b"));
+
+    // Change a measured value: it is assumed again, and the plan says so.
+    let mut s: serde_json::Value = serde_json::from_str(&overlay).unwrap();
+    s["app"]["rps_per_vcpu"] = 2000.into();
+    let changed = scratch("calibrated-changed.json", &s.to_string());
+    let text = stdout(&kickoff(&["plan", "--scenario", changed.to_str().unwrap()]));
+    assert!(text.contains("changed   app.rps_per_vcpu = 2000 req/s"), "{text}");
+    assert!(text.contains("assumed   app.rps_per_vcpu,"), "{text}");
+}
+
+#[test]
+fn calibrate_rejects_a_bad_summary_naming_the_field() {
+    let fixture = include_str!("../load/fixtures/smoke-summary.json");
+    let mut v: serde_json::Value = serde_json::from_str(fixture).unwrap();
+    v["match_day"]["freshness"]["publish_to_origin_s"]
+        .as_object_mut()
+        .unwrap()
+        .remove("p95");
+    let bad = scratch("bad-summary.json", &v.to_string());
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests/never-written.json");
+    let _ = std::fs::remove_file(&out);
+    let o = kickoff(&[
+        "calibrate",
+        "--k6-summary",
+        bad.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("match_day.freshness.publish_to_origin_s.p95: missing"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written on bad input");
+}
+
+#[test]
+fn provenance_for_an_unknown_input_is_a_named_error() {
+    let bad = scratch(
+        "bad-provenance.json",
+        r#"{"provenance": {"app.nope": {"value": 1, "date_utc": "d", "machine": "m", "commit": "c", "summary": "s"}}}"#,
+    );
+    let o = kickoff(&["plan", "--scenario", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("provenance.app.nope"));
+}
+
 #[test]
 fn plan_months_prints_the_cash_plan_and_rejects_bad_counts() {
     let o = kickoff(&["plan", "--months", "12", "--format", "csv"]);
