@@ -1,10 +1,10 @@
-//! Command-line interface. Exit codes: 0 success, 1 drift (`check-tfvars`),
-//! an infeasible plan (`tfvars`: each broken limit named, nothing written)
-//! or a plan `terraform/` would reject (`tfvars`), 2 bad input (message
-//! names the field). A panic (101) is a bug.
+//! Command-line interface. Exit codes: 0 success (`diff`: whatever the
+//! delta), 1 drift (`check-tfvars`), an infeasible plan (`tfvars`: each
+//! broken limit named, nothing written) or a plan `terraform/` would reject
+//! (`tfvars`), 2 bad input (message names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kickoff::export::{bom, calibrate, inputs_table, report, scenario_file, share, tfvars};
+use kickoff::export::{bom, calibrate, cash, diff, inputs_table, report, scenario_file, share, tfvars};
 use kickoff::model::{self, PriceBook, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -25,6 +25,13 @@ enum PlanFormat {
     Json,
     Markdown,
     Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -51,10 +58,30 @@ enum Command {
         scenario: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: PlanFormat,
+        /// Print the cash plan instead: the bill month by month for this many
+        /// months (1–36), with audience growth and storage growth.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(model::cash::MAX_MONTHS)))]
+        months: Option<u32>,
         /// Run drills on the plan and hold it to them (`survives_drills`):
         /// `all` or names, comma-separated; replaces `drills.selected`.
         #[arg(long, value_name = "all|NAME[,NAME]")]
         drills: Option<String>,
+    },
+    /// Compare two scenarios (JSON or `kickoff tfvars` files): monthly cost per
+    /// service, capacity, SLO and drill verdicts, warnings. Exit 0 whatever the delta.
+    Diff {
+        base: PathBuf,
+        head: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        /// Heading of the Markdown section (e.g. the environment).
+        #[arg(long, default_value = "Cost diff")]
+        title: String,
+        /// Price BASE with this price book (e.g. the base branch's
+        /// src/model/prices_us_east_1.json) instead of the embedded one, so a
+        /// price-book change shows in the diff. HEAD uses the embedded book.
+        #[arg(long)]
+        base_prices: Option<PathBuf>,
     },
     /// Run one match-day drill on the plan: errors, freshness, recovery,
     /// and the cheapest mitigation when it fails (docs/drills.md).
@@ -149,18 +176,67 @@ fn execute(cli: Cli) -> Result<String, Failure> {
         Command::Plan {
             scenario,
             format,
+            months,
             drills,
         } => {
             let mut s = load_scenario(scenario.as_deref())?;
             if let Some(list) = drills {
                 s.drills.selected = model::drills::parse_list(&list).map_err(bad_input)?;
             }
+            if let Some(months) = months {
+                let c = model::cash::cash_plan(&s, &PriceBook::embedded(), months)
+                    .map_err(|errs| bad_input(errs.to_string()))?;
+                return Ok(match format {
+                    PlanFormat::Text => cash::text(&c),
+                    PlanFormat::Json => cash::json(&c) + "\n",
+                    PlanFormat::Markdown => cash::markdown(&c),
+                    PlanFormat::Csv => cash::csv(&c),
+                });
+            }
             let p = plan_of(&s)?;
             Ok(match format {
                 PlanFormat::Text => report::text(&p),
                 PlanFormat::Json => report::json(&p) + "\n",
-                PlanFormat::Markdown => report::markdown(&p),
+                PlanFormat::Markdown => {
+                    let c = model::cash::cash_plan(&s, &PriceBook::embedded(), 12)
+                        .map_err(|errs| bad_input(errs.to_string()))?;
+                    report::markdown(&p) + &format!("\n## Cash plan\n\n{}\n", cash::sentence(&c))
+                }
                 PlanFormat::Csv => report::csv(&p),
+            })
+        }
+        Command::Diff {
+            base,
+            head,
+            format,
+            title,
+            base_prices,
+        } => {
+            let embedded = PriceBook::embedded();
+            let base_book = match &base_prices {
+                None => embedded.clone(),
+                Some(path) => {
+                    let other = PriceBook::from_json(&read(path)?)
+                        .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+                    let changed = embedded.differing_values(&other);
+                    match embedded.with_overrides(&changed) {
+                        Ok(book) => book.into_owned(),
+                        Err(_) => unreachable!("differing_values returns only ids the book has"),
+                    }
+                }
+            };
+            let planned = |path: &Path, book: &PriceBook| -> Result<(Scenario, model::Plan), Failure> {
+                let s = load_scenario(Some(path))?;
+                let p = model::plan(&s, book).map_err(|errs| bad_input(format!("{}: {errs}", path.display())))?;
+                Ok((s, p))
+            };
+            let ((bs, bp), (hs, hp)) = (planned(&base, &base_book)?, planned(&head, &embedded)?);
+            let mut d = diff::diff((&bs, &bp), (&hs, &hp));
+            d.prices = diff::price_changes(&base_book, &embedded);
+            Ok(match format {
+                DiffFormat::Text => diff::text(&d),
+                DiffFormat::Markdown => diff::markdown(&d, &title),
+                DiffFormat::Json => diff::json(&d) + "\n",
             })
         }
         Command::Drill {

@@ -1070,7 +1070,7 @@ async fn perf() {
             )
         };
         let report = format!(
-            "{} (total changed in {changed}/{n}; a frame fell inside {framed}/{n})\n{}\n{}\nchart redraw after a change (4 canvases, debounced): n={} median={:.2} ms p95={:.2} ms\nfirst render (performance mark, ms after navigation start, 5 loads): median={:.0} ms min={:.0} max={:.0}",
+            "{} (total changed in {changed}/{n}; a frame fell inside {framed}/{n})\n{}\n{}\nchart redraw after a change (5 canvases, debounced): n={} median={:.2} ms p95={:.2} ms\nfirst render (performance mark, ms after navigation start, 5 loads): median={:.0} ms min={:.0} max={:.0}",
             line("re-plan + re-render per input change", &work),
             line("browser frame after the change (style, layout, paint)", &frame),
             line("both (main-thread time from input to rendered frame)", &both),

@@ -7,6 +7,7 @@
 //!
 //! [`DrawingBackend`]: plotters::prelude::DrawingBackend
 
+pub mod cash;
 pub mod cost_by_service;
 pub mod cost_curve;
 pub mod storage;

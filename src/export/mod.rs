@@ -3,6 +3,8 @@
 
 pub mod bom;
 pub mod calibrate;
+pub mod cash;
+pub mod diff;
 pub mod inputs_table;
 pub mod limits_table;
 pub mod report;

@@ -255,7 +255,7 @@ pub fn markdown(p: &Plan) -> String {
 /// quoted, quotes doubled. Hand-written because the `csv` crate costs 2 KB
 /// of the browser bundle's 300 KB budget; the tests read the output back
 /// with the `csv` crate.
-fn csv_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
+pub(crate) fn csv_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
     for (i, f) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(',');

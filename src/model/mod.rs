@@ -3,6 +3,7 @@
 pub mod alb;
 pub mod autoscale;
 pub mod cache;
+pub mod cash;
 pub mod catalog;
 pub mod cdn;
 pub mod checks;

@@ -47,6 +47,29 @@ impl PriceBook {
         book
     }
 
+    /// A price book in the embedded file's format (e.g. an older revision of
+    /// it, for `kickoff diff --base-prices`).
+    ///
+    /// # Errors
+    /// The JSON error, with its path.
+    pub fn from_json(text: &str) -> Result<PriceBook, String> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let mut book: PriceBook = serde_path_to_error::deserialize(de).map_err(|e| e.to_string())?;
+        book.reindex();
+        Ok(book)
+    }
+
+    /// The values of `other` that differ from this book's, for ids both
+    /// have: as price overrides, they price a plan with `other`'s rates.
+    pub fn differing_values(&self, other: &PriceBook) -> BTreeMap<String, f64> {
+        other
+            .prices
+            .iter()
+            .filter(|p| self.entry(&p.id).is_some_and(|mine| mine.value != p.value))
+            .map(|p| (p.id.clone(), p.value))
+            .collect()
+    }
+
     fn reindex(&mut self) {
         self.index = self.prices.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
     }

@@ -406,7 +406,15 @@ struct Year {
     put_objects: f64,
 }
 
-pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, ServiceCost) {
+/// Every bucket simulated for `n` months from today: GB per class and the
+/// month's storage bill (storage, lifecycle transitions, early-exit
+/// minimums; not requests, which [`plan`] prices from the month's demand).
+/// The 12-month cash plan reads months beyond the plan's year from here.
+pub fn months(s: &Scenario, book: &PriceBook, month: &Month, n: u32) -> Vec<StorageMonth> {
+    simulate(s, book, month, n).0
+}
+
+fn simulate(s: &Scenario, book: &PriceBook, month: &Month, n: u32) -> (Vec<StorageMonth>, Year) {
     let st = &s.storage;
     let limits = LimitCatalog::shared();
     let lcs = lifecycles(s);
@@ -422,7 +430,7 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, Se
     }];
     let mut months = Vec::new();
     let mut y = Year::default();
-    for m in 1..=12u32 {
+    for m in 1..=n {
         let db_gb = s.data.db_data_gb + s.data.db_growth_gb_per_month * f64::from(m);
         let dump_gb = db_gb * st.backup_compression_ratio;
         let new = [
@@ -514,6 +522,14 @@ pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, Se
             usd,
         });
     }
+    (months, y)
+}
+
+pub fn plan(s: &Scenario, book: &PriceBook, month: &Month) -> (StorageSizing, ServiceCost) {
+    let st = &s.storage;
+    let limits = LimitCatalog::shared();
+    let lcs = lifecycles(s);
+    let (months, y) = simulate(s, book, month, 12);
 
     // Monthly line items are the 12-month averages; Standard storage goes
     // through its volume tiers as one Region-wide quantity.

@@ -14,13 +14,13 @@ use yew::prelude::*;
 pub const CHART_DEBOUNCE_MS: u32 = 80;
 
 /// Milliseconds since page load.
-fn now_ms() -> f64 {
+pub(super) fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Append a chart's draw time to `window.__kickoffChartDrawMs` for the
 /// browser performance test (docs/performance.md).
-fn record_draw_ms(ms: f64) {
+pub(super) fn record_draw_ms(ms: f64) {
     let Some(window) = web_sys::window() else { return };
     let key = JsValue::from_str("__kickoffChartDrawMs");
     let list = js_sys::Reflect::get(&window, &key)

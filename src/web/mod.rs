@@ -5,6 +5,7 @@
 //! wires persistence (localStorage), share links (URL fragment), exports
 //! (downloads, clipboard) and imports (file picker, drag and drop).
 
+pub mod cash;
 pub mod charts;
 pub mod fields;
 pub mod form;
@@ -485,6 +486,7 @@ pub fn app() -> Html {
                         <Chart kind={ChartKind::CostCurve} good={good.clone()} curve={state.curve.clone()} />
                         <Chart kind={ChartKind::Timeline} good={good.clone()} curve={state.curve.clone()} />
                         <Chart kind={ChartKind::Storage} good={good.clone()} curve={state.curve.clone()} />
+                        <cash::CashView good={good.clone()} book={state.book.clone()} />
                     </section>
                 </div>
             </main>

@@ -249,6 +249,40 @@ fn provenance_for_an_unknown_input_is_a_named_error() {
 }
 
 #[test]
+fn plan_months_prints_the_cash_plan_and_rejects_bad_counts() {
+    let o = kickoff(&["plan", "--months", "12", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().count(), 13, "header and 12 months");
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&kickoff(&["plan", "--months", "3", "--format", "json"]))).unwrap();
+    assert_eq!(v["months"].as_array().unwrap().len(), 3);
+    for bad in ["0", "37", "x"] {
+        assert_eq!(kickoff(&["plan", "--months", bad]).status.code(), Some(2), "{bad}");
+    }
+}
+
+#[test]
+fn plan_months_with_drills_holds_every_month_to_them() {
+    let slo_pass = |args: &[&str]| -> bool {
+        let o = kickoff(args);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["months"][0]["slo_pass"].as_bool().unwrap()
+    };
+    assert!(slo_pass(&["plan", "--months", "1", "--format", "json"]));
+    // The default fails the DB failover drill (docs/drills.md).
+    assert!(!slo_pass(&[
+        "plan",
+        "--months",
+        "1",
+        "--drills",
+        "db-failover",
+        "--format",
+        "json"
+    ]));
+}
+
+#[test]
 fn drill_json_has_the_documented_fields() {
     let o = kickoff(&[
         "drill",
@@ -271,6 +305,28 @@ fn drill_json_has_the_documented_fields() {
         assert!(d["seconds_over_slo"]["error_s"].is_number() && d["seconds_over_slo"]["freshness_s"].is_number());
         assert!(d.get("mitigation").is_some());
     }
+}
+
+#[test]
+fn diff_exits_0_whatever_the_delta_and_2_on_bad_input() {
+    let base = scratch("diff-base.json", r#"{"peak_concurrent_fans": 5000}"#);
+    let head = scratch("diff-head.json", r#"{"peak_concurrent_fans": 40000}"#);
+    let (b, h) = (base.to_str().unwrap(), head.to_str().unwrap());
+    let same = kickoff(&["diff", b, b]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(stdout(&same).contains("No change"));
+    let o = kickoff(&["diff", b, h, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["delta_usd"].as_f64().unwrap() > 0.0);
+    let bad = scratch("diff-bad.json", r#"{"peak_concurrent_fans": 0}"#);
+    let o = kickoff(&["diff", b, bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("diff-bad.json") && err.contains("peak_concurrent_fans"),
+        "{err}"
+    );
 }
 
 #[test]

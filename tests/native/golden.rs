@@ -73,6 +73,25 @@ fn seed_setup_plan_text() {
     insta::assert_snapshot!(report::text(&plan(&s, &PriceBook::embedded()).unwrap()));
 }
 
+#[test]
+fn default_cash_plan_csv() {
+    let c = kickoff::model::cash::cash_plan(&Scenario::default(), &PriceBook::embedded(), 12).unwrap();
+    insta::assert_snapshot!(kickoff::export::cash::csv(&c));
+}
+
+#[test]
+fn default_vs_40000_fans_diff_markdown() {
+    use kickoff::export::diff;
+    let (base, bp) = default_plan();
+    let mut head = base.clone();
+    head.peak_concurrent_fans = 40_000;
+    let hp = plan(&head, &PriceBook::embedded()).unwrap();
+    insta::assert_snapshot!(diff::markdown(
+        &diff::diff((&base, &bp), (&head, &hp)),
+        "default → 40,000 fans"
+    ));
+}
+
 /// Every drill on the default plan (`kickoff drill all --format json`'s
 /// content): verdicts, figures and mitigations.
 #[test]

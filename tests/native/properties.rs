@@ -4,7 +4,8 @@
 //! tier is above 100 %; more fans never cost less or run less capacity;
 //! invalid scenarios come back with errors naming the field; a plan's sized
 //! resources priced as a bill of materials cost the plan's total.
-//! 5 properties × 2,500 cases = 12,500 cases.
+//! 5 properties × 2,500 cases = 12,500 cases; and the money view's cash
+//! plan and diff, 3 × 150 cases.
 
 use kickoff::export::bom::{self, Bill};
 use kickoff::model::scenario::{Arch, CacheEngine, CdnPricing, DeliveryMode, Egress, Environment, ReplicaPolicy};
@@ -243,6 +244,57 @@ proptest! {
         let text = serde_json::to_string(&s).unwrap();
         let back = kickoff::export::scenario_file::from_json(&text).unwrap();
         prop_assert_eq!(back, s);
+    }
+}
+
+// The money view (docs/money-view.md): a cash plan is 12 plans, a diff two,
+// so these run fewer cases (3 properties × 150 cases).
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn a_cash_plan_without_growth_averages_the_monthly_plan(s in scenario()) {
+        use kickoff::model::cash::cash_plan;
+        use kickoff::model::cost::Service;
+        let mut s = s;
+        s.audience.growth_pct_per_month = 0.0;
+        let book = PriceBook::embedded();
+        if let Ok(p) = plan(&s, &book) {
+            let c = cash_plan(&s, &book, 12).unwrap();
+            let mean = c.total_usd / 12.0;
+            prop_assert!((mean - p.total_monthly_usd).abs() <= 1e-9 * p.total_monthly_usd.max(1.0), "{} vs {}", mean, p.total_monthly_usd);
+            // Month 1 is the monthly plan, service by service, but for S3's
+            // storage ramp (the plan charges its 12-month average).
+            for (m, cost) in c.months[0].services.iter().zip(&p.services) {
+                prop_assert_eq!(m.service, cost.service);
+                if m.service != Service::S3 {
+                    prop_assert_eq!(m.usd, cost.monthly_usd);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_cash_plan_with_growth_never_shrinks_the_audience(s in scenario(), g in 0.0f64..50.0) {
+        use kickoff::model::cash::cash_plan;
+        let mut s = s;
+        s.audience.growth_pct_per_month = g;
+        let book = PriceBook::embedded();
+        if plan(&s, &book).is_ok() {
+            let c = cash_plan(&s, &book, 12).unwrap();
+            prop_assert!(c.months.windows(2).all(|w| w[1].peak_concurrent_fans >= w[0].peak_concurrent_fans));
+            prop_assert!(c.months.windows(2).all(|w| w[1].cumulative_usd > w[0].cumulative_usd));
+            prop_assert_eq!(c.months[11].cumulative_usd, c.total_usd);
+        }
+    }
+
+    #[test]
+    fn a_diff_of_a_scenario_with_itself_is_empty(s in scenario()) {
+        use kickoff::export::diff::diff;
+        if let Ok(p) = plan(&s, &PriceBook::embedded()) {
+            let d = diff((&s, &p), (&s, &p));
+            prop_assert!(d.is_empty(), "{:?}", d);
+        }
     }
 }
 
