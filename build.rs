@@ -16,7 +16,11 @@ fn main() {
         if let Some(limits) = json.get_mut("limits").and_then(|l| l.as_array_mut()) {
             for limit in limits {
                 if let Some(entry) = limit.as_object_mut() {
+                    // Neither is shown by the planner: a check names its
+                    // limit's source, not the month or confidence of it.
                     entry.remove("note");
+                    entry.remove("date");
+                    entry.remove("confidence");
                 }
             }
         }

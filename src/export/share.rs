@@ -81,8 +81,8 @@ impl std::error::Error for ShareError {}
 /// `Serialize`-to-writer code instead of adding a `to_value` instantiation.
 pub fn to_json_value(s: &Scenario) -> Value {
     // Pretty, as `tfvars::render` uses: one serializer instantiation in the bundle.
-    let text = serde_json::to_string_pretty(s).expect("scenario serialises");
-    serde_json::from_str(&text).expect("serde_json reads its own output")
+    let text = serde_json::to_string_pretty(s).unwrap_or_else(|_| unreachable!("a scenario serialises"));
+    serde_json::from_str(&text).unwrap_or_else(|_| unreachable!("serde_json reads its own output"))
 }
 
 /// The fields of `s` that differ from the defaults, grouped as in the scenario JSON.
@@ -119,7 +119,7 @@ pub fn diff_from_default(s: &Scenario) -> Value {
 
 /// Encode `s` as a fragment (without the leading `#`).
 pub fn encode(s: &Scenario) -> String {
-    let json = serde_json::to_vec(&diff_from_default(s)).expect("json serialises");
+    let json = serde_json::to_vec(&diff_from_default(s)).unwrap_or_else(|_| unreachable!("json serialises"));
     format!("{PREFIX_V1}{}", URL_SAFE_NO_PAD.encode(json))
 }
 

@@ -211,7 +211,7 @@ fn key_name(key: &hcl::ObjectKey) -> String {
     match key {
         hcl::ObjectKey::Identifier(id) => id.to_string(),
         hcl::ObjectKey::Expression(hcl::Expression::String(s)) => s.clone(),
-        other => panic!("unexpected tfvars key {other:?}"),
+        _ => unreachable!("tfvars keys are identifiers or strings"),
     }
 }
 
@@ -219,7 +219,8 @@ fn key_name(key: &hcl::ObjectKey) -> String {
 /// objects over several lines (one line per object attribute, `=` aligned
 /// within each object), anything else on one line.
 fn attribute_lines(key: &str, value: &hcl::Expression) -> Vec<String> {
-    let one_line = |e: &hcl::Expression| hcl::format::to_string(e).expect("tfvars value formats");
+    let one_line =
+        |e: &hcl::Expression| hcl::format::to_string(e).unwrap_or_else(|_| unreachable!("a tfvars value formats"));
     let objects: Option<Vec<&hcl::Object<hcl::ObjectKey, hcl::Expression>>> = match value {
         hcl::Expression::Array(items) if !items.is_empty() => items
             .iter()
@@ -248,7 +249,9 @@ fn attribute_lines(key: &str, value: &hcl::Expression) -> Vec<String> {
 /// The variables as `terraform fmt` writes them: in each run of one-line
 /// attributes the `=` signs line up; a multi-line attribute ends the run.
 fn body(vars: &Tfvars) -> String {
-    let hcl::Expression::Object(vars) = hcl::to_expression(vars).expect("tfvars serialise to HCL") else {
+    let hcl::Expression::Object(vars) =
+        hcl::to_expression(vars).unwrap_or_else(|_| unreachable!("tfvars serialise to HCL"))
+    else {
         unreachable!("a struct serialises to an object")
     };
     let mut out = String::new();
@@ -296,7 +299,7 @@ pub fn blockers(s: &Scenario) -> Vec<String> {
 pub fn render(s: &Scenario, p: &Plan) -> String {
     let vars = Tfvars::from_plan(s, p);
     let body = body(&vars);
-    let scenario = serde_json::to_string_pretty(s).expect("scenario serialises");
+    let scenario = serde_json::to_string_pretty(s).unwrap_or_else(|_| unreachable!("a scenario serialises"));
     let verdicts: Vec<String> = p
         .slo
         .iter()

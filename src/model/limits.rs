@@ -62,10 +62,12 @@ pub struct Limit {
     /// (a parameter), as opposed to a hard ceiling.
     pub adjustable: bool,
     pub source: String,
-    /// Month the figure was read, `YYYY-MM`.
+    /// Month the figure was read, `YYYY-MM` (left out of the browser bundle).
+    #[serde(default)]
     pub date: String,
     /// H (AWS page or doc, or two agreeing sources), M (one secondary source
-    /// or derived), L (unverified).
+    /// or derived), L (unverified). Left out of the browser bundle.
+    #[serde(default)]
     pub confidence: String,
     /// What the figure means and how it was read (left out of the browser
     /// bundle by build.rs).

@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 use smart_default::SmartDefault;
 use std::collections::BTreeMap;
-use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
+use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray, VariantNames};
 
 /// Upper bound on `peak_concurrent_fans`: ten times the largest single live
 /// stream audiences on record (Hotstar, ~59 M). Above this the model's
@@ -177,7 +177,7 @@ pub struct KickoffSlot {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray, VariantNames, IntoStaticStr, EnumString, EnumMessage,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -267,7 +267,7 @@ pub struct Writes {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray, VariantNames, IntoStaticStr, EnumString, EnumMessage,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -333,7 +333,7 @@ pub struct AppTier {
 /// When the plan adds MySQL read replicas. To run an exact number, pin
 /// `overrides.db_read_replicas`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray, VariantNames, IntoStaticStr, EnumString, EnumMessage,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -348,7 +348,7 @@ pub enum ReplicaPolicy {
 
 /// RDS for MySQL major version.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray, VariantNames, IntoStaticStr, EnumString, EnumMessage,
 )]
 pub enum MysqlVersion {
     /// MySQL 8.4 (LTS), parameter group family `mysql8.4`.
@@ -486,7 +486,7 @@ pub struct Storage {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray, VariantNames, IntoStaticStr, EnumString, EnumMessage,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -502,7 +502,7 @@ pub enum Egress {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray, VariantNames, IntoStaticStr, EnumString, EnumMessage,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -514,7 +514,7 @@ pub enum CacheEngine {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray, VariantNames, IntoStaticStr, EnumString, EnumMessage,
 )]
 pub enum PriceClass {
     #[serde(rename = "PriceClass_100")]
@@ -529,7 +529,7 @@ pub enum PriceClass {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray, VariantNames, IntoStaticStr, EnumString, EnumMessage,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -545,7 +545,7 @@ pub enum CdnPricing {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr, EnumString, EnumMessage,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray, VariantNames, IntoStaticStr, EnumString, EnumMessage,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -779,8 +779,8 @@ pub struct Coefficients {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     VariantArray,
+    VariantNames,
     IntoStaticStr,
     EnumString,
     EnumMessage,
@@ -934,3 +934,33 @@ impl Scenario {
         f64::from(self.peak_concurrent_fans) * (1.0 + self.audience.design_headroom_pct / 100.0)
     }
 }
+
+/// The choice enums read themselves through their `FromStr` (strum, the same
+/// names serde writes: `inputs::tests::enum_options_are_the_serde_names`),
+/// with serde's own "unknown variant" error. One small function per enum
+/// instead of serde's derived visitor keeps the browser bundle under its
+/// 300,000-byte brotli budget.
+macro_rules! deserialize_by_name {
+    ($($t:ty),* $(,)?) => {$(
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                name.parse()
+                    .map_err(|_| serde::de::Error::unknown_variant(&name, <$t as strum::VariantNames>::VARIANTS))
+            }
+        }
+    )*};
+}
+
+deserialize_by_name!(
+    DeliveryMode,
+    Arch,
+    ReplicaPolicy,
+    MysqlVersion,
+    Egress,
+    CacheEngine,
+    PriceClass,
+    CdnPricing,
+    Environment,
+    DrillKind
+);
