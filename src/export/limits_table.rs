@@ -67,23 +67,13 @@ mod tests {
     /// test --lib limits_table` rewrites it.
     #[test]
     fn capacity_model_doc_has_the_generated_limits_table() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/capacity-model.md");
-        let doc = std::fs::read_to_string(path).unwrap();
-        let start = doc.find(BEGIN).expect("docs/capacity-model.md lacks the limits marker") + BEGIN.len();
-        let end = doc
-            .find(END)
-            .expect("docs/capacity-model.md lacks the end-of-limits marker");
-        let want = format!("\n{}", markdown());
-        if doc[start..end] != want {
-            if std::env::var_os("KICKOFF_UPDATE_DOCS").is_some() {
-                std::fs::write(path, format!("{}{want}{}", &doc[..start], &doc[end..])).unwrap();
-            } else {
-                panic!(
-                    "docs/capacity-model.md's limits table differs from the catalogue: \
-                     run `KICKOFF_UPDATE_DOCS=1 cargo test --lib limits_table`"
-                );
-            }
-        }
+        crate::export::check_generated_doc_section(
+            "docs/capacity-model.md",
+            BEGIN,
+            END,
+            &markdown(),
+            "cargo test --lib limits_table",
+        );
     }
 
     #[test]
