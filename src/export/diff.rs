@@ -296,6 +296,31 @@ pub fn headline(d: &Diff) -> String {
     )
 }
 
+impl Diff {
+    /// The changed values by kind, for every renderer: (text heading,
+    /// Markdown table heading, changes).
+    fn change_sections(&self) -> [(&'static str, &'static str, &[Change]); 4] {
+        [
+            ("Capacity", "Capacity", &self.capacity),
+            ("SLOs", "SLO and feasibility verdicts", &self.slo),
+            ("Match-day drills", "Match-day drill", &self.drills),
+            ("Prices (USD)", "Price (USD)", &self.prices),
+        ]
+    }
+
+    /// The added and removed lines by kind, for every renderer.
+    fn line_sections(&self) -> [(&'static str, &[String]); 6] {
+        [
+            ("AWS limits now broken", &self.limits_broken),
+            ("AWS limits no longer broken", &self.limits_fixed),
+            ("Warnings added", &self.warnings_added),
+            ("Warnings removed", &self.warnings_removed),
+            ("Terraform would now reject", &self.blockers_added),
+            ("No longer rejected by Terraform", &self.blockers_removed),
+        ]
+    }
+}
+
 /// Terminal text.
 pub fn text(d: &Diff) -> String {
     let mut o = String::new();
@@ -317,12 +342,7 @@ pub fn text(d: &Diff) -> String {
             );
         }
     }
-    for (title, changes) in [
-        ("Capacity", &d.capacity),
-        ("SLOs", &d.slo),
-        ("Match-day drills", &d.drills),
-        ("Prices (USD)", &d.prices),
-    ] {
+    for (title, _, changes) in d.change_sections() {
         if !changes.is_empty() {
             let _ = writeln!(o, "\n{title}");
             for c in changes {
@@ -330,14 +350,7 @@ pub fn text(d: &Diff) -> String {
             }
         }
     }
-    for (title, lines) in [
-        ("AWS limits now broken", &d.limits_broken),
-        ("AWS limits no longer broken", &d.limits_fixed),
-        ("Warnings added", &d.warnings_added),
-        ("Warnings removed", &d.warnings_removed),
-        ("Terraform would now reject", &d.blockers_added),
-        ("No longer rejected by Terraform", &d.blockers_removed),
-    ] {
+    for (title, lines) in d.line_sections() {
         if !lines.is_empty() {
             let _ = writeln!(o, "\n{title}");
             for l in lines {
@@ -377,12 +390,7 @@ pub fn markdown(d: &Diff, title: &str) -> String {
             signed(d.delta_usd)
         );
     }
-    for (title, changes) in [
-        ("Capacity", &d.capacity),
-        ("SLO and feasibility verdicts", &d.slo),
-        ("Match-day drill", &d.drills),
-        ("Price (USD)", &d.prices),
-    ] {
+    for (_, title, changes) in d.change_sections() {
         if !changes.is_empty() {
             let _ = writeln!(o, "| {title} | Base | Head |\n|---|---|---|");
             for c in changes {
@@ -391,14 +399,7 @@ pub fn markdown(d: &Diff, title: &str) -> String {
             let _ = writeln!(o);
         }
     }
-    for (title, lines) in [
-        ("AWS limits now broken", &d.limits_broken),
-        ("AWS limits no longer broken", &d.limits_fixed),
-        ("Warnings added", &d.warnings_added),
-        ("Warnings removed", &d.warnings_removed),
-        ("Terraform would now reject", &d.blockers_added),
-        ("No longer rejected by Terraform", &d.blockers_removed),
-    ] {
+    for (title, lines) in d.line_sections() {
         if !lines.is_empty() {
             let _ = writeln!(o, "**{title}**\n");
             for l in lines {
