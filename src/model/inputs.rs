@@ -426,7 +426,8 @@ const BOOL: Kind = Kind::Bool;
 /// CloudWatch Logs accepts only these retention periods, in days
 /// (PutRetentionPolicy, `retentionInDays`:
 /// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html>);
-/// `terraform/locals.tf`'s `cloudwatch_retention_days` is the same list plus 0 (never expire).
+/// `terraform/locals.tf`'s `cloudwatch_retention_days` is the same list plus 0 (never expire):
+/// `tests/native/tf_limits.rs` checks it.
 pub const LOG_RETENTION_DAYS: [u32; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];

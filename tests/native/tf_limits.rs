@@ -95,3 +95,30 @@ fn the_number_reader_sees_every_bound() {
     .unwrap();
     assert_eq!(validation_numbers(&body, "x"), vec![0.0, 3000.0, 64000.0]);
 }
+
+/// CloudWatch Logs retention: the planner's choices (`LOG_RETENTION_DAYS`)
+/// are `terraform/locals.tf`'s `cloudwatch_retention_days` without 0 (never
+/// expire, which the planner does not offer).
+#[test]
+fn log_retention_choices_match_terraform() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/terraform/locals.tf")).unwrap();
+    let body = hcl::parse(&text).expect("locals.tf parses");
+    let list = body
+        .blocks()
+        .filter(|b| b.identifier() == "locals")
+        .flat_map(|b| b.body().attributes())
+        .find(|a| a.key() == "cloudwatch_retention_days")
+        .expect("locals.tf declares cloudwatch_retention_days");
+    let hcl::Expression::Array(items) = list.expr() else {
+        panic!("cloudwatch_retention_days is not a list")
+    };
+    let terraform: Vec<u32> = items
+        .iter()
+        .map(|e| match e {
+            hcl::Expression::Number(n) => u32::try_from(n.as_u64().expect("whole days")).unwrap(),
+            other => panic!("not a number: {other:?}"),
+        })
+        .filter(|&d| d != 0)
+        .collect();
+    assert_eq!(terraform, kickoff::model::inputs::LOG_RETENTION_DAYS.to_vec());
+}
