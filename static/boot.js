@@ -5,6 +5,24 @@
 // naming the hashed JS glue and wasm, and this external module (hashed by
 // trunk, loaded from 'self') imports the glue and instantiates the wasm.
 // tests/e2e.rs serves dist/ with the policy's exact headers.
-const app = document.getElementById("kickoff-app");
-const { default: init } = await import(app.getAttribute("href"));
-await init({ module_or_path: app.dataset.wasm });
+//
+// The same module also starts the planner's background worker (drills run
+// there, src/web/worker.rs): the page offers `kickoffWorker()`, which loads
+// this file in a module worker with the glue and wasm named in its URL; the
+// worker's copy of the wasm sees no document and answers messages instead.
+if (typeof document === "undefined") {
+  const q = new URL(import.meta.url).searchParams;
+  const { default: init } = await import(q.get("glue"));
+  await init({ module_or_path: q.get("wasm") });
+} else {
+  const app = document.getElementById("kickoff-app");
+  const glue = app.getAttribute("href");
+  const wasm = app.dataset.wasm;
+  globalThis.kickoffWorker = () => {
+    const url = new URL(import.meta.url);
+    url.search = new URLSearchParams({ glue, wasm }).toString();
+    return new Worker(url, { type: "module" });
+  };
+  const { default: init } = await import(glue);
+  await init({ module_or_path: wasm });
+}

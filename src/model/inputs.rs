@@ -23,8 +23,8 @@ use super::catalog::{CACHE_NODES, DB_CLASSES, FARGATE_VCPU};
 use super::fargate::MAX_TASKS_PER_SERVICE;
 use super::rds::MAX_READ_REPLICAS;
 use super::scenario::{
-    Arch, CacheEngine, CdnPricing, DeliveryMode, Egress, Environment, MysqlVersion, PriceClass, ReplicaPolicy,
-    Scenario, MAX_FANS,
+    Arch, CacheEngine, CdnPricing, DeliveryMode, DrillKind, Egress, Environment, MysqlVersion, PriceClass,
+    ReplicaPolicy, Scenario, MAX_FANS,
 };
 use crate::fmt::number;
 use std::borrow::Cow;
@@ -72,6 +72,10 @@ pub enum Kind {
     OptNum,
     /// Optional choice: empty = the planner decides.
     OptChoice(fn() -> Vec<Opt>),
+    /// Any set of an enum's variants (the options come from the enum),
+    /// written as their names joined by `,` (`cache-failover,az-loss`);
+    /// empty: none. The form shows one checkbox per option.
+    Flags(fn() -> Vec<Opt>),
     /// A list or map, checked by hand in `validate.rs`; not a form input.
     List,
 }
@@ -184,6 +188,10 @@ impl Input {
                 format!("must be one of {}", join(options().iter().map(|o| o.value.to_string())))
             }
             Kind::Bool => "true or false".into(),
+            Kind::Flags(options) => format!(
+                "must be empty or names from {}, separated by ','",
+                join(options().iter().map(|o| o.value.to_string()))
+            ),
             Kind::OptNum => "a number, or empty".into(),
             Kind::List => "see the field's documentation".into(),
         }
@@ -204,6 +212,10 @@ impl Input {
             Kind::OptChoice(options) => {
                 format!("empty or {}", join(options().iter().map(|o| format!("`{}`", o.value))))
             }
+            Kind::Flags(options) => format!(
+                "empty or any of {}, joined by `,`",
+                join(options().iter().map(|o| format!("`{}`", o.value)))
+            ),
             Kind::OptNum => "empty or a number (see the rule)".into(),
             Kind::List => "see Meaning".into(),
         }
@@ -312,6 +324,24 @@ enum_values!(
     Environment,
     MysqlVersion
 );
+
+/// A set of drills is stored as their JSON names joined by `,`.
+impl FieldValue for Vec<DrillKind> {
+    fn to_value(&self) -> Value {
+        Value::Text(Cow::Owned(
+            self.iter()
+                .map(|k| <&'static str>::from(*k))
+                .collect::<Vec<_>>()
+                .join(","),
+        ))
+    }
+    fn from_value(v: Value) -> Option<Self> {
+        match v {
+            Value::Text(t) => t.split(',').filter(|n| !n.is_empty()).map(|n| n.parse().ok()).collect(),
+            _ => None,
+        }
+    }
+}
 
 /// The options of enum `E`: its JSON names, labelled by its strum messages.
 pub fn options<E>() -> Vec<Opt>
@@ -631,14 +661,14 @@ pub static INPUTS: &[Input] = &[
     row!(slo.max_error_share, "Error SLO", "0–1", above(0.0, 1.0),
         "Highest error share allowed in any step.").form(),
     // Drills
-    list!(drills.selected, "Drills",
-        "Drills the survives_drills SLO counts: cache-failover, db-failover, az-loss, deploy-mid-match, spot-reclaim, origin-outage (docs/drills.md)."),
+    row!(drills.selected, "Drills", "", Kind::Flags(options::<DrillKind>),
+        "Drills the survives_drills SLO counts (docs/drills.md); the browser runs them in the background.").form(),
     row!(drills.at_s, "Drill start", "s from kickoff", num(-86_400.0, 86_400.0),
-        "When a drill starts; 0 = kickoff, the busiest step."),
+        "When a drill starts; 0 = kickoff, the busiest step.").form(),
     row!(drills.max_error_share, "Drill error target", "0–1", above(0.0, 1.0),
-        "Highest error share a drill may cause in any step."),
+        "Highest error share a drill may cause in any step.").form(),
     row!(drills.max_staleness_s, "Drill staleness target", "s", above(0.0, 3_600.0),
-        "Highest p95 staleness of the feed during a drill."),
+        "Highest p95 staleness of the feed during a drill.").form(),
     row!(drills.cache_failover_s, "Cache failover", "s", num(0.0, 3_600.0),
         "Assumption: seconds the cache is unreachable while a replica is promoted.").assumption(),
     row!(drills.cache_node_replace_s, "Cache node replacement", "s", num(0.0, 86_400.0),
@@ -834,6 +864,22 @@ pub fn parse(input: &Input, raw: &str) -> Result<Value, String> {
                 _ => Value::Text(Cow::Owned(raw.to_string())),
             })
         }
+        Kind::Flags(options) => {
+            let all = options();
+            let mut names: Vec<&'static str> = Vec::new();
+            for t in raw.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+                let Some(o) = all.iter().find(|o| o.value == t) else {
+                    return Err(format!(
+                        "{t:?} is not one of {}",
+                        join(all.iter().map(|o| o.value.to_string()))
+                    ));
+                };
+                if !names.contains(&o.value) {
+                    names.push(o.value);
+                }
+            }
+            Ok(Value::Text(Cow::Owned(names.join(","))))
+        }
         Kind::List => Err(format!("{} is edited in the scenario file", input.path)),
     }
 }
@@ -925,6 +971,7 @@ mod tests {
             let from_json = match json.pointer(&pointer(i.path)).unwrap() {
                 Json::Null => String::new(),
                 Json::String(t) => t.clone(),
+                Json::Array(a) => a.iter().filter_map(Json::as_str).collect::<Vec<_>>().join(","),
                 other => other.to_string(),
             };
             let v = (i.get)(&s);
@@ -934,6 +981,20 @@ mod tests {
             };
             assert_eq!(ours, from_json, "{}", i.path);
         }
+    }
+
+    #[test]
+    fn drills_are_a_set_of_names() {
+        let i = by_path("drills.selected").unwrap();
+        let s = apply(&Scenario::default(), i, " az-loss, cache-failover,az-loss ,").unwrap();
+        assert_eq!(s.drills.selected, vec![DrillKind::AzLoss, DrillKind::CacheFailover]);
+        assert_eq!(text(i, &s), "az-loss,cache-failover");
+        assert!(apply(&s, i, "").unwrap().drills.selected.is_empty());
+        let e = apply(&s, i, "az-loss,meteor").unwrap_err();
+        assert!(
+            e.contains("\"meteor\" is not one of") && e.contains("origin-outage"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -979,6 +1040,10 @@ mod tests {
             Kind::Bool => vec!["true".into(), "false".into()],
             Kind::Choice(o) | Kind::OptChoice(o) => o().iter().map(|o| o.value.to_string()).collect(),
             Kind::OptNum => vec!["2".into(), String::new()],
+            Kind::Flags(o) => {
+                let all: Vec<&str> = o().iter().map(|o| o.value).collect();
+                vec![all[0].to_string(), all[..2].join(","), String::new()]
+            }
             Kind::List => vec![],
         };
         candidates

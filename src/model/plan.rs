@@ -336,18 +336,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     let mut selected = s.drills.selected.clone();
     selected.sort_unstable();
     selected.dedup();
-    if !selected.is_empty() && cfg!(target_arch = "wasm32") {
-        // The browser shows no drills yet and leaves their simulation out of
-        // its bundle (docs/drills.md): say so rather than drop the verdict.
-        warn(
-            &mut p.warnings,
-            "drills_not_assessed",
-            format!(
-                "This scenario selects {} drill(s); the browser does not run drills, so survives_drills is not assessed here: `kickoff plan --drills` runs them",
-                selected.len()
-            ),
-        );
-    } else if !selected.is_empty() {
+    if !selected.is_empty() {
         p.drills = selected
             .into_iter()
             .map(|k| evaluate_drill(s, original_book, &p, k))

@@ -26,6 +26,8 @@ pub enum Kind {
     OptNum,
     /// An optional select: empty = the planner decides.
     OptChoice(&'static [(&'static str, &'static str)]),
+    /// A checkbox per option; the text is the checked values joined by `,`.
+    Flags(&'static [(&'static str, &'static str)]),
 }
 
 /// What a field edits: a row of the inputs table, or one price override.
@@ -85,7 +87,7 @@ impl Field {
 }
 
 /// Sections: (id, title, folded, the path groups they show).
-const SECTIONS: [(&str, &str, bool, &[&str]); 9] = [
+const SECTIONS: [(&str, &str, bool, &[&str]); 10] = [
     ("audience", "Audience", false, &["peak_concurrent_fans", "audience"]),
     ("delivery", "Delivery", false, &["delivery"]),
     ("writes", "Writes", false, &["writes"]),
@@ -93,6 +95,7 @@ const SECTIONS: [(&str, &str, bool, &[&str]); 9] = [
     ("data", "Data tier", false, &["data"]),
     ("storage", "Storage", false, &["storage"]),
     ("platform", "Platform choices", false, &["platform", "scaling", "slo"]),
+    ("drills", "Match-day drills", false, &["drills"]),
     (
         "overrides",
         "Overrides (what runs today, or a choice)",
@@ -119,6 +122,7 @@ fn field(i: &'static Input) -> Field {
         InputKind::OptInt { .. } => Kind::OptInt,
         InputKind::OptNum => Kind::OptNum,
         InputKind::OptChoice(o) => Kind::OptChoice(options(o)),
+        InputKind::Flags(o) => Kind::Flags(options(o)),
         InputKind::List => unreachable!("{} is not a form input", i.path),
     };
     Field {

@@ -154,6 +154,29 @@ fn field_row(props: &FieldRowProps) -> Html {
                 </select>
             }
         }
+        Kind::Flags(options) => {
+            // One checkbox per option; a change sends the whole set as text.
+            let boxes = options.iter().map(|(v, label)| {
+                let checked = text.split(',').any(|t| t == *v);
+                let current = text.clone();
+                let cb = onedit.reform(move |e: Event| {
+                    let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                    let mut set: Vec<&str> = current.split(',').filter(|t| !t.is_empty() && t != v).collect();
+                    if on {
+                        set.push(v);
+                    }
+                    (path, set.join(","))
+                });
+                let box_id = format!("{id}-{v}");
+                html! {
+                    <label class="flag" for={box_id.clone()}>
+                        <input type="checkbox" id={box_id} name={path} value={*v} checked={checked} onchange={cb} />
+                        { format!(" {v}: {label}") }
+                    </label>
+                }
+            });
+            html! { <div class="flags" id={id.clone()} role="group" aria-label={f.label} aria-describedby={described}>{ for boxes }</div> }
+        }
         Kind::Int | Kind::Num | Kind::OptInt | Kind::OptNum => {
             let cb = onedit.reform(move |e: InputEvent| (path, e.target_unchecked_into::<HtmlInputElement>().value()));
             let done = props.oncommit.reform(move |_: Event| path);

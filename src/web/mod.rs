@@ -7,10 +7,12 @@
 
 pub mod cash;
 pub mod charts;
+pub mod drills;
 pub mod fields;
 pub mod form;
 pub mod results;
 pub mod state;
+pub mod worker;
 
 use crate::export::{report, scenario_file, share, tfvars};
 use crate::model::Scenario;
@@ -31,8 +33,16 @@ pub const STORAGE_KEY: &str = "kickoff.scenario.v1";
 /// The scenario is written to localStorage this long after the last change.
 const PERSIST_DEBOUNCE_MS: u32 = 300;
 
+/// The drills are sent to the worker this long after the last change.
+const DRILLS_DEBOUNCE_MS: u32 = 250;
+
 /// Mount the app on `<div id="app">` (or `<body>`).
 pub fn start() {
+    // The same module started by boot.js in the background worker.
+    if worker::in_worker() {
+        worker::serve();
+        return;
+    }
     let doc = gloo::utils::document();
     match doc.get_element_by_id("app") {
         Some(el) => {
@@ -218,7 +228,7 @@ pub fn ignored_edits(text: &str, s: &Scenario) -> Option<String> {
     if text.trim_start().starts_with('{') {
         return None;
     }
-    let p = crate::model::plan(s, &crate::model::PriceBook::embedded()).ok()?;
+    let p = state::plan_here(s, &crate::model::PriceBook::embedded()).ok()?;
     let edits = scenario_file::tfvars_edits(text, &tfvars::render(s, &p));
     if edits.is_empty() {
         return Some("Used the scenario embedded in the file; its variables match it.".into());
@@ -281,6 +291,30 @@ pub fn app() -> Html {
             }
         }));
     });
+    // Drills run in the background worker, once typing pauses; their
+    // outcomes join the plan they were run for (Action::Drills).
+    let worker = use_mut_ref(|| None::<Rc<worker::Client>>);
+    let no_worker = use_state(|| false);
+    let drill_timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+    {
+        let dispatch = dispatch.clone();
+        let no_worker = no_worker.clone();
+        use_effect_with(state.good.clone(), move |good| {
+            if !good.scenario.drills.selected.is_empty() && good.plan.drills.is_empty() {
+                let s = good.scenario.clone();
+                *drill_timer.borrow_mut() = Some(gloo::timers::callback::Timeout::new(DRILLS_DEBOUNCE_MS, move || {
+                    if worker.borrow().is_none() {
+                        let done = dispatch.reform(|answer| Action::Drills(Box::new(answer)));
+                        *worker.borrow_mut() = worker::Client::start(done);
+                    }
+                    match &*worker.borrow() {
+                        Some(w) => w.ask(s),
+                        None => no_worker.set(true),
+                    }
+                }));
+            }
+        });
+    }
     // Share links opened while the page is open (only the fragment changes).
     {
         let dispatch = dispatch.clone();
@@ -381,7 +415,7 @@ pub fn app() -> Html {
                     share::encode(&good.scenario)
                 ),
                 drivers: crate::model::levers::drivers(
-                    &good.scenario,
+                    &state::without_drills(&good.scenario),
                     &good.plan,
                     &crate::model::PriceBook::embedded(),
                 ),
@@ -480,6 +514,7 @@ pub fn app() -> Html {
                         <results::PrintOnly sheet={sh} />
                     }
                     <Results good={good.clone()} stale={state.stale_reason()} before={state.before_edit()} />
+                    <drills::DrillsView good={good.clone()} no_worker={*no_worker} />
                     <section class="charts" aria-label="Charts">
                         <h2>{"Charts"}</h2>
                         <Chart kind={ChartKind::CostByService} good={good.clone()} curve={state.curve.clone()} />

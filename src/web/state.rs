@@ -3,6 +3,7 @@
 use super::fields::{self, Field};
 use crate::model::sweep::{cost_curve, CostCurve};
 use crate::model::{plan, FieldError, Plan, PriceBook, Scenario, ValidationErrors};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
@@ -142,13 +143,15 @@ pub enum Action {
     Undo(Rc<Scenario>),
     Notify(Notice),
     Dismiss,
+    /// The worker's drill outcomes for a scenario (`super::worker`).
+    Drills(Box<(Scenario, Result<super::worker::Drills, String>)>),
 }
 
 impl State {
     /// Start from `s`, or from the defaults when `s` does not plan.
     pub fn new(s: Scenario, notice: Option<Notice>) -> State {
         let book = PriceBook::embedded();
-        let (s, notice) = match plan(&s, &book) {
+        let (s, notice) = match plan_here(&s, &book) {
             Ok(_) => (s, notice),
             Err(e) => (
                 Scenario::default(),
@@ -159,7 +162,7 @@ impl State {
             ),
         };
         let good = good(&s, &book).expect("default scenario plans");
-        let curve = cost_curve(&s, &book);
+        let curve = cost_curve(&without_drills(&s), &book);
         State {
             book: Shared::new(book),
             curve_key: curve_key(&s),
@@ -279,7 +282,7 @@ impl State {
                 self.plan_errors.clear();
                 let key = curve_key(&self.scenario);
                 if key != self.curve_key {
-                    self.curve = Shared::new(cost_curve(&self.scenario, &self.book));
+                    self.curve = Shared::new(cost_curve(&without_drills(&self.scenario), &self.book));
                     self.curve_key = key;
                 } else {
                     let mut c = (*self.curve).clone();
@@ -312,9 +315,28 @@ fn curve_key(s: &Scenario) -> Scenario {
     k
 }
 
+/// `s` without its selected drills. The page plans without them: the
+/// drills and their mitigation search run in the worker
+/// ([`super::worker`]), too slow for a keystroke, and their outcomes join
+/// the plan when it answers ([`Action::Drills`]).
+pub fn without_drills(s: &Scenario) -> Cow<'_, Scenario> {
+    if s.drills.selected.is_empty() {
+        Cow::Borrowed(s)
+    } else {
+        let mut t = s.clone();
+        t.drills.selected.clear();
+        Cow::Owned(t)
+    }
+}
+
+/// `plan()` as the page runs it: without the selected drills.
+pub fn plan_here(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
+    plan(&without_drills(s), book)
+}
+
 fn good(s: &Scenario, book: &PriceBook) -> Result<Good, ValidationErrors> {
-    let p = plan(s, book)?;
-    let today = plan(&s.seed_setup(), book).ok();
+    let p = plan_here(s, book)?;
+    let today = plan_here(&s.seed_setup(), book).ok();
     Ok(Good {
         scenario: s.clone(),
         plan: p,
@@ -358,7 +380,7 @@ impl Reducible for State {
                     }
                 }
             }
-            Action::Load { scenario, source, note } => match plan(&scenario, &st.book) {
+            Action::Load { scenario, source, note } => match plan_here(&scenario, &st.book) {
                 Ok(_) => {
                     let before = st.good.scenario.clone();
                     st.set_scenario(*scenario);
@@ -399,6 +421,25 @@ impl Reducible for State {
             }
             Action::Notify(n) => st.notice = Some(n),
             Action::Dismiss => st.notice = None,
+            Action::Drills(answer) => {
+                let (s, found) = *answer;
+                // Only for the plan shown, and once.
+                if st.good.scenario != s || !st.good.plan.drills.is_empty() {
+                    return self;
+                }
+                match found {
+                    // Planned again rather than cloned: a `Plan` clone costs
+                    // 4 KB of bundle, a plan about a millisecond per answer.
+                    Ok(outcomes) => {
+                        if let Ok(mut g) = good(&s, &st.book) {
+                            g.plan.slo.push(crate::model::drills::verdict(&s, &outcomes));
+                            g.plan.drills = outcomes;
+                            st.good = Shared::new(g);
+                        }
+                    }
+                    Err(e) => st.notice = Some(Notice::error(format!("The drills could not run: {e}."))),
+                }
+            }
         }
         Rc::new(st)
     }

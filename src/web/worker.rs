@@ -1,0 +1,250 @@
+//! The planner's background worker: the same wasm module, started in a
+//! dedicated Web Worker by `static/boot.js`, runs what is too slow for a
+//! keystroke — the selected drills and, for each failing one, the
+//! mitigation search (`model::plan::evaluate_drill`) — and answers in JSON.
+//!
+//! The page plans without drills on every change ([`super::state`]); when
+//! the scenario selects drills it asks the worker, and adds the worker's
+//! outcomes and `survives_drills` verdict to the plan they were run for
+//! (`Action::Drills`). One request is in flight at a time; while it runs,
+//! newer scenarios replace each other and only the latest is sent next.
+
+use crate::model::drills::{self, DrillOutcome, Mitigation, SecondsOverSlo};
+use crate::model::scenario::DrillKind;
+use crate::model::{plan, PriceBook, Scenario};
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::Callback;
+
+/// The worker's first message: its handler is installed (messages sent
+/// before it would be lost while the module loads).
+const READY: &str = "ready";
+
+#[derive(Serialize, Deserialize)]
+struct Request {
+    id: u32,
+    scenario: Scenario,
+}
+
+/// One drill's outcome on the wire, as a JSON array: serde reads a tuple
+/// with far less code than a struct (no field names to match), and the
+/// bundle has little room. Fields in the order of [`DrillOutcome`]:
+/// name, at_s, pass, worst_error_pct, freshness_p95_s, seconds over the
+/// error and freshness SLOs, recovery_s, what; then the mitigation's action
+/// (empty: none), change, monthly_usd, extra_monthly_usd, needs; and the
+/// mitigation note. The runbook follows from the name.
+type Row = (
+    String,
+    f64,
+    bool,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    String,
+    String,
+    String,
+    f64,
+    f64,
+    String,
+    String,
+);
+
+#[derive(Serialize, Deserialize)]
+struct Reply {
+    id: u32,
+    /// Why the drills could not run (empty: they did).
+    error: String,
+    rows: Vec<Row>,
+}
+
+/// What the worker found for one scenario: every selected drill's outcome.
+pub type Drills = Vec<DrillOutcome>;
+
+fn row(o: DrillOutcome) -> Row {
+    let m = o.mitigation.unwrap_or(Mitigation {
+        action: String::new(),
+        change: String::new(),
+        monthly_usd: 0.0,
+        extra_monthly_usd: 0.0,
+        needs: "",
+    });
+    (
+        o.name.into(),
+        o.at_s,
+        o.pass,
+        o.worst_error_pct,
+        o.freshness_p95_s,
+        o.seconds_over_slo.error_s,
+        o.seconds_over_slo.freshness_s,
+        o.recovery_s,
+        o.what,
+        m.action,
+        m.change,
+        m.monthly_usd,
+        m.extra_monthly_usd,
+        m.needs.into(),
+        o.mitigation_note,
+    )
+}
+
+fn outcome(r: Row) -> Option<DrillOutcome> {
+    let kind: DrillKind = r.0.parse().ok()?;
+    let needs = ["terraform", "app"].into_iter().find(|n| *n == r.13).unwrap_or("");
+    Some(DrillOutcome {
+        name: kind.name(),
+        at_s: r.1,
+        pass: r.2,
+        worst_error_pct: r.3,
+        freshness_p95_s: r.4,
+        seconds_over_slo: SecondsOverSlo {
+            error_s: r.5,
+            freshness_s: r.6,
+        },
+        recovery_s: r.7,
+        what: r.8,
+        runbook: drills::runbook(kind),
+        mitigation: (!r.9.is_empty()).then_some(Mitigation {
+            action: r.9,
+            change: r.10,
+            monthly_usd: r.11,
+            extra_monthly_usd: r.12,
+            needs,
+        }),
+        mitigation_note: r.14,
+    })
+}
+
+/// Whether this module instance runs in the worker (not on the page).
+pub fn in_worker() -> bool {
+    js_sys::global().has_type::<web_sys::DedicatedWorkerGlobalScope>()
+}
+
+/// In the worker: answer every request, then say we are ready.
+pub fn serve() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let out = scope.clone();
+    let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        if let Some(text) = e.data().as_string() {
+            let _ = out.post_message(&JsValue::from_str(&answer(&text)));
+        }
+    });
+    scope.set_onmessage(Some(on.as_ref().unchecked_ref()));
+    on.forget();
+    let _ = scope.post_message(&JsValue::from_str(READY));
+}
+
+/// The reply to one request: the drills of its scenario, as JSON.
+fn answer(text: &str) -> String {
+    let (id, found) = match serde_json::from_str::<Request>(text) {
+        Ok(r) => (r.id, plan(&r.scenario, &PriceBook::embedded()).map_err(|e| e.brief(2))),
+        Err(e) => (0, Err(format!("the worker could not read the request: {e}"))),
+    };
+    let reply = match found {
+        Ok(p) => Reply {
+            id,
+            error: String::new(),
+            rows: p.drills.into_iter().map(row).collect(),
+        },
+        Err(error) => Reply {
+            id,
+            error,
+            rows: Vec::new(),
+        },
+    };
+    serde_json::to_string(&reply).unwrap_or_default()
+}
+
+/// The page's side: one worker, started on first use.
+pub struct Client {
+    worker: web_sys::Worker,
+    ready: Cell<bool>,
+    /// The request in flight.
+    busy: Cell<Option<u32>>,
+    next_id: Cell<u32>,
+    /// (id, scenario) of the request in flight.
+    sent: RefCell<Option<(u32, Scenario)>>,
+    /// The newest scenario asked for while one was in flight.
+    wanted: RefCell<Option<Scenario>>,
+}
+
+impl Client {
+    /// Start the worker (`globalThis.kickoffWorker`, set by `boot.js`);
+    /// `done` gets each answer with the scenario it is for. None when the
+    /// page cannot start one.
+    pub fn start(done: Callback<(Scenario, Result<Drills, String>)>) -> Option<Rc<Client>> {
+        let make: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"kickoffWorker".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let worker: web_sys::Worker = make.call0(&JsValue::NULL).ok()?.dyn_into().ok()?;
+        let client = Rc::new(Client {
+            worker,
+            ready: Cell::new(false),
+            busy: Cell::new(None),
+            next_id: Cell::new(1),
+            sent: RefCell::new(None),
+            wanted: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&client);
+        let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let (Some(c), Some(text)) = (weak.upgrade(), e.data().as_string()) else {
+                return;
+            };
+            if text == READY {
+                c.ready.set(true);
+            } else {
+                let reply = serde_json::from_str::<Reply>(&text)
+                    .map_err(|e| format!("the worker's answer could not be read: {e}"));
+                let sent = c.sent.borrow_mut().take();
+                c.busy.set(None);
+                if let Some((id, s)) = sent {
+                    match reply {
+                        Ok(r) if r.id == id && r.error.is_empty() => {
+                            let rows: Option<Drills> = r.rows.into_iter().map(outcome).collect();
+                            done.emit((s, rows.ok_or_else(|| "the worker named an unknown drill".to_string())));
+                        }
+                        Ok(r) if r.id == id => done.emit((s, Err(r.error))),
+                        Ok(_) => {}
+                        Err(e) => done.emit((s, Err(e))),
+                    }
+                }
+            }
+            c.send_wanted();
+        });
+        client.worker.set_onmessage(Some(on.as_ref().unchecked_ref()));
+        on.forget();
+        Some(client)
+    }
+
+    /// Run the drills of `s` (after the request in flight, if any).
+    pub fn ask(&self, s: Scenario) {
+        *self.wanted.borrow_mut() = Some(s);
+        self.send_wanted();
+    }
+
+    fn send_wanted(&self) {
+        if !self.ready.get() || self.busy.get().is_some() {
+            return;
+        }
+        let Some(s) = self.wanted.borrow_mut().take() else {
+            return;
+        };
+        let id = self.next_id.get();
+        self.next_id.set(id.wrapping_add(1));
+        let Ok(text) = serde_json::to_string(&Request {
+            id,
+            scenario: s.clone(),
+        }) else {
+            return;
+        };
+        if self.worker.post_message(&JsValue::from_str(&text)).is_ok() {
+            self.busy.set(Some(id));
+            *self.sent.borrow_mut() = Some((id, s));
+        }
+    }
+}
