@@ -14,6 +14,7 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use kickoff::export::{share, tfvars};
+use kickoff::model::scenario::DrillKind;
 use kickoff::model::{plan, PriceBook, Scenario};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
@@ -943,6 +944,96 @@ async fn planner_in_chromium() {
     let driver = start_driver(&scratch);
     let c = connect(&driver, &scratch).await;
     let r = journey(&c, &base, &scratch.join("downloads")).await;
+    let _ = c.close().await;
+    drop(driver);
+    if let Err(e) = r {
+        panic!("{e}");
+    }
+}
+
+/// Drills in the browser: ticking them in the "Match-day drills" section
+/// runs them in the background worker (the same wasm, started by boot.js
+/// under the CloudFront CSP); the table, the survives_drills verdict and the
+/// Markdown summary show what `plan()` natively finds for that scenario.
+async fn drills_journey(c: &Client, base: &str, downloads: &Path) -> R {
+    load(c, base).await?;
+    for d in ["db-failover", "az-loss"] {
+        click(c, &format!("drills-selected-{d}")).await?;
+    }
+    let mut s = Scenario::default();
+    s.drills.selected = vec![DrillKind::DbFailover, DrillKind::AzLoss];
+    let want = plan(&s, &PriceBook::embedded()).unwrap();
+    wait_for("the worker's drills", Duration::from_secs(30), || async {
+        js(
+            c,
+            "const d = document.getElementById('drills'); return d && d.dataset.status",
+        )
+        .await
+        .ok()
+        .filter(|v| v.as_str() == Some("done"))
+    })
+    .await?;
+    for o in &want.drills {
+        let row = js(
+            c,
+            &format!(
+                "const r = document.querySelector('#drills-table tr[data-drill=\"{}\"]'); return r ? [r.dataset.pass, r.cells[2].textContent] : null",
+                o.name
+            ),
+        )
+        .await?;
+        let shown = format!("{:.2} %", o.worst_error_pct);
+        if row[0].as_str() != Some(if o.pass { "true" } else { "false" }) || row[1].as_str() != Some(shown.as_str()) {
+            return Err(format!(
+                "{}: the page shows {row}, plan() finds pass={} and {shown}",
+                o.name, o.pass
+            ));
+        }
+    }
+    let verdict = want.slo.iter().find(|v| v.name == "survives_drills").unwrap();
+    let shown = js(
+        c,
+        "const v = document.querySelector('#slo-verdicts [data-slo=survives_drills]'); return v && v.dataset.pass",
+    )
+    .await?;
+    if shown.as_str() != Some(if verdict.pass { "true" } else { "false" }) {
+        return Err(format!("survives_drills shows {shown}, plan() finds {}", verdict.pass));
+    }
+    // The founder summary carries the drills.
+    click(c, "download-md").await?;
+    let md = wait_for("kickoff-summary.md", Duration::from_secs(10), || async {
+        std::fs::read_to_string(downloads.join("kickoff-summary.md")).ok()
+    })
+    .await?;
+    if !md.contains("| db-failover |") || !md.contains("survives_drills") {
+        return Err(format!("the summary does not carry the drills:\n{md}"));
+    }
+    // A change re-runs them for the new plan; the old outcomes are not kept.
+    type_into(c, "peak_concurrent_fans", "40000").await?;
+    let mut s40 = s.clone();
+    s40.peak_concurrent_fans = 40_000;
+    let want40 = plan(&s40, &PriceBook::embedded()).unwrap();
+    let az = want40.drills.iter().find(|o| o.name == "az-loss").unwrap();
+    let shown = format!("{:.2} %", az.worst_error_pct);
+    wait_for("the drills of 40,000 fans", Duration::from_secs(30), || async {
+        js(c, "const r = document.querySelector('#drills-table tr[data-drill=\"az-loss\"]'); return r && r.cells[2].textContent")
+            .await
+            .ok()
+            .filter(|v| v.as_str() == Some(shown.as_str()))
+    })
+    .await?;
+    screenshot(c, "drills.png", 1366, true).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drills_run_in_a_worker() {
+    let Some(dist) = dist_or_skip() else { return };
+    let base = serve(dist);
+    let scratch = scratch();
+    let driver = start_driver(&scratch);
+    let c = connect(&driver, &scratch).await;
+    let r = drills_journey(&c, &base, &scratch.join("downloads")).await;
     let _ = c.close().await;
     drop(driver);
     if let Err(e) = r {

@@ -216,6 +216,35 @@ pub fn markdown(p: &Plan) -> String {
             if v.pass { "pass" } else { "**FAIL**" }
         );
     }
+    if let Some(d) = p.drills.first() {
+        let _ = writeln!(
+            o,
+            "\n## Drills at {:+.0} s from kickoff\n\n| Drill | Verdict | Worst errors | Staleness p95 | Recovery | Cheapest mitigation | Runbook |\n|---|---|---:|---:|---:|---|---|",
+            d.at_s
+        );
+        for d in &p.drills {
+            let fix = match &d.mitigation {
+                Some(m) => format!(
+                    "{} (+{} a month; needs {})",
+                    m.action,
+                    money(m.extra_monthly_usd),
+                    m.needs
+                ),
+                None if d.pass => "—".to_string(),
+                None => d.mitigation_note.clone(),
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {:.2} % | {:.1} s | {:.0} s | {fix} | {} |",
+                d.name,
+                if d.pass { "pass" } else { "**FAIL**" },
+                d.worst_error_pct,
+                d.freshness_p95_s,
+                d.recovery_s,
+                d.runbook
+            );
+        }
+    }
     if !p.warnings.is_empty() {
         let _ = writeln!(o, "\n## Warnings\n");
         for w in &p.warnings {
@@ -320,6 +349,26 @@ pub fn json(p: &Plan) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::scenario::DrillKind;
+    use crate::model::{plan, PriceBook, Scenario};
+
+    #[test]
+    fn the_founder_summary_carries_each_drill() {
+        let mut s = Scenario::default();
+        s.drills.selected = vec![DrillKind::CacheFailover, DrillKind::DbFailover];
+        let p = plan(&s, &PriceBook::embedded()).unwrap();
+        let md = super::markdown(&p);
+        assert!(md.contains("## Drills at +0 s from kickoff"), "{md}");
+        for d in &p.drills {
+            let verdict = if d.pass { "pass" } else { "**FAIL**" };
+            assert!(
+                md.contains(&format!("| {} | {verdict} | {:.2} % |", d.name, d.worst_error_pct)),
+                "{md}"
+            );
+        }
+        assert!(!super::markdown(&plan(&Scenario::default(), &PriceBook::embedded()).unwrap()).contains("## Drills"));
+    }
+
     #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn csv_reads_back_with_the_csv_crate() {
