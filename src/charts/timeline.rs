@@ -2,6 +2,7 @@
 //! with and without scheduled pre-scaling.
 
 use super::{ChartResult, FONT, PALETTE};
+use crate::model::drills::DrillOutcome;
 use crate::model::Plan;
 use plotters::prelude::*;
 
@@ -10,13 +11,31 @@ pub const TITLE: &str = "Match day: demand vs capacity (req/s)";
 /// Title of the lower panel.
 pub const LOWER_TITLE: &str = "Error share (%) and running tasks";
 
+/// The drill drawn over the day: the selected drill with the most errors
+/// (the first of equals), when the plan ran drills.
+pub fn shown_drill(plan: &Plan) -> Option<&DrillOutcome> {
+    plan.drills
+        .iter()
+        .filter(|d| !d.steps.is_empty())
+        .reduce(|a, b| if b.worst_error_pct > a.worst_error_pct { b } else { a })
+}
+
 /// Text alternative for the chart.
 pub fn summary(plan: &Plan) -> String {
     let w = &plan.match_day.with_prescale;
     let wo = &plan.match_day.without_prescale;
     let peak = w.steps.iter().map(|s| s.demand_rps).fold(0.0, f64::max);
+    let drill = shown_drill(plan).map_or(String::new(), |d| {
+        format!(
+            " Drawn over it: the {} drill at {:+.0} s, worst step {:.1} % errors, up to {} tasks.",
+            d.name,
+            d.at_s,
+            d.worst_error_pct,
+            d.steps.iter().map(|s| s.3).max().unwrap_or(0)
+        )
+    });
     format!(
-        "{TITLE}. Peak demand {peak:.0} req/s. With pre-scaling: peak error share {:.1} %, up to {} tasks. Without: peak error share {:.1} %, up to {} tasks.",
+        "{TITLE}. Peak demand {peak:.0} req/s. With pre-scaling: peak error share {:.1} %, up to {} tasks. Without: peak error share {:.1} %, up to {} tasks.{drill}",
         w.peak_error_share * 100.0,
         w.max_running_tasks,
         wo.peak_error_share * 100.0,
@@ -41,11 +60,14 @@ where
     let min = |s: &crate::model::autoscale::Step| s.t_s / 60.0;
     let t0 = w.steps.first().map(min).unwrap_or(0.0);
     let t1 = w.steps.last().map(min).unwrap_or(1.0).max(t0 + 1.0);
+    let drill = shown_drill(plan);
+    let drilled = drill.map_or(&[][..], |d| &d.steps[..]);
     let ymax = w
         .steps
         .iter()
         .chain(&wo.steps)
         .map(|s| s.demand_rps.max(s.capacity_rps))
+        .chain(drilled.iter().map(|s| s.1))
         .fold(1.0, f64::max)
         * 1.1;
 
@@ -79,6 +101,14 @@ where
     ))?
     .label("Capacity, reactive only")
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[5].stroke_width(2)));
+    if let Some(d) = drill {
+        c.draw_series(LineSeries::new(
+            super::without_flat_runs(drilled.iter().map(|s| (s.0 / 60.0, s.1))),
+            PALETTE[3].stroke_width(2),
+        ))?
+        .label(format!("Capacity, {} drill", d.name))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[3].stroke_width(2)));
+    }
     super::draw_legend(&mut c, SeriesLabelPosition::UpperLeft, 11)?;
 
     let emax = w
@@ -86,6 +116,7 @@ where
         .iter()
         .chain(&wo.steps)
         .map(|s| s.error_share * 100.0)
+        .chain(drilled.iter().map(|s| s.2 * 100.0))
         .fold(1.0, f64::max)
         * 1.1;
     let tmax = w
@@ -93,6 +124,7 @@ where
         .iter()
         .chain(&wo.steps)
         .map(|s| s.running_tasks)
+        .chain(drilled.iter().map(|s| s.3))
         .max()
         .unwrap_or(1)
         .max(1)
@@ -143,6 +175,14 @@ where
     ))?
     .label("Tasks, reactive only")
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[1].stroke_width(1)));
+    if let Some(d) = drill {
+        c.draw_series(LineSeries::new(
+            super::without_flat_runs(drilled.iter().map(|s| (s.0 / 60.0, s.2 * 100.0))),
+            PALETTE[3].stroke_width(2),
+        ))?
+        .label(format!("Errors, {} drill", d.name))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[3].stroke_width(2)));
+    }
     super::draw_legend(&mut c, SeriesLabelPosition::UpperRight, 11)?;
     root.present()?;
     Ok(())
@@ -151,6 +191,34 @@ where
 #[cfg(test)]
 mod tests {
     use crate::charts::test_util::{plan, svg};
+
+    #[test]
+    fn draws_the_worst_drill_over_the_day() {
+        use crate::model::scenario::DrillKind;
+        use crate::model::{plan, PriceBook, Scenario};
+        let mut s = Scenario::default();
+        s.drills.selected = vec![DrillKind::CacheFailover, DrillKind::AzLoss];
+        let p = plan(&s, &PriceBook::embedded()).unwrap();
+        let worst = p
+            .drills
+            .iter()
+            .max_by(|a, b| a.worst_error_pct.total_cmp(&b.worst_error_pct))
+            .unwrap();
+        assert_eq!(super::shown_drill(&p).unwrap().name, worst.name);
+        let out = svg(800, 480, |b| super::draw(b, &p));
+        assert!(
+            out.contains(&format!("Capacity, {} drill", worst.name)),
+            "no drill capacity line"
+        );
+        assert!(
+            out.contains(&format!("Errors, {} drill", worst.name)),
+            "no drill error line"
+        );
+        assert!(super::summary(&p).contains(&format!("the {} drill at +0 s", worst.name)));
+        // No drill, no overlay.
+        let plain = svg(800, 480, |b| super::draw(b, &crate::charts::test_util::plan()));
+        assert!(!plain.contains(" drill"));
+    }
 
     #[test]
     fn renders_both_panels() {

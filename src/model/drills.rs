@@ -82,7 +82,15 @@ pub struct DrillOutcome {
     /// (`mitigation_note` says which were tried).
     pub mitigation: Option<Mitigation>,
     pub mitigation_note: String,
+    /// The drilled day, step by step, as the match-day timeline draws it
+    /// over the undisturbed day: (seconds from kickoff, capacity req/s,
+    /// error share, running tasks). Left out of JSON.
+    #[serde(skip)]
+    pub steps: Vec<DrillStep>,
 }
+
+/// One step of a drilled day: (t_s, capacity_rps, error_share, running_tasks).
+pub type DrillStep = (f64, f64, f64, u32);
 
 /// The runbook on-call opens for the alarm a drill trips first
 /// (`docs/runbooks/`).
@@ -422,6 +430,11 @@ fn outcome(s: &Scenario, kind: DrillKind, base: &SimRun, drilled: &SimRun, pert:
         runbook: runbook(kind),
         mitigation: None,
         mitigation_note: String::new(),
+        steps: drilled
+            .steps
+            .iter()
+            .map(|st| (st.t_s, st.capacity_rps, st.error_share, st.running_tasks))
+            .collect(),
     }
 }
 

@@ -9,7 +9,7 @@
 //! (`Action::Drills`). One request is in flight at a time; while it runs,
 //! newer scenarios replace each other and only the latest is sent next.
 
-use crate::model::drills::{self, DrillOutcome, Mitigation, SecondsOverSlo};
+use crate::model::drills::{self, DrillOutcome, DrillStep, Mitigation, SecondsOverSlo};
 use crate::model::scenario::DrillKind;
 use crate::model::{plan, PriceBook, Scenario};
 use serde::{Deserialize, Serialize};
@@ -35,7 +35,8 @@ struct Request {
 /// name, at_s, pass, worst_error_pct, freshness_p95_s, seconds over the
 /// error and freshness SLOs, recovery_s, what; then the mitigation's action
 /// (empty: none), change, monthly_usd, extra_monthly_usd, needs; and the
-/// mitigation note. The runbook follows from the name.
+/// mitigation note; the drilled day's steps for the timeline. The runbook
+/// follows from the name.
 type Row = (
     String,
     f64,
@@ -52,6 +53,7 @@ type Row = (
     f64,
     String,
     String,
+    Vec<DrillStep>,
 );
 
 #[derive(Serialize, Deserialize)]
@@ -89,6 +91,7 @@ fn row(o: DrillOutcome) -> Row {
         m.extra_monthly_usd,
         m.needs.into(),
         o.mitigation_note,
+        o.steps,
     )
 }
 
@@ -116,6 +119,7 @@ fn outcome(r: Row) -> Option<DrillOutcome> {
             needs,
         }),
         mitigation_note: r.14,
+        steps: r.15,
     })
 }
 
