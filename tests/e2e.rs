@@ -1176,6 +1176,49 @@ async fn perf() {
         if changed + 1 < n as u64 {
             return Err(format!("only {changed}/{n} input changes re-planned: {report}"));
         }
+        // Drills on: all six selected. The worker's time from request to
+        // answer (every drill, and each failing one's mitigation search),
+        // one change at a time; then the keystroke figures with drills on.
+        for d in <DrillKind as strum::VariantArray>::VARIANTS {
+            click(&c, &format!("drills-selected-{}", d.name())).await?;
+        }
+        let done = || async {
+            js(&c, "const d = document.getElementById('drills'); return d && d.dataset.status")
+                .await
+                .ok()
+                .filter(|v| v.as_str() == Some("done"))
+        };
+        wait_for("all drills", Duration::from_secs(60), done).await?;
+        js(&c, "window.__kickoffDrillMs = []; return true").await?;
+        for i in 0..10 {
+            type_into(&c, "peak_concurrent_fans", &(6000 + 1000 * i).to_string()).await?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            wait_for("all drills", Duration::from_secs(60), done).await?;
+        }
+        let drill_ms = sorted(
+            js(&c, "return window.__kickoffDrillMs")
+                .await?
+                .as_array()
+                .ok_or("no drill times")?
+                .iter()
+                .filter_map(Value::as_f64)
+                .collect(),
+        );
+        let n2 = 100;
+        let out2 = c.execute_async(PERF_SCRIPT, vec![json!(n2)]).await.map_err(|e| e.to_string())?;
+        let work2: Vec<f64> = out2["work"].as_array().ok_or("no work")?.iter().filter_map(Value::as_f64).collect();
+        let frame2: Vec<f64> = out2["frame"].as_array().ok_or("no frame")?.iter().filter_map(Value::as_f64).collect();
+        let both2 = sorted(work2.iter().zip(&frame2).map(|(w, f)| w + f).skip(skip).collect());
+        let work2 = sorted(work2[skip..].to_vec());
+        let report = format!(
+            "{report}\ndrills (all six) in the worker, request to answer: n={} median={:.0} ms p95={:.0} ms max={:.0} ms\n{}\n{}",
+            drill_ms.len(),
+            percentile(&drill_ms, 0.5),
+            percentile(&drill_ms, 0.95),
+            drill_ms.last().copied().unwrap_or(0.0),
+            line("with all drills selected: re-plan + re-render per input change", &work2),
+            line("with all drills selected: input to rendered frame", &both2),
+        );
         Ok(report)
     }
     .await;

@@ -21,8 +21,14 @@ pub(super) fn now_ms() -> f64 {
 /// Append a chart's draw time to `window.__kickoffChartDrawMs` for the
 /// browser performance test (docs/performance.md).
 pub(super) fn record_draw_ms(ms: f64) {
+    record_ms("__kickoffChartDrawMs", ms);
+}
+
+/// Append `ms` to the array `window[key]` (the browser performance test
+/// reads it).
+pub(super) fn record_ms(key: &str, ms: f64) {
     let Some(window) = web_sys::window() else { return };
-    let key = JsValue::from_str("__kickoffChartDrawMs");
+    let key = JsValue::from_str(key);
     let list = js_sys::Reflect::get(&window, &key)
         .ok()
         .filter(|v| v.is_object())

@@ -174,6 +174,8 @@ pub struct Client {
     sent: RefCell<Option<(u32, Scenario)>>,
     /// The newest scenario asked for while one was in flight.
     wanted: RefCell<Option<Scenario>>,
+    /// When the request in flight was sent (ms since page load).
+    sent_at: Cell<f64>,
 }
 
 impl Client {
@@ -193,6 +195,7 @@ impl Client {
             next_id: Cell::new(1),
             sent: RefCell::new(None),
             wanted: RefCell::new(None),
+            sent_at: Cell::new(0.0),
         });
         let weak = Rc::downgrade(&client);
         let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -206,6 +209,8 @@ impl Client {
                     .map_err(|e| format!("the worker's answer could not be read: {e}"));
                 let sent = c.sent.borrow_mut().take();
                 c.busy.set(None);
+                // From the request to its answer, for the performance test.
+                super::charts::record_ms("__kickoffDrillMs", super::charts::now_ms() - c.sent_at.get());
                 if let Some((id, s)) = sent {
                     match reply {
                         Ok(r) if r.id == id && r.error.is_empty() => {
@@ -248,6 +253,7 @@ impl Client {
         };
         if self.worker.post_message(&JsValue::from_str(&text)).is_ok() {
             self.busy.set(Some(id));
+            self.sent_at.set(super::charts::now_ms());
             *self.sent.borrow_mut() = Some((id, s));
         }
     }
