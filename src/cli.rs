@@ -4,7 +4,7 @@
 //! (`tfvars`), 2 bad input (message names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kickoff::export::{bom, calibrate, cash, diff, inputs_table, report, scenario_file, share, tfvars};
+use kickoff::export::{bom, calibrate, cash, diff, inputs_table, optimize, report, scenario_file, share, tfvars};
 use kickoff::model::{self, PriceBook, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -32,6 +32,20 @@ enum DiffFormat {
     Text,
     Markdown,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OptimizeFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ObjectiveArg {
+    Monthly,
+    #[value(name = "12-months")]
+    TwelveMonths,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -97,6 +111,20 @@ enum Command {
         scenario: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: PriceFormat,
+    },
+    /// Search the design choices for the cheapest design that passes every
+    /// SLO, every selected drill and every AWS limit (docs/optimizer.md).
+    Optimize {
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "monthly")]
+        objective: ObjectiveArg,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OptimizeFormat,
+        /// Write the best design here as a scenario file (`kickoff tfvars
+        /// --scenario F` exports it).
+        #[arg(long)]
+        emit_scenario: Option<PathBuf>,
     },
     /// Price an explicit bill of materials (JSON), like the AWS Pricing Calculator.
     Price {
@@ -258,6 +286,41 @@ fn execute(cli: Cli) -> Result<String, Failure> {
                     serde_json::to_string_pretty(&serde_json::json!({ "drills": p.drills })).expect("drills serialise")
                         + "\n"
                 }
+            })
+        }
+        Command::Optimize {
+            scenario,
+            objective,
+            format,
+            emit_scenario,
+        } => {
+            let s = load_scenario(scenario.as_deref())?;
+            let options = model::optimize::Options {
+                objective: match objective {
+                    ObjectiveArg::Monthly => model::optimize::Objective::Monthly,
+                    ObjectiveArg::TwelveMonths => model::optimize::Objective::TwelveMonths,
+                },
+                ..model::optimize::Options::default()
+            };
+            let r = model::optimize::optimize(&s, &PriceBook::embedded(), options)
+                .map_err(|errs| bad_input(errs.to_string()))?;
+            if let Some(path) = emit_scenario {
+                let Some(best) = &r.best else {
+                    return Err(Failure(
+                        format!(
+                            "nothing written to {}: no design in the space passes every SLO and limit",
+                            path.display()
+                        ),
+                        1,
+                    ));
+                };
+                let text = serde_json::to_string_pretty(&best.scenario).expect("scenario serialises") + "\n";
+                std::fs::write(&path, text).map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+            }
+            Ok(match format {
+                OptimizeFormat::Text => optimize::text(&r),
+                OptimizeFormat::Json => optimize::json(&r) + "\n",
+                OptimizeFormat::Markdown => optimize::markdown(&r),
             })
         }
         Command::Price { file, format } => {

@@ -38,6 +38,10 @@ pub fn markdown() -> String {
             Search::No => {}
             Search::Options => notes.push("searched: every option".into()),
             Search::Step(step) => notes.push(format!("searched: step {step}")),
+            Search::Grid(values) => notes.push(format!(
+                "searched: {}",
+                values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+            )),
         }
         if i.on_form {
             notes.push("on the form".into());

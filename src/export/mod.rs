@@ -7,6 +7,7 @@ pub mod cash;
 pub mod diff;
 pub mod inputs_table;
 pub mod limits_table;
+pub mod optimize;
 pub mod report;
 pub mod scenario_file;
 pub mod share;

@@ -92,8 +92,13 @@ pub enum Search {
     /// Fargate sizes valid for the task's vCPU; for optional inputs also
     /// "planner decides").
     Options,
-    /// A number varied in steps of this size within its range.
+    /// A number varied in steps of this size within its range (the
+    /// optimizer walks up from the range's minimum while the static part of
+    /// the freshness SLO still holds: `docs/optimizer.md`).
     Step(f64),
+    /// A number tried at exactly these values (for an optional input, also
+    /// "planner decides").
+    Grid(&'static [f64]),
 }
 
 /// A field's value, as the table reads and writes it.
@@ -541,9 +546,9 @@ pub static INPUTS: &[Input] = &[
     row!(app.arch, "CPU architecture", "", Kind::Choice(options::<Arch>),
         "Graviton (arm64) is ~20 % cheaper per vCPU-hour.").form().search(Search::Options),
     row!(app.spot_share, "Spot share", "0–1", SHARE,
-        "Share of tasks above the base that run on Fargate Spot.").form().search(Search::Step(0.1)),
+        "Share of tasks above the base that run on Fargate Spot.").form().search(Search::Grid(&[0.0, 0.5, 1.0])),
     row!(app.on_demand_base_tasks, "On-demand base", "tasks", int(0, 1000),
-        "Tasks always on on-demand capacity.").form().search(Search::Step(1.0)),
+        "Tasks always on on-demand capacity.").form().search(Search::Grid(&[0.0, 1.0, 2.0])),
     row!(app.process_base_memory_mb, "Process memory", "MB", num(1.0, 100_000.0),
         "Resident memory of the Node process without connections."),
     row!(app.connection_memory_kb, "Memory per connection", "KB", num(0.1, 10_000.0),
@@ -572,7 +577,7 @@ pub static INPUTS: &[Input] = &[
     row!(data.multi_az, "Multi-AZ database", "", BOOL,
         "Standby in a second AZ.").form(),
     row!(data.rds_proxy, "RDS Proxy", "", BOOL,
-        "Put RDS Proxy in front of the writer even when the pools fit (shorter failovers)."),
+        "Put RDS Proxy in front of the writer even when the pools fit (shorter failovers).").search(Search::Options),
     row!(data.read_replicas, "Read replicas", "", Kind::Choice(options::<ReplicaPolicy>),
         "Auto adds replicas when reads outgrow the writer; pin a count under Overrides.").form().search(Search::Options),
     row!(data.engine_version, "MySQL version", "", Kind::Choice(options::<MysqlVersion>),
@@ -632,7 +637,7 @@ pub static INPUTS: &[Input] = &[
     row!(scaling.prescale_enabled, "Pre-scale before kickoff", "", BOOL,
         "Scheduled actions raise capacity before each kickoff.").form(),
     row!(scaling.prescale_lead_minutes, "Pre-scale lead", "min", num(0.0, 240.0),
-        "Minutes before kickoff the action fires.").form().search(Search::Step(5.0)),
+        "Minutes before kickoff the action fires.").form().search(Search::Grid(&[10.0, 20.0, 30.0])),
     row!(scaling.metric_period_s, "Metric period", "s", num(10.0, 300.0),
         "CloudWatch metric period for target tracking."),
     row!(scaling.scale_out_datapoints, "Scale-out datapoints", "periods", int(1, 60),
@@ -754,13 +759,13 @@ pub static INPUTS: &[Input] = &[
     row!(overrides.db_instance_class, "DB instance class", "", Kind::OptChoice(db_classes),
         "Empty = cheapest class that fits.").form().search(Search::Options),
     row!(overrides.db_read_replicas, "DB read replicas", "replicas", opt_int(0, MAX_READ_REPLICAS),
-        "Empty = the replica policy decides.").form().search(Search::Step(1.0)),
+        "Empty = the replica policy decides.").form().search(Search::Grid(&[0.0, 1.0, 2.0])),
     row!(overrides.cache_enabled, "Cache tier", "", Kind::OptChoice(cache_tier),
         "Try without ElastiCache. Empty = with a cache.").form().search(Search::Options),
     row!(overrides.cache_node_type, "Cache node type", "", Kind::OptChoice(cache_nodes),
         "Empty = smallest node that fits.").form().search(Search::Options),
     row!(overrides.cache_replicas, "Cache replicas", "replicas", opt_int(0, 5),
-        "Empty = 1 in prod, 0 in staging.").form().search(Search::Step(1.0)),
+        "Empty = 1 in prod, 0 in staging.").form().search(Search::Grid(&[0.0, 1.0, 2.0])),
     list!(price_overrides, "Price overrides",
         "Replace any price-book value by id (e.g. `fargate.arm.vcpu_hour`): a known id, 0–1,000,000 USD."),
     list!(limit_overrides, "Quota overrides",

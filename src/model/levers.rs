@@ -197,7 +197,7 @@ fn better(a: &Lever, b: &Lever, usd: f64) -> bool {
 }
 
 /// A value as the form shows it, with the unit: `2 s`, `Graviton (arm64)`.
-fn shown(input: &Input, v: &Value) -> String {
+pub fn shown(input: &Input, v: &Value) -> String {
     let option_label = |options: fn() -> Vec<inputs::Opt>, text: &str| {
         options()
             .into_iter()
@@ -251,6 +251,10 @@ fn candidates(input: &Input, s: &Scenario) -> Vec<Value> {
             }
         }
         (Kind::NumOneOf(list), _) => list.iter().for_each(|x| push(Value::Num(*x))),
+        (Kind::Num { .. }, Search::Grid(list)) => list.iter().for_each(|x| push(Value::Num(*x))),
+        (Kind::Int { .. } | Kind::OptInt { .. }, Search::Grid(list)) => {
+            list.iter().for_each(|x| push(Value::Int(*x as u32)));
+        }
         // Task memory: the Fargate sizes for the task's vCPU.
         (Kind::OptNum, _) if input.path == "overrides.task_memory_gb" => {
             fargate_memory_options_gb(s.app.task_vcpu)

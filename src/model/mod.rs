@@ -17,6 +17,7 @@ pub mod levers;
 pub mod limits;
 pub mod network;
 pub mod observability;
+pub mod optimize;
 pub mod plan;
 pub mod prices;
 pub mod profile;

@@ -1,0 +1,1109 @@
+//! The optimizer: the cheapest design that passes every SLO (and every
+//! selected drill) and breaks no AWS limit, found by an exact
+//! branch-and-bound search over the design choices the table of inputs
+//! marks searchable ([`Search`] other than `No`). `docs/optimizer.md` gives
+//! the space, why each pruning rule is safe, and what is not searched.
+//!
+//! The space is a product of one finite list of values per searchable input
+//! (an *axis*), visited in a fixed order (outer axes first, [`ORDER`]). A
+//! candidate is skipped without planning only when one of these holds:
+//!
+//! - **freshness bound**: the cache-and-timer part of the freshness p95
+//!   plus the publish latency already exceeds the target (the SLO's value is
+//!   never below it, and it grows with the poll interval, the TTL and Origin
+//!   Shield), so the whole subtree below those edge axes fails;
+//! - **cost bound**: the sum of service costs already known for this
+//!   prefix of choices (each service's cost depends only on a prefix of the
+//!   axes, [`service_axes`]) is at least the cost the candidate would have
+//!   to beat to enter the results;
+//! - **no effect**: the candidate differs from one already in the space only
+//!   in an input the plan does not read for it (a cache node with the cache
+//!   off, an on-demand base with no Spot, a replica policy under a pinned
+//!   count, a pre-scale lead when the kickoff needs no more than the floor).
+//!
+//! The search runs in slices ([`Optimizer::step`]) with no threads or
+//! clocks, so a browser worker can report progress and stop between slices.
+
+use super::cash;
+use super::catalog::CACHE_NODES;
+use super::cost::Service;
+use super::drills;
+use super::inputs::{self, Input, Kind, Search, Value};
+use super::levers::shown;
+use super::plan::{plan, Plan};
+use super::prices::PriceBook;
+use super::scenario::{Arch, CacheEngine, DeliveryMode, Scenario};
+use super::slo;
+use super::validate::ValidationErrors;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Designs listed besides the best (`Options::top` by default).
+pub const TOP: usize = 5;
+
+/// Searchable inputs, outer axes first. Every input the table marks
+/// searchable is here exactly once (a test checks it). The order matters
+/// for the cost bound: each service's cost depends only on the axes up to
+/// its axes ([`service_axes`]).
+pub const ORDER: [&str; 20] = [
+    // Edge: what fans and the CDN do (demand, freshness, the CDN bill).
+    "delivery.poll_interval_s",
+    "delivery.cdn_live_ttl_s",
+    "delivery.origin_shield",
+    "platform.cdn_pricing",
+    "platform.cdn_price_class",
+    // The API tier.
+    "app.task_vcpu",
+    "overrides.task_memory_gb",
+    "app.arch",
+    "app.spot_share",
+    "app.on_demand_base_tasks",
+    "scaling.prescale_lead_minutes",
+    // The cache tier on or off (MySQL serves the reads without it).
+    "overrides.cache_enabled",
+    // MySQL.
+    "overrides.db_instance_class",
+    "overrides.db_read_replicas",
+    "data.read_replicas",
+    "data.rds_proxy",
+    // The cache's nodes.
+    "overrides.cache_node_type",
+    "overrides.cache_replicas",
+    "platform.cache_engine",
+    // How tasks reach AWS APIs.
+    "platform.egress",
+];
+
+/// Axes that fix the freshness bound (poll interval, TTL, Origin Shield).
+const EDGE_AXES: usize = 3;
+
+const EDGE: [&str; 3] = [
+    "delivery.poll_interval_s",
+    "delivery.cdn_live_ttl_s",
+    "delivery.origin_shield",
+];
+const APP: [&str; 6] = [
+    "app.task_vcpu",
+    "overrides.task_memory_gb",
+    "app.arch",
+    "app.spot_share",
+    "app.on_demand_base_tasks",
+    "scaling.prescale_lead_minutes",
+];
+const DB: [&str; 4] = [
+    "overrides.db_instance_class",
+    "overrides.db_read_replicas",
+    "data.read_replicas",
+    "data.rds_proxy",
+];
+const CACHE: [&str; 4] = [
+    "overrides.cache_enabled",
+    "overrides.cache_node_type",
+    "overrides.cache_replicas",
+    "platform.cache_engine",
+];
+
+/// The axes a service's monthly cost depends on, for a design whose plan
+/// passes its SLOs and limits (no tier saturated): the plan prices each
+/// service from the demand (the edge axes) and its own tier's choices; the
+/// API tier's task size feeds MySQL's pools and the cache's clients, and
+/// without a cache MySQL serves the reads. Checked on every pair of plans
+/// in the exhaustive tests (`service_costs_depend_only_on_their_axes`).
+pub fn service_axes(service: Service) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    if service != Service::Dns {
+        out.extend(EDGE);
+    }
+    match service {
+        Service::Dns | Service::S3 | Service::Alb => {}
+        Service::CloudFront => out.extend(["platform.cdn_pricing", "platform.cdn_price_class"]),
+        Service::Fargate => {
+            out.push("platform.cdn_pricing");
+            out.extend(APP);
+        }
+        Service::Rds | Service::Monitoring => {
+            out.extend(["app.task_vcpu", "overrides.task_memory_gb", "overrides.cache_enabled"]);
+            out.extend(DB);
+        }
+        Service::ElastiCache => {
+            out.extend(["app.task_vcpu", "overrides.task_memory_gb"]);
+            out.extend(CACHE);
+        }
+        Service::Networking => out.extend(ORDER),
+    }
+    out
+}
+
+/// The axes whether a limit holds depends on, for limits the search
+/// prunes on (CloudFront's: the demand and the pricing plan; the API
+/// tier's: its tasks); `None` for the rest. Checked like [`service_axes`].
+pub fn limit_axes(id: &str) -> Option<Vec<&'static str>> {
+    let mut out: Vec<&'static str> = EDGE.to_vec();
+    out.push("platform.cdn_pricing");
+    if id.starts_with("cdn.") {
+        Some(out)
+    } else if id.starts_with("fargate.") || id.starts_with("ecs.") || id.starts_with("alb.") {
+        out.extend(APP);
+        Some(out)
+    } else {
+        None
+    }
+}
+
+const SERVICES: [Service; 9] = [
+    Service::Dns,
+    Service::S3,
+    Service::Alb,
+    Service::CloudFront,
+    Service::Fargate,
+    Service::Rds,
+    Service::Monitoring,
+    Service::ElastiCache,
+    Service::Networking,
+];
+
+/// What the search minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Objective {
+    /// The plan's monthly total.
+    #[default]
+    Monthly,
+    /// The cash plan's first 12 months (audience growth and the storage
+    /// ramp included, `kickoff plan --months 12`).
+    TwelveMonths,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub objective: Objective,
+    /// Designs kept besides the best, cheapest first.
+    pub top: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            objective: Objective::Monthly,
+            top: TOP,
+        }
+    }
+}
+
+/// One searchable input and the values the search tries, the scenario's own
+/// value first (so a tie keeps what the team typed).
+#[derive(Debug, Clone)]
+pub struct Axis {
+    pub input: &'static Input,
+    pub values: Vec<Value>,
+}
+
+/// The space: one axis per entry of [`ORDER`].
+#[derive(Debug, Clone)]
+pub struct Space {
+    pub axes: Vec<Axis>,
+}
+
+impl Space {
+    /// The space for `s`, from the table of inputs (see `docs/optimizer.md`).
+    pub fn of(s: &Scenario, book: &PriceBook) -> Space {
+        Space {
+            axes: ORDER
+                .iter()
+                .map(|path| {
+                    let input = inputs::by_path(path).expect("ORDER names table inputs");
+                    Axis {
+                        input,
+                        values: domain(input, s, book),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Only the scenario's own value on every axis but those named, which
+    /// keep theirs: a small space for exhaustive checks.
+    pub fn only(mut self, s: &Scenario, paths: &[&str]) -> Space {
+        for a in &mut self.axes {
+            if !paths.contains(&a.input.path) {
+                a.values = vec![(a.input.get)(s)];
+            }
+        }
+        self
+    }
+
+    /// Designs in the space (the product of the axes' lengths).
+    pub fn size(&self) -> u64 {
+        self.axes
+            .iter()
+            .fold(1u64, |n, a| n.saturating_mul(a.values.len() as u64))
+    }
+
+    fn axis(&self, path: &str) -> usize {
+        self.axes
+            .iter()
+            .position(|a| a.input.path == path)
+            .expect("every ORDER path is an axis")
+    }
+}
+
+/// The cache-and-timer part of the freshness p95 plus the publish latency:
+/// a floor under the SLO's value in every step (`slo::freshness_p95_s`).
+pub fn static_freshness_s(s: &Scenario) -> f64 {
+    let wait = match s.delivery.mode {
+        DeliveryMode::Polling => slo::polling_staleness_p95(s).0,
+        DeliveryMode::Sse => 0.0,
+    };
+    wait + s.delivery.publish_latency_s
+}
+
+/// The values the search tries for `input`, the scenario's first.
+fn domain(input: &'static Input, s: &Scenario, book: &PriceBook) -> Vec<Value> {
+    let typed = (input.get)(s);
+    let mut out = vec![typed.clone()];
+    let mut push = |v: Value| {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    };
+    let optional = matches!(input.kind, Kind::OptInt { .. } | Kind::OptNum | Kind::OptChoice(_));
+    match input.path {
+        // No cost or verdict of the model reads it (only PriceClass_100
+        // regions are priced): the team's choice stays.
+        "platform.cdn_price_class" => return out,
+        // The planner picks the cheapest Fargate memory, MySQL class and
+        // cache node that fit every limit for the rest of the design; a
+        // pinned one is either smaller (a limit breaks) or costs more, and
+        // helps only in a drill, where the replicas, RDS Proxy and the
+        // Spot share searched here are the mitigations. Not searched:
+        // the scenario's own value (docs/optimizer.md).
+        "overrides.task_memory_gb" | "overrides.db_instance_class" | "overrides.cache_node_type" => return out,
+        // With SSE no fan polls: the poll interval and the live TTL change nothing.
+        "delivery.poll_interval_s" | "delivery.cdn_live_ttl_s" if s.delivery.mode == DeliveryMode::Sse => {
+            return out;
+        }
+        _ => {}
+    }
+    if optional {
+        push(Value::Unset);
+    }
+    match (input.kind, input.search) {
+        (_, Search::No) => {}
+        (Kind::Choice(options) | Kind::OptChoice(options), _) => {
+            for o in options() {
+                match inputs::parse(input, o.value) {
+                    // "With a cache" is what empty means.
+                    Ok(Value::Bool(true)) if input.path == "overrides.cache_enabled" => {}
+                    Ok(v) => push(v),
+                    Err(_) => {}
+                }
+            }
+        }
+        (Kind::Bool, _) => {
+            if let Value::Bool(b) = typed {
+                push(Value::Bool(!b));
+            }
+        }
+        (Kind::NumOneOf(list), _) => list.iter().for_each(|x| push(Value::Num(*x))),
+        (Kind::Num { min, max, .. }, Search::Step(step)) => {
+            // Walk up from the minimum while the freshness floor holds with
+            // every other edge input at its most favourable value; it only
+            // grows from there (docs/optimizer.md).
+            let mut x = min;
+            while x <= max {
+                let mut t = s.clone();
+                t.delivery.poll_interval_s = inputs::by_path("delivery.poll_interval_s").map_or(1.0, min_of);
+                t.delivery.cdn_live_ttl_s = 0.0;
+                t.delivery.origin_shield = false;
+                if (input.set)(&mut t, Value::Num(x)).is_err() || static_freshness_s(&t) > s.slo.freshness_p95_s {
+                    break;
+                }
+                push(Value::Num(x));
+                x += step;
+            }
+        }
+        (Kind::Num { .. }, Search::Grid(list)) => list.iter().for_each(|x| push(Value::Num(*x))),
+        (Kind::Int { .. } | Kind::OptInt { .. }, Search::Grid(list)) => {
+            list.iter().for_each(|x| push(Value::Int(*x as u32)));
+        }
+        _ => {}
+    }
+    // A choice that only changes unit prices, and is cheaper at every one
+    // of them, dominates: keep it alone.
+    let priced = book.with_overrides(&s.price_overrides).ok();
+    let book = priced.as_deref().unwrap_or(book);
+    match input.path {
+        "app.arch" => keep_cheapest(out, |v| arch_prices(book, v)),
+        "platform.cache_engine" => keep_cheapest(out, |v| engine_prices(book, v)),
+        _ => out,
+    }
+}
+
+fn min_of(i: &Input) -> f64 {
+    match i.kind {
+        Kind::Num { min, .. } => min,
+        _ => 0.0,
+    }
+}
+
+fn arch_prices(book: &PriceBook, v: &Value) -> Option<Vec<f64>> {
+    let arch: Arch = match v {
+        Value::Text(t) => t.parse().ok()?,
+        _ => return None,
+    };
+    let name = match arch {
+        Arch::Arm64 => "arm",
+        Arch::X86_64 => "x86",
+    };
+    Some(vec![
+        book.get(&format!("fargate.{name}.vcpu_hour")),
+        book.get(&format!("fargate.{name}.gb_hour")),
+    ])
+}
+
+fn engine_prices(book: &PriceBook, v: &Value) -> Option<Vec<f64>> {
+    let engine: CacheEngine = match v {
+        Value::Text(t) => t.parse().ok()?,
+        _ => return None,
+    };
+    let name = super::cache::engine_name(engine);
+    Some(
+        CACHE_NODES
+            .iter()
+            .map(|n| book.get(&format!("elasticache.{name}.{}", n.name)))
+            .collect(),
+    )
+}
+
+/// The values whose prices are not all at least another's; of equal ones,
+/// the first (the scenario's).
+fn keep_cheapest(values: Vec<Value>, prices: impl Fn(&Value) -> Option<Vec<f64>>) -> Vec<Value> {
+    let priced: Vec<Option<Vec<f64>>> = values.iter().map(&prices).collect();
+    let dominated = |i: usize| {
+        let Some(pi) = &priced[i] else { return false };
+        priced.iter().enumerate().any(|(j, pj)| {
+            j != i
+                && pj.as_ref().is_some_and(|pj| {
+                    let le = pj.iter().zip(pi).all(|(a, b)| a <= b);
+                    let lt = pj.iter().zip(pi).any(|(a, b)| a < b);
+                    le && (lt || j < i)
+                })
+        })
+    };
+    (0..values.len())
+        .filter(|&i| !dominated(i))
+        .map(|i| values[i].clone())
+        .collect()
+}
+
+/// One input the design changes from the scenario, as the form shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+/// A design the search evaluated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Design {
+    /// What the objective counts, USD (the monthly total, or 12 months).
+    pub objective_usd: f64,
+    pub monthly_usd: f64,
+    /// Every SLO passes (and every selected drill) and every limit holds.
+    pub pass: bool,
+    pub feasible: bool,
+    pub freshness_p95_s: f64,
+    /// Worst step's error share over the selected drills, %; `None` when
+    /// none is selected.
+    pub worst_drill_error_pct: Option<f64>,
+    /// Inputs that differ from the scenario searched.
+    pub changes: Vec<Change>,
+    /// The design as a scenario (what `--emit-scenario` writes).
+    #[serde(skip)]
+    pub scenario: Scenario,
+}
+
+/// Candidates counted by what happened to them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Designs in the space (after dominated choices are dropped).
+    pub space: u64,
+    /// Designs planned.
+    pub evaluated: u64,
+    /// Of those, passing every SLO and limit.
+    pub passing: u64,
+    /// Planned but refused by validation (a combination the rules reject).
+    pub invalid: u64,
+    /// Skipped: the freshness floor already over the target.
+    pub pruned_freshness: u64,
+    /// Skipped: known service costs already at the cost to beat.
+    pub pruned_cost: u64,
+    /// Skipped: a limit that depends only on choices already made broke
+    /// for them.
+    pub pruned_infeasible: u64,
+    /// Skipped: the same plan as a design already in the space.
+    pub pruned_no_effect: u64,
+}
+
+impl Counts {
+    pub fn pruned(&self) -> u64 {
+        self.pruned_freshness + self.pruned_cost + self.pruned_infeasible + self.pruned_no_effect
+    }
+}
+
+/// Where a sliced search stands.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Progress {
+    pub done: bool,
+    /// Candidates planned or skipped, of `counts.space`.
+    pub visited: u64,
+    pub counts: Counts,
+    pub best_usd: Option<f64>,
+}
+
+/// A point on a trade-off curve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrontierPoint {
+    pub objective_usd: f64,
+    /// Freshness p95 (s) or worst drill error (%).
+    pub value: f64,
+    pub design: Design,
+}
+
+/// What the search found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptimizeResult {
+    pub objective: Objective,
+    pub done: bool,
+    /// The scenario as typed.
+    pub typed: Design,
+    /// The cheapest passing design; `None` when none in the space passes.
+    pub best: Option<Design>,
+    /// The cheapest passing designs, best first (the best included).
+    pub top: Vec<Design>,
+    /// Cost against freshness p95: the cheapest passing design for each
+    /// poll interval, TTL and Origin Shield setting, less any that a
+    /// cheaper and fresher one beats. Exact (the search keeps a bound per setting).
+    pub freshness_frontier: Vec<FrontierPoint>,
+    /// Cost against the worst drill error (% of requests), over the designs
+    /// evaluated that pass every SLO but `survives_drills` and every limit;
+    /// empty without selected drills. Designs the cost bound skipped are
+    /// not on it.
+    pub drill_frontier: Vec<FrontierPoint>,
+    pub counts: Counts,
+    /// The axes searched: input path and the values tried.
+    pub axes: Vec<(String, Vec<String>)>,
+}
+
+/// A sliced, resumable search (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Optimizer {
+    base: Scenario,
+    book: PriceBook,
+    options: Options,
+    space: Space,
+    idx: Vec<usize>,
+    done: bool,
+    seq: u64,
+    counts: Counts,
+    typed: Design,
+    top: Vec<(f64, u64, Design)>,
+    /// Cheapest passing design per edge setting (first [`EDGE_AXES`] indices).
+    edge_best: Vec<(Vec<usize>, f64, u64, Design)>,
+    drill_points: Vec<FrontierPoint>,
+    /// Each service's axes, and how many leading axes cover them.
+    service_keys: Vec<(Service, Key)>,
+    /// The axes of the limits pruned on: CloudFront's, the API tier's.
+    limit_keys: [Key; 2],
+    /// Service cost by (service, ordinal over its axes).
+    memo: HashMap<(usize, u64), f64>,
+    /// Limit groups (index, ordinal over their axes) known broken.
+    broken: HashMap<(usize, u64), ()>,
+    /// Prefixes (up to the lead axis, by ordinal) where the pre-scale lead
+    /// changes nothing.
+    lead_free: HashMap<u64, ()>,
+    /// Edge settings (by ordinal) whose freshness floor is over the target.
+    stale_edge: HashMap<u64, bool>,
+    axis: Positions,
+}
+
+/// A set of axes (positions in the space) and the prefix length that
+/// covers them.
+#[derive(Debug, Clone)]
+struct Key {
+    axes: Vec<usize>,
+    depth: usize,
+}
+
+impl Key {
+    fn of(space: &Space, paths: &[&str]) -> Key {
+        let axes: Vec<usize> = paths.iter().map(|p| space.axis(p)).collect();
+        Key {
+            depth: axes.iter().map(|a| a + 1).max().unwrap_or(0),
+            axes,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Positions {
+    lead: usize,
+    spot: usize,
+    base: usize,
+    policy: usize,
+    replicas: usize,
+    cache: usize,
+    node: usize,
+    cache_replicas: usize,
+    engine: usize,
+}
+
+/// One planned candidate.
+struct Eval {
+    design: Design,
+    /// `None`: validation refused the candidate.
+    plan: Option<Plan>,
+    /// Every SLO but the drills' passes and every limit holds.
+    core_pass: bool,
+}
+
+impl Optimizer {
+    /// A search of `s`'s design space.
+    ///
+    /// # Errors
+    /// The scenario's validation errors, each naming its field.
+    pub fn new(s: &Scenario, book: &PriceBook, options: Options) -> Result<Optimizer, ValidationErrors> {
+        Optimizer::with_space(s, book, options, Space::of(s, book))
+    }
+
+    /// A search of `space` (tests use a small one).
+    ///
+    /// # Errors
+    /// As [`Optimizer::new`].
+    pub fn with_space(
+        s: &Scenario,
+        book: &PriceBook,
+        options: Options,
+        space: Space,
+    ) -> Result<Optimizer, ValidationErrors> {
+        let mut o = Optimizer {
+            base: s.clone(),
+            book: book.clone(),
+            options,
+            idx: vec![0; space.axes.len()],
+            done: space.axes.iter().any(|a| a.values.is_empty()),
+            seq: 0,
+            counts: Counts {
+                space: space.size(),
+                ..Counts::default()
+            },
+            typed: Design {
+                objective_usd: 0.0,
+                monthly_usd: 0.0,
+                pass: false,
+                feasible: false,
+                freshness_p95_s: 0.0,
+                worst_drill_error_pct: None,
+                changes: Vec::new(),
+                scenario: s.clone(),
+            },
+            top: Vec::new(),
+            edge_best: Vec::new(),
+            drill_points: Vec::new(),
+            service_keys: SERVICES
+                .iter()
+                .map(|s| (*s, Key::of(&space, &service_axes(*s))))
+                .collect(),
+            limit_keys: [
+                Key::of(&space, &limit_axes("cdn.").expect("cdn limits are keyed")),
+                Key::of(&space, &limit_axes("alb.").expect("alb limits are keyed")),
+            ],
+            memo: HashMap::new(),
+            broken: HashMap::new(),
+            lead_free: HashMap::new(),
+            stale_edge: HashMap::new(),
+            axis: Positions {
+                lead: space.axis("scaling.prescale_lead_minutes"),
+                spot: space.axis("app.spot_share"),
+                base: space.axis("app.on_demand_base_tasks"),
+                policy: space.axis("data.read_replicas"),
+                replicas: space.axis("overrides.db_read_replicas"),
+                cache: space.axis("overrides.cache_enabled"),
+                node: space.axis("overrides.cache_node_type"),
+                cache_replicas: space.axis("overrides.cache_replicas"),
+                engine: space.axis("platform.cache_engine"),
+            },
+            space,
+        };
+        // The typed scenario must plan; its errors name the field.
+        plan(&without_drills(s), book)?;
+        o.typed = o.evaluate(s).design;
+        Ok(o)
+    }
+
+    /// Visit candidates until `max_evals` more have been planned or the
+    /// space is done.
+    pub fn step(&mut self, max_evals: usize) -> Progress {
+        let mut evals = 0;
+        while !self.done && evals < max_evals {
+            if let Some(depth) = self.prune_depth() {
+                self.skip_subtree(depth);
+                continue;
+            }
+            if let Some(depth) = self.no_effect() {
+                self.counts.pruned_no_effect += self.remaining(depth);
+                self.advance(depth);
+                continue;
+            }
+            let s = self.candidate();
+            let e = self.evaluate(&s);
+            evals += 1;
+            self.record(e);
+            self.advance(self.idx.len());
+        }
+        self.progress()
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            done: self.done,
+            visited: self.counts.evaluated + self.counts.pruned(),
+            counts: self.counts,
+            best_usd: self.top.first().map(|t| t.0),
+        }
+    }
+
+    #[doc(hidden)]
+    pub fn current(&self) -> Vec<Change> {
+        if self.done {
+            return Vec::new();
+        }
+        self.changes(&self.candidate())
+    }
+
+    pub fn space(&self) -> &Space {
+        &self.space
+    }
+
+    /// What the search has found so far (all of it once `done`).
+    pub fn result(&self) -> OptimizeResult {
+        let mut fresh: Vec<FrontierPoint> = self
+            .edge_best
+            .iter()
+            .map(|(_, usd, _, d)| FrontierPoint {
+                objective_usd: *usd,
+                value: d.freshness_p95_s,
+                design: d.clone(),
+            })
+            .collect();
+        fresh = pareto(fresh);
+        OptimizeResult {
+            objective: self.options.objective,
+            done: self.done,
+            typed: self.typed.clone(),
+            best: self.top.first().map(|t| t.2.clone()),
+            top: self.top.iter().map(|t| t.2.clone()).collect(),
+            freshness_frontier: fresh,
+            drill_frontier: pareto(self.drill_points.clone()),
+            counts: self.counts,
+            axes: self
+                .space
+                .axes
+                .iter()
+                .map(|a| {
+                    (
+                        a.input.path.to_string(),
+                        a.values.iter().map(|v| shown(a.input, v)).collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The scenario at the current indices.
+    fn candidate(&self) -> Scenario {
+        let mut s = self.base.clone();
+        for (a, &i) in self.space.axes.iter().zip(&self.idx) {
+            if (a.input.set)(&mut s, a.values[i].clone()).is_err() {
+                unreachable!("{} takes its own domain's values", a.input.path);
+            }
+        }
+        s
+    }
+
+    /// Plan `s` (drills run on the plan without their mitigation search).
+    fn evaluate(&self, s: &Scenario) -> Eval {
+        let quiet = without_drills(s);
+        let p = match plan(&quiet, &self.book) {
+            Ok(p) => p,
+            Err(_) => {
+                return Eval {
+                    design: Design {
+                        objective_usd: f64::INFINITY,
+                        monthly_usd: f64::INFINITY,
+                        pass: false,
+                        feasible: false,
+                        freshness_p95_s: f64::INFINITY,
+                        worst_drill_error_pct: None,
+                        changes: self.changes(s),
+                        scenario: s.clone(),
+                    },
+                    plan: None,
+                    core_pass: false,
+                }
+            }
+        };
+        let mut selected = s.drills.selected.clone();
+        selected.sort_unstable();
+        selected.dedup();
+        let outcomes: Vec<drills::DrillOutcome> = selected.iter().map(|k| drills::run(s, &p.sized(), *k).0).collect();
+        let core_pass = p.slo_pass() && p.feasible;
+        let pass = core_pass && outcomes.iter().all(|o| o.pass);
+        let objective_usd = match self.options.objective {
+            Objective::Monthly => p.total_monthly_usd,
+            Objective::TwelveMonths => cash::cash_plan(&quiet, &self.book, 12).map_or(f64::INFINITY, |c| c.total_usd),
+        };
+        Eval {
+            design: Design {
+                objective_usd,
+                monthly_usd: p.total_monthly_usd,
+                pass,
+                feasible: p.feasible,
+                freshness_p95_s: slo::freshness_p95_s(&quiet, p.match_day.chosen(&p.fargate)).0,
+                worst_drill_error_pct: (!outcomes.is_empty())
+                    .then(|| outcomes.iter().map(|o| o.worst_error_pct).fold(0.0, f64::max)),
+                changes: self.changes(s),
+                scenario: s.clone(),
+            },
+            plan: Some(p),
+            core_pass,
+        }
+    }
+
+    fn changes(&self, s: &Scenario) -> Vec<Change> {
+        self.space
+            .axes
+            .iter()
+            .filter_map(|a| {
+                let (from, to) = ((a.input.get)(&self.base), (a.input.get)(s));
+                (from != to).then(|| Change {
+                    path: a.input.path,
+                    label: a.input.label,
+                    from: shown(a.input, &from),
+                    to: shown(a.input, &to),
+                })
+            })
+            .collect()
+    }
+
+    fn record(&mut self, e: Eval) {
+        self.counts.evaluated += 1;
+        self.seq += 1;
+        let Some(p) = &e.plan else {
+            self.counts.invalid += 1;
+            return;
+        };
+        // Demand-only services cost the same whatever the verdict; the
+        // rest are taken from passing plans only.
+        for (i, (service, key)) in self.service_keys.iter().enumerate() {
+            let demand_only = matches!(service, Service::Dns | Service::S3 | Service::Alb | Service::CloudFront);
+            if e.core_pass || demand_only {
+                let usd: f64 = p
+                    .services
+                    .iter()
+                    .filter(|c| c.service == *service)
+                    .map(|c| c.monthly_usd)
+                    .sum();
+                self.memo.entry((i, self.key_ordinal(key))).or_insert(usd);
+            }
+        }
+        for l in p.limits.iter().filter(|l| !l.ok) {
+            let group = if l.id.starts_with("cdn.") {
+                0
+            } else if limit_axes(&l.id).is_some() {
+                1
+            } else {
+                continue;
+            };
+            self.broken
+                .insert((group, self.key_ordinal(&self.limit_keys[group])), ());
+        }
+        if e.core_pass {
+            if self.idx[self.axis.lead] == 0 {
+                let f = &p.fargate;
+                if !e.design.scenario.scaling.prescale_enabled || f.prescale_tasks <= f.min_tasks {
+                    self.lead_free.insert(self.ordinal(self.axis.lead), ());
+                }
+            }
+            if let Some(err) = e.design.worst_drill_error_pct {
+                self.drill_points.push(FrontierPoint {
+                    objective_usd: e.design.objective_usd,
+                    value: err,
+                    design: e.design.clone(),
+                });
+                self.drill_points = pareto(std::mem::take(&mut self.drill_points));
+            }
+        }
+        if !e.design.pass {
+            return;
+        }
+        self.counts.passing += 1;
+        let (usd, seq) = (e.design.objective_usd, self.seq);
+        let edge = self.idx[..EDGE_AXES.min(self.idx.len())].to_vec();
+        match self.edge_best.iter_mut().find(|b| b.0 == edge) {
+            Some(b) if usd < b.1 => *b = (edge, usd, seq, e.design.clone()),
+            Some(_) => {}
+            None => self.edge_best.push((edge, usd, seq, e.design.clone())),
+        }
+        let at = self.top.partition_point(|t| t.0 <= usd);
+        if at < self.options.top.max(1) {
+            self.top.insert(at, (usd, seq, e.design));
+            self.top.truncate(self.options.top.max(1));
+        }
+    }
+
+    /// The cost a candidate under the current edge setting must stay below
+    /// to change the result: the worse of the last kept design's and the
+    /// setting's best (infinite until there are enough).
+    fn to_beat(&self) -> f64 {
+        let kth = if self.top.len() >= self.options.top.max(1) {
+            self.top.last().map_or(f64::INFINITY, |t| t.0)
+        } else {
+            f64::INFINITY
+        };
+        let edge = &self.idx[..EDGE_AXES.min(self.idx.len())];
+        let setting = self
+            .edge_best
+            .iter()
+            .find(|b| b.0 == edge)
+            .map_or(f64::INFINITY, |b| b.1);
+        kth.max(setting)
+    }
+
+    /// The shallowest prefix length at which the current candidate's subtree
+    /// can be skipped, counting why.
+    fn prune_depth(&mut self) -> Option<usize> {
+        let n = self.idx.len();
+        if n >= EDGE_AXES {
+            let key = self.ordinal(EDGE_AXES);
+            let stale = match self.stale_edge.get(&key) {
+                Some(stale) => *stale,
+                None => {
+                    let mut edge = self.base.clone();
+                    for (a, &i) in self.space.axes.iter().zip(&self.idx).take(EDGE_AXES) {
+                        let _ = (a.input.set)(&mut edge, a.values[i].clone());
+                    }
+                    let stale = static_freshness_s(&edge) > self.base.slo.freshness_p95_s;
+                    self.stale_edge.insert(key, stale);
+                    stale
+                }
+            };
+            if stale {
+                self.counts.pruned_freshness += self.remaining(EDGE_AXES);
+                return Some(EDGE_AXES);
+            }
+        }
+        // A limit that depends only on assigned axes and broke for them.
+        for (g, key) in self.limit_keys.iter().enumerate() {
+            if self.broken.contains_key(&(g, self.key_ordinal(key))) {
+                self.counts.pruned_infeasible += self.remaining(key.depth);
+                return Some(key.depth);
+            }
+        }
+        if self.options.objective != Objective::Monthly {
+            return None;
+        }
+        let bound = self.to_beat();
+        if bound.is_infinite() {
+            return None;
+        }
+        // The services' costs known at each depth, shallowest first.
+        let mut by_depth: Vec<(usize, usize)> = self
+            .service_keys
+            .iter()
+            .enumerate()
+            .map(|(i, (_, k))| (k.depth, i))
+            .collect();
+        by_depth.sort_unstable();
+        let mut known = 0.0;
+        for (k, &(d, i)) in by_depth.iter().enumerate() {
+            if let Some(usd) = self.memo.get(&(i, self.key_ordinal(&self.service_keys[i].1))) {
+                known += usd;
+            }
+            if by_depth.get(k + 1).is_some_and(|next| next.0 == d) {
+                continue;
+            }
+            if known * (1.0 - 1e-9) >= bound {
+                self.counts.pruned_cost += self.remaining(d);
+                return Some(d);
+            }
+        }
+        None
+    }
+
+    fn key_ordinal(&self, key: &Key) -> u64 {
+        key.axes.iter().fold(0u64, |n, &a| {
+            n.saturating_mul(self.space.axes[a].values.len() as u64)
+                .saturating_add(self.idx[a] as u64)
+        })
+    }
+
+    /// The current prefix of length `d` as a number (mixed radix).
+    fn ordinal(&self, d: usize) -> u64 {
+        self.space.axes[..d]
+            .iter()
+            .zip(&self.idx[..d])
+            .fold(0u64, |n, (a, &i)| {
+                n.saturating_mul(a.values.len() as u64).saturating_add(i as u64)
+            })
+    }
+
+    /// Candidates left in the subtree of the current prefix of length `d`,
+    /// the current one included.
+    fn remaining(&self, d: usize) -> u64 {
+        let axes = &self.space.axes[d..];
+        let total = axes.iter().fold(1u64, |n, a| n.saturating_mul(a.values.len() as u64));
+        let done = axes.iter().zip(&self.idx[d..]).fold(0u64, |n, (a, &i)| {
+            n.saturating_mul(a.values.len() as u64).saturating_add(i as u64)
+        });
+        total - done
+    }
+
+    fn skip_subtree(&mut self, d: usize) {
+        self.advance(d);
+    }
+
+    /// If the current candidate plans the same as one with a lower index
+    /// (and so does its whole subtree below an axis the plan does not read),
+    /// the length of that prefix.
+    fn no_effect(&self) -> Option<usize> {
+        let a = &self.axis;
+        let v = |i: usize| &self.space.axes[i].values[self.idx[i]];
+        let mut unread = Vec::new();
+        // With the cache off, no node type, replica count or engine is read.
+        if matches!(v(a.cache), Value::Bool(false)) {
+            unread.extend([a.node, a.cache_replicas, a.engine]);
+        }
+        // Without Spot every task is on demand, whatever the base.
+        if *v(a.spot) == Value::Num(0.0) {
+            unread.push(a.base);
+        }
+        // A pinned replica count overrides the policy.
+        if *v(a.replicas) != Value::Unset {
+            unread.push(a.policy);
+        }
+        // No pre-scale above the floor: the lead is never used.
+        if self.idx[a.lead] > 0 && self.lead_free.contains_key(&self.ordinal(a.lead)) {
+            unread.push(a.lead);
+        }
+        // The shallowest unread axis off its first value: its subtree repeats
+        // candidates with that axis at its first value.
+        unread.into_iter().filter(|&i| self.idx[i] > 0).min().map(|i| i + 1)
+    }
+
+    /// Move to the next candidate after the subtree of the prefix of length
+    /// `d` (d = number of axes: the next candidate).
+    fn advance(&mut self, d: usize) {
+        let mut i = d;
+        loop {
+            if i == 0 {
+                self.done = true;
+                return;
+            }
+            i -= 1;
+            for j in i + 1..self.idx.len() {
+                self.idx[j] = 0;
+            }
+            self.idx[i] += 1;
+            if self.idx[i] < self.space.axes[i].values.len() {
+                return;
+            }
+        }
+    }
+}
+
+fn without_drills(s: &Scenario) -> Scenario {
+    let mut q = s.clone();
+    q.drills.selected.clear();
+    q
+}
+
+/// The points no other beats on both cost and value, cheapest first.
+fn pareto(mut points: Vec<FrontierPoint>) -> Vec<FrontierPoint> {
+    points.sort_by(|a, b| {
+        a.objective_usd
+            .total_cmp(&b.objective_usd)
+            .then(a.value.total_cmp(&b.value))
+    });
+    let mut out: Vec<FrontierPoint> = Vec::new();
+    for p in points {
+        if out.last().is_none_or(|last| p.value < last.value) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The whole search at once.
+///
+/// # Errors
+/// The scenario's validation errors.
+///
+/// # Example
+/// ```no_run
+/// use kickoff::model::{optimize, PriceBook, Scenario};
+/// let r = optimize::optimize(&Scenario::default(), &PriceBook::embedded(), optimize::Options::default()).unwrap();
+/// assert!(r.best.unwrap().objective_usd <= r.typed.objective_usd);
+/// ```
+pub fn optimize(s: &Scenario, book: &PriceBook, options: Options) -> Result<OptimizeResult, ValidationErrors> {
+    let mut o = Optimizer::new(s, book, options)?;
+    while !o.step(usize::MAX).done {}
+    Ok(o.result())
+}
+
+/// Every candidate of `space` planned, none skipped: the reference the
+/// pruned search is tested against. Returns the result and each passing
+/// plan's services by candidate indices.
+#[doc(hidden)]
+pub fn exhaustive(
+    s: &Scenario,
+    book: &PriceBook,
+    options: Options,
+    space: Space,
+) -> Result<(OptimizeResult, Vec<(Vec<usize>, Vec<(Service, f64)>)>), ValidationErrors> {
+    let mut o = Optimizer::with_space(s, book, options, space)?;
+    let mut costs = Vec::new();
+    while !o.done {
+        let e = o.evaluate(&o.candidate());
+        if let (true, Some(p)) = (e.core_pass, &e.plan) {
+            costs.push((
+                o.idx.clone(),
+                p.services.iter().map(|c| (c.service, c.monthly_usd)).collect(),
+            ));
+        }
+        o.record(e);
+        o.advance(o.idx.len());
+    }
+    Ok((o.result(), costs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::inputs::INPUTS;
+
+    #[test]
+    fn order_names_every_searchable_input_once() {
+        let searchable: Vec<&str> = INPUTS
+            .iter()
+            .filter(|i| i.search != Search::No)
+            .map(|i| i.path)
+            .collect();
+        for p in &searchable {
+            assert_eq!(ORDER.iter().filter(|o| *o == p).count(), 1, "{p}");
+        }
+        assert_eq!(ORDER.len(), searchable.len());
+    }
+}
