@@ -10,6 +10,7 @@
 pub mod cash;
 pub mod cost_by_service;
 pub mod cost_curve;
+pub mod pareto;
 pub mod storage;
 pub mod timeline;
 

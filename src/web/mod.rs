@@ -10,6 +10,7 @@ pub mod charts;
 pub mod drills;
 pub mod fields;
 pub mod form;
+pub mod optimize;
 pub mod results;
 pub mod state;
 pub mod worker;
@@ -429,6 +430,11 @@ pub fn app() -> Html {
     };
     let sheet = (*print_sheet).clone().filter(|sh| sh.scenario == good.scenario);
     let on_reset = dispatch.reform(|_: MouseEvent| Action::Reset);
+    let on_use_design = dispatch.reform(|(s, source): (Scenario, String)| Action::Load {
+        scenario: Box::new(s),
+        source,
+        note: None,
+    });
     let on_pick = {
         let dispatch = dispatch.clone();
         let reader = reader.clone();
@@ -515,6 +521,7 @@ pub fn app() -> Html {
                     }
                     <Results good={good.clone()} stale={state.stale_reason()} before={state.before_edit()} />
                     <drills::DrillsView good={good.clone()} no_worker={*no_worker} />
+                    <optimize::OptimizeView good={good.clone()} onuse={on_use_design} />
                     <section class="charts" aria-label="Charts">
                         <h2>{"Charts"}</h2>
                         <Chart kind={ChartKind::CostByService} good={good.clone()} curve={state.curve.clone()} />

@@ -8,8 +8,13 @@
 //! outcomes and `survives_drills` verdict to the plan they were run for
 //! (`Action::Drills`). One request is in flight at a time; while it runs,
 //! newer scenarios replace each other and only the latest is sent next.
+//!
+//! The optimiser ([`crate::model::optimize`]) runs in a second worker of
+//! its own ([`Search`]): it reports progress after every slice of
+//! [`SLICE`] plans, and Cancel terminates that worker.
 
 use crate::model::drills::{self, DrillOutcome, DrillStep, Mitigation, SecondsOverSlo};
+use crate::model::optimize::{self, Optimizer};
 use crate::model::scenario::DrillKind;
 use crate::model::{plan, PriceBook, Scenario};
 use serde::{Deserialize, Serialize};
@@ -27,6 +32,99 @@ const READY: &str = "ready";
 struct Request {
     id: u32,
     scenario: Scenario,
+    /// Search for the cheapest passing design instead of running drills.
+    #[serde(default)]
+    optimize: bool,
+}
+
+/// Plans the optimiser evaluates between two progress reports (tens of
+/// milliseconds in the worker).
+pub const SLICE: usize = 48;
+
+/// A design on the wire: (monthly USD, objective USD, freshness p95 s,
+/// worst drill error % or -1 without drills, its changes in words, the
+/// design as a scenario).
+pub type DesignRow = (f64, f64, f64, f64, String, Scenario);
+
+/// An optimiser message: (id, error (empty: none), done, candidates
+/// visited, of the space, evaluated, pruned, best monthly USD so far or -1,
+/// then with `done`: the typed design, the cheapest passing designs best
+/// first, and the cost-against-freshness frontier).
+#[derive(Serialize, Deserialize)]
+pub struct Found(
+    pub u32,
+    pub String,
+    pub bool,
+    pub u64,
+    pub u64,
+    pub u64,
+    pub u64,
+    pub f64,
+    pub Vec<DesignRow>,
+    pub Vec<DesignRow>,
+    pub Vec<DesignRow>,
+);
+
+impl Found {
+    fn failed(why: String) -> Found {
+        Found(1, why, true, 0, 0, 0, 0, -1.0, vec![], vec![], vec![])
+    }
+}
+
+fn design_row(d: &optimize::Design) -> DesignRow {
+    (
+        d.monthly_usd,
+        d.objective_usd,
+        d.freshness_p95_s,
+        d.worst_drill_error_pct.unwrap_or(-1.0),
+        if d.changes.is_empty() {
+            "as typed".to_string()
+        } else {
+            d.changes
+                .iter()
+                .map(|c| format!("{} {} → {}", c.label, c.from, c.to))
+                .collect::<Vec<_>>()
+                .join("; ")
+        },
+        d.scenario.clone(),
+    )
+}
+
+/// In the worker: run the search for `s`, posting a [`Found`] after every
+/// slice and the results at the end.
+fn optimize(s: &Scenario, post: &dyn Fn(String)) {
+    let send = |f: &Found| post(serde_json::to_string(f).unwrap_or_default());
+    let mut o = match Optimizer::new(s, &PriceBook::embedded(), optimize::Options::default()) {
+        Ok(o) => o,
+        Err(e) => return send(&Found::failed(e.brief(2))),
+    };
+    loop {
+        let p = o.step(SLICE);
+        let c = p.counts;
+        let mut f = Found(
+            1,
+            String::new(),
+            p.done,
+            p.visited,
+            c.space,
+            c.evaluated,
+            c.pruned(),
+            p.best_usd.unwrap_or(-1.0),
+            vec![],
+            vec![],
+            vec![],
+        );
+        if p.done {
+            let r = o.result();
+            f.8 = vec![design_row(&r.typed)];
+            f.9 = r.top.iter().map(design_row).collect();
+            f.10 = r.freshness_frontier.iter().map(|p| design_row(&p.design)).collect();
+        }
+        send(&f);
+        if p.done {
+            return;
+        }
+    }
 }
 
 /// One drill's outcome on the wire, as a JSON array: serde reads a tuple
@@ -133,8 +231,13 @@ pub fn serve() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let out = scope.clone();
     let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        if let Some(text) = e.data().as_string() {
-            let _ = out.post_message(&JsValue::from_str(&answer(&text)));
+        let Some(text) = e.data().as_string() else { return };
+        let post = |t: String| {
+            let _ = out.post_message(&JsValue::from_str(&t));
+        };
+        match serde_json::from_str::<Request>(&text) {
+            Ok(r) if r.optimize => optimize(&r.scenario, &post),
+            r => post(answer(r)),
         }
     });
     scope.set_onmessage(Some(on.as_ref().unchecked_ref()));
@@ -143,8 +246,8 @@ pub fn serve() {
 }
 
 /// The reply to one request: the drills of its scenario, as JSON.
-fn answer(text: &str) -> String {
-    let (id, found) = match serde_json::from_str::<Request>(text) {
+fn answer(request: serde_json::Result<Request>) -> String {
+    let (id, found) = match request {
         Ok(r) => (r.id, plan(&r.scenario, &PriceBook::embedded()).map_err(|e| e.brief(2))),
         Err(e) => (0, Err(format!("the worker could not read the request: {e}"))),
     };
@@ -183,11 +286,7 @@ impl Client {
     /// `done` gets each answer with the scenario it is for. None when the
     /// page cannot start one.
     pub fn start(done: Callback<(Scenario, Result<Drills, String>)>) -> Option<Rc<Client>> {
-        let make: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"kickoffWorker".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        let worker: web_sys::Worker = make.call0(&JsValue::NULL).ok()?.dyn_into().ok()?;
+        let worker = new_worker()?;
         let client = Rc::new(Client {
             worker,
             ready: Cell::new(false),
@@ -245,9 +344,11 @@ impl Client {
         };
         let id = self.next_id.get();
         self.next_id.set(id.wrapping_add(1));
-        let Ok(text) = serde_json::to_string(&Request {
+        // Pretty, as localStorage writes it: one serialiser in the bundle.
+        let Ok(text) = serde_json::to_string_pretty(&Request {
             id,
             scenario: s.clone(),
+            optimize: false,
         }) else {
             return;
         };
@@ -256,5 +357,55 @@ impl Client {
             self.sent_at.set(super::charts::now_ms());
             *self.sent.borrow_mut() = Some((id, s));
         }
+    }
+}
+
+/// A new worker running this module (`globalThis.kickoffWorker`, set by
+/// `boot.js`); None when the page cannot start one.
+fn new_worker() -> Option<web_sys::Worker> {
+    let make: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"kickoffWorker".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    make.call0(&JsValue::NULL).ok()?.dyn_into().ok()
+}
+
+/// One optimiser run in a worker of its own; dropping it (Cancel, or a new
+/// run) terminates the worker.
+pub struct Search {
+    worker: web_sys::Worker,
+    _on: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl Search {
+    /// Start searching from `s`; `report` gets every message, the last one
+    /// with `done` (or an error). None when the page cannot start a worker.
+    pub fn start(s: &Scenario, report: Callback<Found>) -> Option<Search> {
+        let worker = new_worker()?;
+        let request = serde_json::to_string_pretty(&Request {
+            id: 1,
+            scenario: s.clone(),
+            optimize: true,
+        })
+        .ok()?;
+        let w = worker.clone();
+        let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let Some(text) = e.data().as_string() else { return };
+            if text == READY {
+                let _ = w.post_message(&JsValue::from_str(&request));
+                return;
+            }
+            let found = serde_json::from_str::<Found>(&text)
+                .unwrap_or_else(|e| Found::failed(format!("the worker's answer could not be read: {e}")));
+            report.emit(found);
+        });
+        worker.set_onmessage(Some(on.as_ref().unchecked_ref()));
+        Some(Search { worker, _on: on })
+    }
+}
+
+impl Drop for Search {
+    fn drop(&mut self) {
+        self.worker.terminate();
     }
 }
