@@ -526,7 +526,9 @@ pub struct Optimizer {
     seq: u64,
     counts: Counts,
     typed: Design,
-    top: Vec<(f64, u64, Design)>,
+    /// The cheapest passing designs: cost, order found, each service's
+    /// cost in cents (designs that plan the same are one design), design.
+    top: Vec<(f64, u64, Vec<i64>, Design)>,
     /// Cheapest passing design per edge setting (first [`EDGE_AXES`] indices).
     edge_best: Vec<(Vec<usize>, f64, u64, Design)>,
     drill_points: Vec<FrontierPoint>,
@@ -720,8 +722,8 @@ impl Optimizer {
             objective: self.options.objective,
             done: self.done,
             typed: self.typed.clone(),
-            best: self.top.first().map(|t| t.2.clone()),
-            top: self.top.iter().map(|t| t.2.clone()).collect(),
+            best: self.top.first().map(|t| t.3.clone()),
+            top: self.top.iter().map(|t| t.3.clone()).collect(),
             freshness_frontier: fresh,
             drill_frontier: pareto(self.drill_points.clone()),
             counts: self.counts,
@@ -874,9 +876,15 @@ impl Optimizer {
             Some(_) => {}
             None => self.edge_best.push((edge, usd, seq, e.design.clone())),
         }
+        // Designs whose plans cost the same service by service (a replica
+        // policy that gives none, or none pinned) count once: the first.
+        let cents: Vec<i64> = p.services.iter().map(|c| (c.monthly_usd * 100.0).round() as i64).collect();
+        if self.top.iter().any(|t| t.2 == cents) {
+            return;
+        }
         let at = self.top.partition_point(|t| t.0 <= usd);
         if at < self.options.top.max(1) {
-            self.top.insert(at, (usd, seq, e.design));
+            self.top.insert(at, (usd, seq, cents, e.design));
             self.top.truncate(self.options.top.max(1));
         }
     }
