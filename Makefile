@@ -87,6 +87,7 @@ test-native:
 
 bench:
 	cargo bench --bench plan
+	cargo bench --bench optimize
 
 ## tfvars: the contract between the planner and terraform/ -------------------
 

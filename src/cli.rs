@@ -125,6 +125,10 @@ enum Command {
         /// --scenario F` exports it).
         #[arg(long)]
         emit_scenario: Option<PathBuf>,
+        /// Search only these inputs (paths, comma-separated); the rest keep
+        /// the scenario's values. Default: every searchable input.
+        #[arg(long, value_name = "PATH[,PATH]")]
+        only: Option<String>,
     },
     /// Price an explicit bill of materials (JSON), like the AWS Pricing Calculator.
     Price {
@@ -293,8 +297,10 @@ fn execute(cli: Cli) -> Result<String, Failure> {
             objective,
             format,
             emit_scenario,
+            only,
         } => {
             let s = load_scenario(scenario.as_deref())?;
+            let book = PriceBook::embedded();
             let options = model::optimize::Options {
                 objective: match objective {
                     ObjectiveArg::Monthly => model::optimize::Objective::Monthly,
@@ -302,8 +308,22 @@ fn execute(cli: Cli) -> Result<String, Failure> {
                 },
                 ..model::optimize::Options::default()
             };
-            let r = model::optimize::optimize(&s, &PriceBook::embedded(), options)
-                .map_err(|errs| bad_input(errs.to_string()))?;
+            // Validate the scenario first: its errors name its fields.
+            plan_of(&s)?;
+            let space = match &only {
+                None => model::optimize::Space::of(&s, &book),
+                Some(list) => {
+                    let paths: Vec<&str> = list.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+                    model::optimize::Space::restricted(&s, &book, &paths).map_err(|errs| {
+                        bad_input(format!(
+                            "--only: {}",
+                            errs.0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                        ))
+                    })?
+                }
+            };
+            let r =
+                model::optimize::optimize_in(&s, &book, options, space).map_err(|errs| bad_input(errs.to_string()))?;
             if let Some(path) = emit_scenario {
                 let Some(best) = &r.best else {
                     return Err(Failure(

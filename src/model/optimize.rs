@@ -232,6 +232,23 @@ impl Space {
         self
     }
 
+    /// The space of `s` searching only the axes at `paths` (the rest keep
+    /// the scenario's value).
+    ///
+    /// # Errors
+    /// A path that is not a searchable input, named, with the ones that are.
+    pub fn restricted(s: &Scenario, book: &PriceBook, paths: &[&str]) -> Result<Space, ValidationErrors> {
+        if let Some(bad) = paths.iter().find(|p| !ORDER.contains(p)) {
+            return Err(ValidationErrors(vec![super::validate::FieldError {
+                field: "only".into(),
+                label: "Searched inputs".into(),
+                value: (*bad).to_string(),
+                rule: format!("must be searchable inputs: {}", ORDER.join(", ")),
+            }]));
+        }
+        Ok(Space::of(s, book).only(s, paths))
+    }
+
     /// Designs in the space (the product of the axes' lengths).
     pub fn size(&self) -> u64 {
         self.axes
@@ -509,7 +526,9 @@ pub struct Optimizer {
     seq: u64,
     counts: Counts,
     typed: Design,
-    top: Vec<(f64, u64, Design)>,
+    /// The cheapest passing designs: cost, order found, each service's
+    /// cost in cents (designs that plan the same are one design), design.
+    top: Vec<(f64, u64, Vec<i64>, Design)>,
     /// Cheapest passing design per edge setting (first [`EDGE_AXES`] indices).
     edge_best: Vec<(Vec<usize>, f64, u64, Design)>,
     drill_points: Vec<FrontierPoint>,
@@ -703,8 +722,8 @@ impl Optimizer {
             objective: self.options.objective,
             done: self.done,
             typed: self.typed.clone(),
-            best: self.top.first().map(|t| t.2.clone()),
-            top: self.top.iter().map(|t| t.2.clone()).collect(),
+            best: self.top.first().map(|t| t.3.clone()),
+            top: self.top.iter().map(|t| t.3.clone()).collect(),
             freshness_frontier: fresh,
             drill_frontier: pareto(self.drill_points.clone()),
             counts: self.counts,
@@ -857,9 +876,15 @@ impl Optimizer {
             Some(_) => {}
             None => self.edge_best.push((edge, usd, seq, e.design.clone())),
         }
+        // Designs whose plans cost the same service by service (a replica
+        // policy that gives none, or none pinned) count once: the first.
+        let cents: Vec<i64> = p.services.iter().map(|c| (c.monthly_usd * 100.0).round() as i64).collect();
+        if self.top.iter().any(|t| t.2 == cents) {
+            return;
+        }
         let at = self.top.partition_point(|t| t.0 <= usd);
         if at < self.options.top.max(1) {
-            self.top.insert(at, (usd, seq, e.design));
+            self.top.insert(at, (usd, seq, cents, e.design));
             self.top.truncate(self.options.top.max(1));
         }
     }
@@ -979,6 +1004,13 @@ impl Optimizer {
     /// (and so does its whole subtree below an axis the plan does not read),
     /// the length of that prefix.
     fn no_effect(&self) -> Option<usize> {
+        self.unread_axes().into_iter().min().map(|i| i + 1)
+    }
+
+    /// Axes off their first value that the plan of the current candidate
+    /// does not read: the candidate plans as the one with them at their
+    /// first value.
+    fn unread_axes(&self) -> Vec<usize> {
         let a = &self.axis;
         let v = |i: usize| &self.space.axes[i].values[self.idx[i]];
         let mut unread = Vec::new();
@@ -995,12 +1027,11 @@ impl Optimizer {
             unread.push(a.policy);
         }
         // No pre-scale above the floor: the lead is never used.
-        if self.idx[a.lead] > 0 && self.lead_free.contains_key(&self.ordinal(a.lead)) {
+        if self.lead_free.contains_key(&self.ordinal(a.lead)) {
             unread.push(a.lead);
         }
-        // The shallowest unread axis off its first value: its subtree repeats
-        // candidates with that axis at its first value.
-        unread.into_iter().filter(|&i| self.idx[i] > 0).min().map(|i| i + 1)
+        unread.retain(|&i| self.idx[i] > 0);
+        unread
     }
 
     /// Move to the next candidate after the subtree of the prefix of length
@@ -1046,6 +1077,21 @@ fn pareto(mut points: Vec<FrontierPoint>) -> Vec<FrontierPoint> {
     out
 }
 
+/// The whole search at once over `space`.
+///
+/// # Errors
+/// The scenario's validation errors.
+pub fn optimize_in(
+    s: &Scenario,
+    book: &PriceBook,
+    options: Options,
+    space: Space,
+) -> Result<OptimizeResult, ValidationErrors> {
+    let mut o = Optimizer::with_space(s, book, options, space)?;
+    while !o.step(usize::MAX).done {}
+    Ok(o.result())
+}
+
 /// The whole search at once.
 ///
 /// # Errors
@@ -1063,36 +1109,282 @@ pub fn optimize(s: &Scenario, book: &PriceBook, options: Options) -> Result<Opti
     Ok(o.result())
 }
 
+/// One plan of an exhaustive run: the candidate's indices, whether it
+/// passed every SLO but the drills' and every limit, each service's cost
+/// and each limit's verdict.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub idx: Vec<usize>,
+    /// For a candidate the search skips as having no effect: the indices of
+    /// the one it plans the same as.
+    pub same_as: Option<Vec<usize>>,
+    pub core_pass: bool,
+    pub services: Vec<(Service, f64)>,
+    pub limits: Vec<(String, bool)>,
+}
+
 /// Every candidate of `space` planned, none skipped: the reference the
-/// pruned search is tested against. Returns the result and each passing
-/// plan's services by candidate indices.
+/// pruned search is tested against.
 #[doc(hidden)]
 pub fn exhaustive(
     s: &Scenario,
     book: &PriceBook,
     options: Options,
     space: Space,
-) -> Result<(OptimizeResult, Vec<(Vec<usize>, Vec<(Service, f64)>)>), ValidationErrors> {
+) -> Result<(OptimizeResult, Vec<Sample>), ValidationErrors> {
     let mut o = Optimizer::with_space(s, book, options, space)?;
-    let mut costs = Vec::new();
+    let mut samples = Vec::new();
     while !o.done {
+        let unread = o.unread_axes();
+        let same_as = (!unread.is_empty()).then(|| {
+            let mut idx = o.idx.clone();
+            unread.iter().for_each(|&i| idx[i] = 0);
+            idx
+        });
         let e = o.evaluate(&o.candidate());
-        if let (true, Some(p)) = (e.core_pass, &e.plan) {
-            costs.push((
-                o.idx.clone(),
-                p.services.iter().map(|c| (c.service, c.monthly_usd)).collect(),
-            ));
+        if let Some(p) = &e.plan {
+            samples.push(Sample {
+                idx: o.idx.clone(),
+                same_as: same_as.clone(),
+                core_pass: e.core_pass,
+                services: p.services.iter().map(|c| (c.service, c.monthly_usd)).collect(),
+                limits: p.limits.iter().map(|l| (l.id.clone(), l.ok)).collect(),
+            });
         }
-        o.record(e);
+        // A duplicate is planned (its sample checks the rule) but not kept.
+        if same_as.is_none() {
+            o.record(e);
+        }
         o.advance(o.idx.len());
     }
-    Ok((o.result(), costs))
+    Ok((o.result(), samples))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::inputs::INPUTS;
+
+    use crate::model::scenario::DrillKind;
+    use std::collections::HashMap as Map;
+
+    fn book() -> PriceBook {
+        PriceBook::embedded()
+    }
+
+    /// A small space: the named axes, each cut to its first three values
+    /// (two for task size and egress), so the exhaustive runs stay short.
+    fn small(s: &Scenario, paths: &[&str]) -> Space {
+        let mut space = Space::restricted(s, &book(), paths).unwrap();
+        for a in &mut space.axes {
+            let keep = match a.input.path {
+                "app.task_vcpu" | "platform.egress" | "app.on_demand_base_tasks" => 2,
+                _ => 3,
+            };
+            a.values.truncate(keep);
+        }
+        space
+    }
+
+    /// Edge, API tier, cache on/off and egress (288 designs).
+    const SMALL: [&str; 7] = [
+        "delivery.poll_interval_s",
+        "delivery.cdn_live_ttl_s",
+        "app.task_vcpu",
+        "app.spot_share",
+        "app.on_demand_base_tasks",
+        "overrides.cache_enabled",
+        "platform.egress",
+    ];
+
+    /// The data tier's choices (144 designs).
+    const DATA: [&str; 6] = [
+        "app.task_vcpu",
+        "overrides.cache_enabled",
+        "overrides.db_read_replicas",
+        "data.read_replicas",
+        "data.rds_proxy",
+        "overrides.cache_replicas",
+    ];
+
+    fn scenarios() -> Vec<(&'static str, Scenario)> {
+        let mut fans = Scenario::default();
+        fans.peak_concurrent_fans = 40_000;
+        let mut drilled = Scenario::default();
+        drilled.drills.selected = vec![DrillKind::CacheFailover, DrillKind::SpotReclaim];
+        vec![
+            ("default", Scenario::default()),
+            ("40,000 fans", fans),
+            ("drills", drilled),
+        ]
+    }
+
+    fn key(space: &Space, idx: &[usize], paths: &[&str]) -> Vec<usize> {
+        paths.iter().map(|p| idx[space.axis(p)]).collect()
+    }
+
+    /// The pruned search finds what planning every candidate finds: the
+    /// same optimum (cost and design), the same next designs and the same
+    /// freshness frontier; and the facts the pruning rests on hold on every
+    /// plan of the exhaustive run.
+    #[test]
+    fn pruned_search_finds_the_exhaustive_optimum() {
+        let mut cases: Vec<(&str, Scenario, &[&str])> =
+            scenarios().into_iter().map(|(n, s)| (n, s, &SMALL[..])).collect();
+        cases.push(("default, data tier", Scenario::default(), &DATA[..]));
+        for (name, s, paths) in cases {
+            let space = small(&s, paths);
+            let (all, samples) = exhaustive(&s, &book(), Options::default(), space.clone()).unwrap();
+            let pruned = optimize_in(&s, &book(), Options::default(), space.clone()).unwrap();
+            let (a, b) = (all.best.as_ref().unwrap(), pruned.best.as_ref().unwrap());
+            assert_eq!(a.objective_usd, b.objective_usd, "{name}");
+            assert_eq!(a.scenario, b.scenario, "{name}");
+            let costs = |r: &OptimizeResult| r.top.iter().map(|d| d.objective_usd).collect::<Vec<_>>();
+            assert_eq!(costs(&all), costs(&pruned), "{name}");
+            let frontier = |r: &OptimizeResult| {
+                r.freshness_frontier
+                    .iter()
+                    .map(|p| (p.objective_usd, p.value))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(frontier(&all), frontier(&pruned), "{name}");
+            assert!(pruned.counts.pruned() > 0, "{name}: {:?}", pruned.counts);
+            assert_eq!(
+                pruned.counts.evaluated + pruned.counts.pruned(),
+                space.size(),
+                "{name}: every candidate planned or skipped once"
+            );
+            assert!(b.objective_usd <= pruned.typed.objective_usd || !pruned.typed.pass);
+
+            // Each service's cost depends only on its axes.
+            for service in SERVICES {
+                let axes = service_axes(service);
+                let demand_only = matches!(service, Service::Dns | Service::S3 | Service::Alb | Service::CloudFront);
+                let mut seen: Map<Vec<usize>, f64> = Map::new();
+                for x in samples.iter().filter(|x| x.core_pass || demand_only) {
+                    let usd: f64 = x.services.iter().filter(|c| c.0 == service).map(|c| c.1).sum();
+                    let k = key(&space, &x.idx, &axes);
+                    let first = *seen.entry(k).or_insert(usd);
+                    assert!(
+                        (first - usd).abs() <= 1e-9 * usd.max(1.0),
+                        "{name}: {service:?} {first} vs {usd}"
+                    );
+                }
+            }
+            // A candidate skipped as having no effect plans as its twin.
+            let by_idx: Map<&[usize], &Sample> = samples.iter().map(|x| (x.idx.as_slice(), x)).collect();
+            let mut twins = 0;
+            for x in &samples {
+                let Some(twin) = &x.same_as else { continue };
+                let y = by_idx[twin.as_slice()];
+                assert_eq!(
+                    (x.core_pass, &x.services, &x.limits),
+                    (y.core_pass, &y.services, &y.limits),
+                    "{name}: {:?}",
+                    x.idx
+                );
+                twins += 1;
+            }
+            assert!(twins > 0, "{name}: no duplicate to check");
+            // Pruned-on limits depend only on their axes.
+            let mut seen: Map<(String, Vec<usize>), bool> = Map::new();
+            for x in &samples {
+                for (id, ok) in &x.limits {
+                    let Some(axes) = limit_axes(id) else { continue };
+                    let first = *seen.entry((id.clone(), key(&space, &x.idx, &axes))).or_insert(*ok);
+                    assert_eq!(first, *ok, "{name}: {id}");
+                }
+            }
+        }
+    }
+
+    /// The optimum, planned again the way `kickoff plan` plans it (drills
+    /// and their mitigation search included), passes every SLO and is
+    /// feasible, and costs what the search said.
+    #[test]
+    fn the_optimum_passes_when_planned_again() {
+        for (name, s) in scenarios() {
+            let r = optimize_in(&s, &book(), Options::default(), small(&s, &SMALL[..4])).unwrap();
+            let best = r.best.unwrap();
+            let p = plan(&best.scenario, &book()).unwrap();
+            assert!(p.slo_pass() && p.feasible, "{name}: {:?}", p.slo);
+            assert_eq!(p.total_monthly_usd, best.monthly_usd, "{name}");
+            assert!(r.top.windows(2).all(|w| w[0].objective_usd <= w[1].objective_usd));
+        }
+    }
+
+    #[test]
+    fn the_freshness_floor_bounds_the_edge_axes() {
+        let s = Scenario::default();
+        let space = Space::of(&s, &book());
+        let poll = &space.axes[space.axis("delivery.poll_interval_s")];
+        for v in &poll.values {
+            let mut t = s.clone();
+            (poll.input.set)(&mut t, v.clone()).unwrap();
+            t.delivery.cdn_live_ttl_s = 0.0;
+            assert!(static_freshness_s(&t) <= s.slo.freshness_p95_s, "{v:?}");
+        }
+        // The next step is over: the walk stopped at the floor.
+        let mut t = s.clone();
+        t.delivery.cdn_live_ttl_s = 0.0;
+        t.delivery.poll_interval_s = poll
+            .values
+            .iter()
+            .filter_map(|v| match v {
+                Value::Num(x) => Some(*x),
+                _ => None,
+            })
+            .fold(0.0, f64::max)
+            + 0.5;
+        assert!(static_freshness_s(&t) > s.slo.freshness_p95_s);
+        // A plan's freshness is never below the floor.
+        let p = plan(&s, &book()).unwrap();
+        assert!(slo::freshness_p95_s(&s, p.match_day.chosen(&p.fargate)).0 >= static_freshness_s(&s));
+    }
+
+    #[test]
+    fn dominated_prices_drop_a_choice_and_overrides_bring_it_back() {
+        let s = Scenario::default();
+        let space = Space::of(&s, &book());
+        assert_eq!(
+            space.axes[space.axis("app.arch")].values.len(),
+            1,
+            "arm64 is cheaper at every price"
+        );
+        let mut cheap_x86 = s.clone();
+        cheap_x86.price_overrides.insert("fargate.x86.vcpu_hour".into(), 0.0001);
+        let space = Space::of(&cheap_x86, &book());
+        assert_eq!(space.axes[space.axis("app.arch")].values.len(), 2);
+    }
+
+    #[test]
+    fn sliced_search_equals_one_pass_and_reports_progress() {
+        let s = Scenario::default();
+        let space = small(&s, &SMALL[..5]);
+        let one = optimize_in(&s, &book(), Options::default(), space.clone()).unwrap();
+        let mut o = Optimizer::with_space(&s, &book(), Options::default(), space).unwrap();
+        let mut slices = 0;
+        let mut last = 0;
+        loop {
+            let p = o.step(3);
+            assert!(p.visited >= last);
+            last = p.visited;
+            slices += 1;
+            if p.done {
+                break;
+            }
+        }
+        assert!(slices > 2);
+        assert_eq!(o.result(), one);
+    }
+
+    #[test]
+    fn unknown_search_paths_are_named() {
+        let e = Space::restricted(&Scenario::default(), &book(), &["app.rps_per_vcpu"]).unwrap_err();
+        assert_eq!(e.0[0].field, "only");
+        assert_eq!(e.0[0].value, "app.rps_per_vcpu");
+    }
 
     #[test]
     fn order_names_every_searchable_input_once() {

@@ -347,3 +347,63 @@ fn plan_with_drills_adds_the_slo_and_unknown_drills_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("drills.at_s"));
 }
+
+/// `kickoff optimize` finds a design no dearer than the one typed, writes it
+/// as a scenario `kickoff tfvars` exports, and names bad input. `--only`
+/// keeps the search small (the full default search is measured in
+/// docs/performance.md).
+#[test]
+fn optimize_emits_a_scenario_tfvars_exports_and_names_bad_input() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let emitted = dir.join("optimum.json");
+    let _ = std::fs::remove_file(&emitted);
+    let only = "delivery.poll_interval_s,delivery.cdn_live_ttl_s,platform.egress";
+    let o = kickoff(&[
+        "optimize",
+        "--only",
+        only,
+        "--format",
+        "json",
+        "--emit-scenario",
+        emitted.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let best = v["best"]["objective_usd"].as_f64().unwrap();
+    assert!(best <= v["typed"]["objective_usd"].as_f64().unwrap());
+    assert!(v["best"]["pass"].as_bool().unwrap());
+    assert!(v["counts"]["evaluated"].as_u64().unwrap() > 0);
+    assert!(!v["freshness_frontier"].as_array().unwrap().is_empty());
+    // The emitted design plans at the optimum's cost and exports.
+    let p = kickoff(&["plan", "--scenario", emitted.to_str().unwrap(), "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&p)).unwrap();
+    assert!((plan["total_monthly_usd"].as_f64().unwrap() - best).abs() < 1e-6);
+    let t = kickoff(&["tfvars", "--scenario", emitted.to_str().unwrap()]);
+    assert_eq!(t.status.code(), Some(0), "{}", String::from_utf8_lossy(&t.stderr));
+    assert!(stdout(&t).contains("scenario"));
+    // Text and Markdown carry the same optimum.
+    let text = stdout(&kickoff(&["optimize", "--only", only]));
+    assert!(text.contains("Optimum:"), "{text}");
+    let md = stdout(&kickoff(&["optimize", "--only", only, "--format", "markdown"]));
+    assert!(md.contains("| **optimum** |"), "{md}");
+
+    // Bad input: the field is named, exit 2, nothing written.
+    let bad = scratch("optimize-bad.json", r#"{"delivery": {"poll_interval_s": 0}}"#);
+    let out = dir.join("never.json");
+    let o = kickoff(&[
+        "optimize",
+        "--scenario",
+        bad.to_str().unwrap(),
+        "--emit-scenario",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("delivery.poll_interval_s"));
+    assert!(!out.exists());
+    let o = kickoff(&["optimize", "--only", "app.rps_per_vcpu"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("app.rps_per_vcpu"));
+    let o = kickoff(&["optimize", "--objective", "yearly"]);
+    assert_eq!(o.status.code(), Some(2));
+}
