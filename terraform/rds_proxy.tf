@@ -132,6 +132,8 @@ resource "aws_iam_role" "db_proxy" {
 # authentication for RDS Proxy, Creating an IAM policy for end-to-end IAM
 # authentication). Only kickoff_api connects through the proxy.
 data "aws_iam_policy_document" "db_proxy" {
+  count = var.db_proxy_enabled ? 1 : 0
+
   statement {
     sid       = "ConnectToWriterAsApi"
     actions   = ["rds-db:connect"]
@@ -144,7 +146,7 @@ resource "aws_iam_role_policy" "db_proxy" {
 
   name   = "db-proxy"
   role   = aws_iam_role.db_proxy[0].id
-  policy = data.aws_iam_policy_document.db_proxy.json
+  policy = data.aws_iam_policy_document.db_proxy[0].json
 }
 
 # --- Network: api -> proxy -> db, MySQL only -----------------------------------

@@ -17,6 +17,7 @@ run "no_proxy_without_the_flag" {
     condition = (
       length(aws_db_proxy.main) == 0 && length(aws_db_proxy_default_target_group.main) == 0 &&
       length(aws_db_proxy_target.writer) == 0 && length(aws_iam_role.db_proxy) == 0 &&
+      length(data.aws_iam_policy_document.db_proxy) == 0 &&
       length(aws_security_group.db_proxy) == 0 && length(aws_vpc_security_group_ingress_rule.db_from_proxy) == 0 &&
       length(aws_vpc_security_group_egress_rule.api_to_db_proxy) == 0
     )
@@ -96,9 +97,9 @@ run "proxy_in_front_of_the_writer" {
   # The proxy's role may connect to the writer as kickoff_api and nothing else.
   assert {
     condition = (
-      one(jsondecode(data.aws_iam_policy_document.db_proxy.json).Statement).Resource ==
+      one(jsondecode(data.aws_iam_policy_document.db_proxy[0].json).Statement).Resource ==
       "arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.main.resource_id}/kickoff_api" &&
-      one(jsondecode(data.aws_iam_policy_document.db_proxy.json).Statement).Action == "rds-db:connect" &&
+      one(jsondecode(data.aws_iam_policy_document.db_proxy[0].json).Statement).Action == "rds-db:connect" &&
       strcontains(aws_iam_role.db_proxy[0].assume_role_policy, "rds.amazonaws.com")
     )
     error_message = "The proxy role (trusted by rds.amazonaws.com) may only rds-db:connect to the writer as kickoff_api."
