@@ -5,6 +5,7 @@ pub mod bom;
 pub mod calibrate;
 pub mod cash;
 pub mod diff;
+pub mod first_view;
 pub mod inputs_table;
 pub mod limits_table;
 pub mod report;
