@@ -235,8 +235,10 @@ const READ_FIGURES: &str = "const m = performance.getEntriesByName('kickoff-firs
     const fcp = performance.getEntriesByName('first-contentful-paint')[0]; \
     const nav = performance.getEntriesByType('navigation')[0]; \
     const bytes = (nav ? nav.transferSize : 0) + performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize, 0); \
-    const lt = (window.__kickoffLongTasks || []).filter(t => t[0] < m.startTime).map(t => t[1]); \
-    return { visible: visible[1], how: visible[0], fcp: fcp ? fcp.startTime : -1, first: m.startTime, total: total.textContent, bytes, long: lt };";
+    const lts = (window.__kickoffLongTasks || []).filter(t => t[0] < m.startTime); \
+    const res = performance.getEntriesByType('resource').map(r => [r.name.split('/').pop(), r.startTime, r.responseEnd]); \
+    return { visible: visible[1], how: visible[0], fcp: fcp ? fcp.startTime : -1, first: m.startTime, total: total.textContent, bytes, \
+      long: lts.map(t => t[1]), long_at: lts.map(t => t[0]), doc: nav ? nav.responseEnd : -1, res };";
 
 async fn run(driver: &Driver, url: &str, scratch: &Path, i: usize) -> Run {
     let profile = scratch.join(format!("profile-{i}"));
@@ -316,6 +318,27 @@ async fn run(driver: &Driver, url: &str, scratch: &Path, i: usize) -> Run {
         r.long_task_ms,
         r.longest_task_ms
     );
+    // Where the time goes, once: when each request started and ended, and
+    // when each long task started.
+    if i == 0 {
+        let ms = |v: &Value| v.as_f64().unwrap_or(-1.0);
+        println!("  document received by {:.0} ms", ms(&figures["doc"]));
+        for r in figures["res"].as_array().into_iter().flatten() {
+            println!(
+                "  {:<40} {:>5.0}–{:>5.0} ms",
+                r[0].as_str().unwrap_or(""),
+                ms(&r[1]),
+                ms(&r[2])
+            );
+        }
+        let at: Vec<String> = figures["long_at"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| format!("{:.0}", ms(v)))
+            .collect();
+        println!("  long tasks started at {} ms", at.join(", "));
+    }
     r
 }
 

@@ -1028,11 +1028,32 @@ async fn before_app(c: &Client, url: &str) -> R<Value> {
     .await
 }
 
+/// Counts the animation frames until the app's first render, and those in
+/// which `#app` was empty: a frame's `requestAnimationFrame` callbacks run
+/// just before it is painted, with no task in between.
+const COUNT_BLANK_FRAMES: &str = "window.__frames = 0; window.__blank = 0; \
+    const f = () => { const a = document.getElementById('app'); window.__frames++; \
+      if (a && !a.firstElementChild) window.__blank++; \
+      if (!performance.getEntriesByName('kickoff-first-render').length) requestAnimationFrame(f); }; \
+    requestAnimationFrame(f);";
+
 async fn first_view(c: &Client, base: &str) -> R {
     // The app's own first render and what it saves.
     load(c, base).await?;
     js(c, "localStorage.clear(); return true").await?;
+    cdp(c, "Page.enable", json!({})).await?;
+    cdp(
+        c,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": COUNT_BLANK_FRAMES }),
+    )
+    .await?;
     load(c, base).await?;
+    // The app replaced the pre-rendered view without a blank frame.
+    let frames = js(c, "return [window.__frames, window.__blank]").await?;
+    if frames[0].as_u64().unwrap_or(0) < 2 || frames[1] != json!(0) {
+        return Err(format!("[frames until the first render, blank ones] = {frames}"));
+    }
     let app_text = text_of(c, "total-monthly").await?;
     let app_usd = shown_total(c).await?;
     if app_usd != total_of(&Scenario::default()) {
@@ -1087,7 +1108,7 @@ async fn first_view(c: &Client, base: &str) -> R {
     if shown != total_of(&scenario_with_fans(40_000)) {
         return Err(format!("the app opened {shown}, not the saved 40,000-fan plan"));
     }
-    println!("first view: pre-rendered {app_text} = the app's; share link and saved scenario show \"Opening your scenario…\"");
+    println!("first view: pre-rendered {app_text} = the app's, replaced with no blank frame ({frames}); share link and saved scenario show \"Opening your scenario…\"");
     Ok(())
 }
 
