@@ -1054,6 +1054,18 @@ async fn first_view(c: &Client, base: &str) -> R {
     if frames[0].as_u64().unwrap_or(0) < 2 || frames[1] != json!(0) {
         return Err(format!("[frames until the first render, blank ones] = {frames}"));
     }
+    // Each file is fetched once (the glue was fetched twice by two preloads).
+    let names = js(c, "return performance.getEntriesByType('resource').map(r => r.name)").await?;
+    let names: Vec<&str> = names
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
+    if unique.len() != names.len() || !names.iter().any(|n| n.ends_with(".wasm")) {
+        return Err(format!("requests: {names:?}"));
+    }
     let app_text = text_of(c, "total-monthly").await?;
     let app_usd = shown_total(c).await?;
     if app_usd != total_of(&Scenario::default()) {

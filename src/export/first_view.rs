@@ -135,7 +135,7 @@ pub fn inject(index: &str, s: &Scenario, p: &Plan) -> Result<String, String> {
     ))
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{plan, PriceBook};
