@@ -77,6 +77,11 @@ impl TierUse {
             .fold(("app", f64::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a })
     }
 
+    /// Tiers above 100 %.
+    pub fn saturated(&self) -> Vec<(&'static str, f64)> {
+        self.entries().into_iter().filter(|(_, u)| *u > 1.0 + 1e-9).collect()
+    }
+
     /// The busiest tier above 100 %, if any (no allocation: the
     /// simulation asks this at every step).
     pub fn most_saturated(&self) -> Option<(&'static str, f64)> {
