@@ -2,12 +2,13 @@
 //! table. Twelve plans per change are too slow for every keystroke, so the
 //! plan is computed after the charts' debounce, with the chart redraw.
 
-use super::charts::{now_ms, record_draw_ms, Canvas, CHART_DEBOUNCE_MS};
+use super::charts::{now_ms, record_draw_ms, CHART_DEBOUNCE_MS};
 use super::state::{Good, Shared};
 use crate::charts;
 use crate::model::cash::{cash_plan, CashPlan};
 use crate::model::PriceBook;
 use gloo::timers::callback::Timeout;
+use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -34,7 +35,7 @@ pub fn cash_view(props: &CashProps) -> Html {
                 let started = now_ms();
                 let c = cash_plan(&good.scenario, &book, MONTHS).map_err(|e| e.brief(2));
                 if let (Ok(c), Some(el)) = (&c, canvas.cast::<HtmlCanvasElement>()) {
-                    if let Some(backend) = Canvas::of(el) {
+                    if let Some(backend) = CanvasBackend::with_canvas_object(el) {
                         if let Err(e) = charts::cash::draw(backend, c) {
                             web_sys::console::error_1(&format!("chart chart-cash: {e}").into());
                         }

@@ -4,119 +4,14 @@ use super::state::{Good, Shared};
 use crate::charts;
 use crate::model::sweep::CostCurve;
 use gloo::timers::callback::Timeout;
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 /// Charts redraw this long after the last change, so typing re-plans and
 /// updates the numbers on every key while the canvases catch up once.
 pub const CHART_DEBOUNCE_MS: u32 = 80;
-
-/// Line height of the page's text (`body` in `static/style.css`).
-const PAGE_LINE_HEIGHT: f64 = 1.45;
-
-/// A canvas that measures text with the canvas's own `measureText`.
-///
-/// plotters measures a label by adding a `<span>` to the page and reading
-/// its size: a forced layout of the whole page per label, about 190 per
-/// redraw of the five charts. This gives the size that span had (its width,
-/// rounded; the page's line height) without touching the page.
-pub(super) struct Canvas {
-    inner: CanvasBackend,
-    context: CanvasRenderingContext2d,
-}
-
-impl Canvas {
-    pub(super) fn of(el: HtmlCanvasElement) -> Option<Canvas> {
-        let context = el.get_context("2d").ok()??.dyn_into().ok()?;
-        Some(Canvas {
-            inner: CanvasBackend::with_canvas_object(el)?,
-            context,
-        })
-    }
-}
-
-impl DrawingBackend for Canvas {
-    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
-    }
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.ensure_prepared()
-    }
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.present()
-    }
-    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_pixel(p, c)
-    }
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_line(from, to, style)
-    }
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        a: BackendCoord,
-        b: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_rect(a, b, style, fill)
-    }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_path(path, style)
-    }
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_circle(center, radius, style, fill)
-    }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.fill_polygon(vert, style)
-    }
-    fn draw_text<S: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        style: &S,
-        pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_text(text, style, pos)
-    }
-    fn estimate_text_size<S: BackendTextStyle>(
-        &self,
-        text: &str,
-        style: &S,
-    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
-        // The font as `draw_text` sets it.
-        self.context.set_font(&format!(
-            "{} {}px {}",
-            style.style().as_str(),
-            style.size(),
-            style.family().as_str()
-        ));
-        let width = self.context.measure_text(text).map_or(0.0, |m| m.width());
-        Ok((width.round() as u32, (style.size() * PAGE_LINE_HEIGHT).round() as u32))
-    }
-}
 
 /// Milliseconds since page load.
 pub(super) fn now_ms() -> f64 {
@@ -205,7 +100,7 @@ pub fn chart(props: &ChartProps) -> Html {
                 let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                     return;
                 };
-                let Some(backend) = Canvas::of(el) else {
+                let Some(backend) = CanvasBackend::with_canvas_object(el) else {
                     return;
                 };
                 let started = now_ms();
