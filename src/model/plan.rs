@@ -231,10 +231,12 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     let chosen = match_day.chosen(&f);
     // The bill: the chosen configuration through the expected audience (the
     // same run without design headroom).
+    let bill_run;
     let billed = if s.audience.design_headroom_pct > 0.0 {
-        autoscale::simulate_for_bill(s, &f, &tiers, &points, &billed_day, chosen.prescaled)
+        bill_run = autoscale::simulate_for_bill(s, &f, &tiers, &points, &billed_day, chosen.prescaled);
+        &bill_run
     } else {
-        chosen.clone()
+        chosen
     };
 
     let day_hours = fargate::DayHours {

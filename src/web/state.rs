@@ -40,7 +40,9 @@ pub struct Good {
     pub scenario: Scenario,
     pub plan: Plan,
     /// `scenario.seed_setup()` planned (None if it does not validate).
-    pub today: Option<Plan>,
+    /// Shared: an edit of an input today's setup pins (poll interval, task
+    /// size, overrides…) leaves it as it was, and it is not planned again.
+    pub today: Option<Rc<Plan>>,
 }
 
 /// A message for the user (import, share link, clipboard, reset).
@@ -161,7 +163,7 @@ impl State {
                 )))),
             ),
         };
-        let good = good(&s, &book).expect("default scenario plans");
+        let good = good(&s, &book, None).expect("default scenario plans");
         let curve = cost_curve(&without_drills(&s), &book);
         State {
             book: Shared::new(book),
@@ -277,7 +279,7 @@ impl State {
 
     /// Plan the scenario; true when it planned.
     fn replan(&mut self) -> bool {
-        match good(&self.scenario, &self.book) {
+        match good(&self.scenario, &self.book, Some(&self.good)) {
             Ok(g) => {
                 self.plan_errors.clear();
                 let key = curve_key(&self.scenario);
@@ -334,9 +336,16 @@ pub fn plan_here(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationError
     plan(&without_drills(s), book)
 }
 
-fn good(s: &Scenario, book: &PriceBook) -> Result<Good, ValidationErrors> {
+/// Plan `s` (as the page does, without drills) and its "today's setup".
+/// `last`'s today's setup is reused when the edit did not change it (the
+/// inputs it does not pin are the same).
+fn good(s: &Scenario, book: &PriceBook, last: Option<&Good>) -> Result<Good, ValidationErrors> {
     let p = plan_here(s, book)?;
-    let today = plan_here(&s.seed_setup(), book).ok();
+    let seed = s.seed_setup();
+    let today = match last {
+        Some(g) if g.scenario.seed_setup() == seed => g.today.clone(),
+        _ => plan_here(&seed, book).ok().map(Rc::new),
+    };
     Ok(Good {
         scenario: s.clone(),
         plan: p,
@@ -431,7 +440,7 @@ impl Reducible for State {
                     // Planned again rather than cloned: a `Plan` clone costs
                     // 4 KB of bundle, a plan about a millisecond per answer.
                     Ok(outcomes) => {
-                        if let Ok(mut g) = good(&s, &st.book) {
+                        if let Ok(mut g) = good(&s, &st.book, Some(&st.good)) {
                             g.plan.slo.push(crate::model::drills::verdict(&s, &outcomes));
                             g.plan.drills = outcomes;
                             st.good = Shared::new(g);
