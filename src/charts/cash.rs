@@ -1,7 +1,7 @@
 //! The cash plan: the monthly bill for the next 12 months, stacked by
 //! service (the small services together as "Other").
 
-use super::{usd, ChartResult, FONT, PALETTE};
+use super::{usd, ChartResult, Key, FONT, PALETTE};
 use crate::model::cash::{CashMonth, CashPlan};
 use crate::model::cost::Service;
 use plotters::prelude::*;
@@ -74,21 +74,23 @@ where
         .y_label_formatter(&|v| usd(*v))
         .label_style((FONT, 12))
         .draw()?;
-    for (k, (name, services)) in GROUPS.iter().enumerate() {
+    for (k, (_, services)) in GROUPS.iter().enumerate() {
         let color = PALETTE[k];
-        chart
-            .draw_series(c.months.iter().map(|m| {
-                let base: f64 = GROUPS[..k].iter().map(|(_, s)| group_usd(m, s)).sum();
-                let x = f64::from(m.month);
-                Rectangle::new(
-                    [(x - 0.35, base), (x + 0.35, base + group_usd(m, services))],
-                    color.filled(),
-                )
-            }))?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+        chart.draw_series(c.months.iter().map(|m| {
+            let base: f64 = GROUPS[..k].iter().map(|(_, s)| group_usd(m, s)).sum();
+            let x = f64::from(m.month);
+            Rectangle::new(
+                [(x - 0.35, base), (x + 0.35, base + group_usd(m, services))],
+                color.filled(),
+            )
+        }))?;
     }
-    super::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 12)?;
+    let keys: Vec<_> = GROUPS
+        .iter()
+        .zip(PALETTE)
+        .map(|((name, _), c)| (*name, Key::Bar(c)))
+        .collect();
+    super::draw_legend(&chart, SeriesLabelPosition::UpperLeft, 12, &keys)?;
     root.present()?;
     Ok(())
 }

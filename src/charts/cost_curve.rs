@@ -1,7 +1,7 @@
 //! Monthly cost against peak fans, 1k–1M on a log axis, with the current
 //! scenario marked. The sweep itself is [`crate::model::sweep`].
 
-use super::{fans, usd, ChartResult, FONT, PALETTE};
+use super::{fans, usd, ChartResult, Key, FONT, PALETTE};
 pub use crate::model::sweep::{CostCurve, MAX_FANS, MIN_FANS};
 use plotters::prelude::*;
 
@@ -58,18 +58,14 @@ where
         .y_label_formatter(&|v| usd(*v))
         .label_style((FONT, 12))
         .draw()?;
-    chart
-        .draw_series(LineSeries::new(c.points.iter().copied(), PALETTE[0].stroke_width(2)))?
-        .label("Monthly cost")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[0].stroke_width(2)));
+    chart.draw_series(LineSeries::new(c.points.iter().copied(), PALETTE[0].stroke_width(2)))?;
+    let mut keys = vec![("Monthly cost", Key::Line(PALETTE[0], 2))];
     if let Some((x, y)) = c.current {
         let x = x.clamp(MIN_FANS, MAX_FANS);
-        chart
-            .draw_series(std::iter::once(Circle::new((x, y), 6, PALETTE[5].filled())))?
-            .label("This scenario")
-            .legend(|(x, y)| Circle::new((x + 8, y), 5, PALETTE[5].filled()));
+        chart.draw_series(std::iter::once(Circle::new((x, y), 6, PALETTE[5].filled())))?;
+        keys.push(("This scenario", Key::Dot(PALETTE[5])));
     }
-    super::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 12)?;
+    super::draw_legend(&chart, SeriesLabelPosition::UpperLeft, 12, &keys)?;
     root.present()?;
     Ok(())
 }

@@ -37,26 +37,96 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(60, 60, 60),
 ];
 
+/// The key drawn beside a legend entry's text.
+#[derive(Clone, Copy)]
+pub enum Key {
+    /// A 16 px line of this colour and stroke width.
+    Line(RGBColor, u32),
+    /// A filled 12×10 px box (the bars of a stacked chart).
+    Bar(RGBColor),
+    /// A filled dot of radius 5.
+    Dot(RGBColor),
+    /// A cross of stroke width 3.
+    Cross(RGBColor),
+}
+
 /// The legend every chart uses: framed, on a translucent white background,
-/// in `font_px` text.
-pub fn draw_legend<'a, DB, CT>(
-    chart: &mut plotters::chart::ChartContext<'a, DB, CT>,
+/// in `font_px` text, one `(label, key)` entry a line, placed in the
+/// plotting area as plotters' own series labels are (5 px from the corner,
+/// 10 px padding, 30 px for the key).
+///
+/// Drawn here rather than by plotters' `configure_series_labels`, whose
+/// default font is built from a name plotters lowercases: that pulled
+/// Rust's Unicode case tables (~5 KB brotli) into the bundle
+/// (docs/performance.md).
+///
+/// # Errors
+/// Whatever the backend reports.
+pub fn draw_legend<DB, CT>(
+    chart: &plotters::chart::ChartContext<'_, DB, CT>,
     position: plotters::chart::SeriesLabelPosition,
     font_px: u32,
+    entries: &[(&str, Key)],
 ) -> ChartResult
 where
-    DB: plotters::prelude::DrawingBackend + 'a,
+    DB: plotters::prelude::DrawingBackend,
     DB::ErrorType: 'static,
     CT: plotters::coord::CoordTranslate,
 {
+    legend_in(&chart.plotting_area().strip_coord_spec(), position, font_px, entries)
+}
+
+fn legend_in<DB>(
+    area: &plotters::drawing::DrawingArea<DB, plotters::coord::Shift>,
+    position: plotters::chart::SeriesLabelPosition,
+    font_px: u32,
+    entries: &[(&str, Key)],
+) -> ChartResult
+where
+    DB: plotters::prelude::DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    use plotters::chart::SeriesLabelPosition as P;
+    use plotters::element::MultiLineText;
     use plotters::prelude::*;
-    chart
-        .configure_series_labels()
-        .position(position)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.85))
-        .label_font((FONT, font_px))
-        .draw()?;
+    const MARGIN: i32 = 10;
+    const KEY_W: i32 = 30;
+    let font: TextStyle = (FONT, font_px).into();
+    let mut text = MultiLineText::<_, &str>::new((0, 0), &font);
+    for (label, _) in entries {
+        text.push_line(*label);
+    }
+    let (w, h) = text.estimate_dimension()?;
+    let (w, h) = (w + KEY_W + 2 * MARGIN, h + 2 * MARGIN);
+    let (aw, ah) = area.dim_in_pixel();
+    let (aw, ah) = (aw as i32, ah as i32);
+    let x = match position {
+        P::UpperLeft | P::MiddleLeft | P::LowerLeft => 5,
+        P::UpperMiddle | P::MiddleMiddle | P::LowerMiddle => (aw - w) / 2,
+        P::UpperRight | P::MiddleRight | P::LowerRight => aw - w - 5,
+        P::Coordinate(x, _) => x,
+    };
+    let y = match position {
+        P::UpperLeft | P::UpperMiddle | P::UpperRight => 5,
+        P::MiddleLeft | P::MiddleMiddle | P::MiddleRight => (ah - h) / 2,
+        P::LowerLeft | P::LowerMiddle | P::LowerRight => ah - h - 5,
+        P::Coordinate(_, y) => y,
+    };
+    text.relocate((x + KEY_W + MARGIN, y + MARGIN));
+    let frame = [(x, y), (x + w, y + h)];
+    area.draw(&Rectangle::new(frame, WHITE.mix(0.85).filled()))?;
+    area.draw(&Rectangle::new(frame, BLACK))?;
+    area.draw(&text)?;
+    let x = x + MARGIN;
+    for (((_, y0), (_, y1)), (_, key)) in text.compute_line_layout()?.into_iter().zip(entries) {
+        let y = (y0 + y1) / 2;
+        match *key {
+            Key::Line(c, width) => area.draw(&PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(width)))?,
+            Key::Bar(c) => area.draw(&Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()))?,
+            Key::Dot(c) => area.draw(&Circle::new((x + 8, y), 5, c.filled()))?,
+            Key::Cross(c) => area.draw(&Cross::new((x + 8, y), 5, c.stroke_width(3)))?,
+        }
+    }
     Ok(())
 }
 

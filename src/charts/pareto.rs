@@ -4,7 +4,7 @@
 //! loads the design whose point is clicked, so [`draw`] returns where each
 //! point landed.
 
-use super::{usd, ChartResult, FONT, PALETTE};
+use super::{usd, ChartResult, Key, FONT, PALETTE};
 use plotters::prelude::*;
 
 /// Chart title (also asserted by tests).
@@ -55,15 +55,13 @@ where
         .label_style((FONT, 12))
         .draw()?;
     c.draw_series(LineSeries::new(frontier.iter().copied(), PALETTE[2].stroke_width(1)))?;
-    c.draw_series(frontier.iter().map(|p| Circle::new(*p, 6, PALETTE[2].filled())))?
-        .label("cheapest passing design (click to use it)")
-        .legend(|(x, y)| Circle::new((x + 8, y), 5, PALETTE[2].filled()));
+    c.draw_series(frontier.iter().map(|p| Circle::new(*p, 6, PALETTE[2].filled())))?;
+    let mut keys = vec![("cheapest passing design (click to use it)", Key::Dot(PALETTE[2]))];
     if let Some(t) = typed {
-        c.draw_series(std::iter::once(Cross::new(t, 7, PALETTE[5].stroke_width(3))))?
-            .label("as typed")
-            .legend(|(x, y)| Cross::new((x + 8, y), 5, PALETTE[5].stroke_width(3)));
+        c.draw_series(std::iter::once(Cross::new(t, 7, PALETTE[5].stroke_width(3))))?;
+        keys.push(("as typed", Key::Cross(PALETTE[5])));
     }
-    super::draw_legend(&mut c, SeriesLabelPosition::UpperRight, 11)?;
+    super::draw_legend(&c, SeriesLabelPosition::UpperRight, 11, &keys)?;
     out.clear();
     out.extend(frontier.iter().map(|p| c.backend_coord(p)));
     root.present()?;

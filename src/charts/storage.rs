@@ -1,6 +1,6 @@
 //! S3 storage by storage class over the next 12 months (stacked bars).
 
-use super::{ChartResult, FONT, PALETTE};
+use super::{ChartResult, Key, FONT, PALETTE};
 use crate::model::storage::StorageMonth;
 use crate::model::Plan;
 use plotters::prelude::*;
@@ -61,18 +61,20 @@ where
         .x_label_formatter(&|v| format!("{v:.0}"))
         .label_style((FONT, 12))
         .draw()?;
-    for (k, (name, get)) in CLASSES.iter().enumerate() {
+    for (k, (_, get)) in CLASSES.iter().enumerate() {
         let color = PALETTE[k];
-        chart
-            .draw_series(months.iter().map(|m| {
-                let base: f64 = CLASSES[..k].iter().map(|(_, g)| g(m)).sum();
-                let x = f64::from(m.month);
-                Rectangle::new([(x - 0.35, base), (x + 0.35, base + get(m))], color.filled())
-            }))?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+        chart.draw_series(months.iter().map(|m| {
+            let base: f64 = CLASSES[..k].iter().map(|(_, g)| g(m)).sum();
+            let x = f64::from(m.month);
+            Rectangle::new([(x - 0.35, base), (x + 0.35, base + get(m))], color.filled())
+        }))?;
     }
-    super::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 12)?;
+    let keys: Vec<_> = CLASSES
+        .iter()
+        .zip(PALETTE)
+        .map(|((name, _), c)| (*name, Key::Bar(c)))
+        .collect();
+    super::draw_legend(&chart, SeriesLabelPosition::UpperLeft, 12, &keys)?;
     root.present()?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The match day: demand against capacity, running tasks and error share,
 //! with and without scheduled pre-scaling.
 
-use super::{ChartResult, FONT, PALETTE};
+use super::{ChartResult, Key, FONT, PALETTE};
 use crate::model::drills::DrillOutcome;
 use crate::model::Plan;
 use plotters::prelude::*;
@@ -86,30 +86,29 @@ where
     c.draw_series(LineSeries::new(
         super::without_flat_runs(w.steps.iter().map(|s| (min(s), s.demand_rps))),
         BLACK.stroke_width(2),
-    ))?
-    .label("Demand")
-    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
+    ))?;
     c.draw_series(LineSeries::new(
         super::without_flat_runs(w.steps.iter().map(|s| (min(s), s.capacity_rps))),
         PALETTE[2].stroke_width(2),
-    ))?
-    .label("Capacity, pre-scaled")
-    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[2].stroke_width(2)));
+    ))?;
     c.draw_series(LineSeries::new(
         super::without_flat_runs(wo.steps.iter().map(|s| (min(s), s.capacity_rps))),
         PALETTE[5].stroke_width(2),
-    ))?
-    .label("Capacity, reactive only")
-    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[5].stroke_width(2)));
-    if let Some(d) = drill {
+    ))?;
+    if drill.is_some() {
         c.draw_series(LineSeries::new(
             super::without_flat_runs(drilled.iter().map(|s| (s.0 / 60.0, s.1))),
             PALETTE[3].stroke_width(2),
-        ))?
-        .label(format!("Capacity, {} drill", d.name))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[3].stroke_width(2)));
+        ))?;
     }
-    super::draw_legend(&mut c, SeriesLabelPosition::UpperLeft, 11)?;
+    let drill_label = drill.map(|d| format!("Capacity, {} drill", d.name));
+    let mut keys = vec![
+        ("Demand", Key::Line(BLACK, 2)),
+        ("Capacity, pre-scaled", Key::Line(PALETTE[2], 2)),
+        ("Capacity, reactive only", Key::Line(PALETTE[5], 2)),
+    ];
+    keys.extend(drill_label.as_deref().map(|l| (l, Key::Line(PALETTE[3], 2))));
+    super::draw_legend(&c, SeriesLabelPosition::UpperLeft, 11, &keys)?;
 
     let emax = w
         .steps
@@ -154,36 +153,34 @@ where
     c.draw_series(LineSeries::new(
         super::without_flat_runs(wo.steps.iter().map(|s| (min(s), s.error_share * 100.0))),
         PALETTE[5].stroke_width(2),
-    ))?
-    .label("Errors, reactive only")
-    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[5].stroke_width(2)));
+    ))?;
     c.draw_series(LineSeries::new(
         super::without_flat_runs(w.steps.iter().map(|s| (min(s), s.error_share * 100.0))),
         PALETTE[2].stroke_width(2),
-    ))?
-    .label("Errors, pre-scaled")
-    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[2].stroke_width(2)));
+    ))?;
     c.draw_secondary_series(LineSeries::new(
         super::without_flat_runs(w.steps.iter().map(|s| (min(s), s.running_tasks))),
         PALETTE[0].stroke_width(1),
-    ))?
-    .label("Tasks, pre-scaled")
-    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[0].stroke_width(1)));
+    ))?;
     c.draw_secondary_series(LineSeries::new(
         super::without_flat_runs(wo.steps.iter().map(|s| (min(s), s.running_tasks))),
         PALETTE[1].stroke_width(1),
-    ))?
-    .label("Tasks, reactive only")
-    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[1].stroke_width(1)));
-    if let Some(d) = drill {
+    ))?;
+    if drill.is_some() {
         c.draw_series(LineSeries::new(
             super::without_flat_runs(drilled.iter().map(|s| (s.0 / 60.0, s.2 * 100.0))),
             PALETTE[3].stroke_width(2),
-        ))?
-        .label(format!("Errors, {} drill", d.name))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[3].stroke_width(2)));
+        ))?;
     }
-    super::draw_legend(&mut c, SeriesLabelPosition::UpperRight, 11)?;
+    let drill_label = drill.map(|d| format!("Errors, {} drill", d.name));
+    let mut keys = vec![
+        ("Errors, reactive only", Key::Line(PALETTE[5], 2)),
+        ("Errors, pre-scaled", Key::Line(PALETTE[2], 2)),
+        ("Tasks, pre-scaled", Key::Line(PALETTE[0], 1)),
+        ("Tasks, reactive only", Key::Line(PALETTE[1], 1)),
+    ];
+    keys.extend(drill_label.as_deref().map(|l| (l, Key::Line(PALETTE[3], 2))));
+    super::draw_legend(&c, SeriesLabelPosition::UpperRight, 11, &keys)?;
     root.present()?;
     Ok(())
 }
