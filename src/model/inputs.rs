@@ -467,7 +467,30 @@ pub const LOG_RETENTION_DAYS: [u32; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-pub static INPUTS: &[Input] = &[
+/// Every scenario input (see [`ALL`]). Native builds keep every help text;
+/// the browser shows help only on the form, so its build keeps only those:
+/// the others (~4 KB of text) cost ~1 KB brotli of wasm (docs/performance.md).
+#[cfg(not(target_arch = "wasm32"))]
+pub static INPUTS: &[Input] = ALL;
+#[cfg(target_arch = "wasm32")]
+pub static INPUTS: &[Input] = &without_hidden_help::<{ ALL.len() }>(ALL);
+
+/// `all` with the help text of every row not on the form left empty.
+#[cfg(target_arch = "wasm32")]
+const fn without_hidden_help<const N: usize>(all: &[Input]) -> [Input; N] {
+    let mut out = [all[0]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = all[i];
+        if !out[i].on_form {
+            out[i].help = "";
+        }
+        i += 1;
+    }
+    out
+}
+
+const ALL: &[Input] = &[
     // Audience
     row!(peak_concurrent_fans, "Peak concurrent fans", "fans", int(1, MAX_FANS),
         "Fans online at the busiest moment of a match day, all games together.").form(),
