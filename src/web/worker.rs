@@ -93,7 +93,9 @@ fn design_row(d: &optimize::Design) -> DesignRow {
 /// In the worker: run the search for `s`, posting a [`Found`] after every
 /// slice and the results at the end.
 fn optimize(s: &Scenario, post: &dyn Fn(String)) {
-    let send = |f: &Found| post(serde_json::to_string(f).unwrap_or_default());
+    // Pretty, as localStorage and the requests write a scenario: one
+    // scenario serialiser in the bundle, not two (~8 KB of wasm).
+    let send = |f: &Found| post(serde_json::to_string_pretty(f).unwrap_or_default());
     let mut o = match Optimizer::new(s, &PriceBook::embedded(), optimize::Options::default()) {
         Ok(o) => o,
         Err(e) => return send(&Found::failed(e.brief(2))),
