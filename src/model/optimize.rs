@@ -1066,14 +1066,19 @@ fn without_drills(s: &Scenario) -> Scenario {
 }
 
 /// The points no other beats on both cost and value, cheapest first.
-fn pareto(mut points: Vec<FrontierPoint>) -> Vec<FrontierPoint> {
-    points.sort_by(|a, b| {
+/// Of equal points, the first found is kept: the sort is unstable (no
+/// stable-sort code in the wasm, docs/performance.md) with the position as
+/// the last key, which orders exactly as a stable sort would.
+fn pareto(points: Vec<FrontierPoint>) -> Vec<FrontierPoint> {
+    let mut points: Vec<(usize, FrontierPoint)> = points.into_iter().enumerate().collect();
+    points.sort_unstable_by(|(i, a), (j, b)| {
         a.objective_usd
             .total_cmp(&b.objective_usd)
             .then(a.value.total_cmp(&b.value))
+            .then(i.cmp(j))
     });
     let mut out: Vec<FrontierPoint> = Vec::new();
-    for p in points {
+    for (_, p) in points {
         if out.last().is_none_or(|last| p.value < last.value) {
             out.push(p);
         }
