@@ -774,9 +774,7 @@ impl Optimizer {
                 }
             }
         };
-        let mut selected = s.drills.selected.clone();
-        selected.sort_unstable();
-        selected.dedup();
+        let selected = crate::model::scenario::drills_in_order(&s.drills.selected);
         let outcomes: Vec<drills::DrillOutcome> = selected.iter().map(|k| drills::run(s, &p.sized(), *k).0).collect();
         let core_pass = p.slo_pass() && p.feasible;
         let pass = core_pass && outcomes.iter().all(|o| o.pass);

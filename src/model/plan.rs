@@ -338,9 +338,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     };
     // Drills run on the finished plan; each failing one re-plans its
     // candidate mitigations (with no drills selected: no recursion).
-    let mut selected = s.drills.selected.clone();
-    selected.sort_unstable();
-    selected.dedup();
+    let selected = crate::model::scenario::drills_in_order(&s.drills.selected);
     if !selected.is_empty() {
         p.drills = selected
             .into_iter()

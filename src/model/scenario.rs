@@ -816,6 +816,19 @@ impl DrillKind {
     }
 }
 
+/// `selected` sorted and without repeats, as `sort_unstable` + `dedup` would
+/// give (the derived order is the declaration order of [`VARIANTS`]), but
+/// without a sort of its own in the browser bundle.
+///
+/// [`VARIANTS`]: strum::VariantArray::VARIANTS
+pub fn drills_in_order(selected: &[DrillKind]) -> Vec<DrillKind> {
+    <DrillKind as strum::VariantArray>::VARIANTS
+        .iter()
+        .copied()
+        .filter(|k| selected.contains(k))
+        .collect()
+}
+
 /// Match-day drills: which ones count towards the `survives_drills` SLO,
 /// when they start, what a drill may cost fans, and the durations they rest
 /// on. Sources of the durations: `docs/drills.md`.
