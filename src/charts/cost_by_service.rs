@@ -7,14 +7,16 @@ use plotters::prelude::*;
 /// Chart title (also asserted by tests).
 pub const TITLE: &str = "Monthly cost by service (USD)";
 
-/// Services as (name, USD a month), largest first.
+/// Services as (name, USD a month), largest first; equal costs in plan
+/// order. Inserted in place rather than sorted: the same order
+/// `sort_unstable_by` gave for so few rows (it insertion-sorts up to 20),
+/// without a sort instance of its own in the bundle (docs/performance.md).
 pub fn rows(plan: &Plan) -> Vec<(&'static str, f64)> {
-    let mut rows: Vec<(&'static str, f64)> = plan
-        .services
-        .iter()
-        .map(|s| (s.service.name(), s.monthly_usd))
-        .collect();
-    rows.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
+    let mut rows: Vec<(&'static str, f64)> = Vec::with_capacity(plan.services.len());
+    for s in &plan.services {
+        let at = rows.partition_point(|r| r.1.total_cmp(&s.monthly_usd).is_ge());
+        rows.insert(at, (s.service.name(), s.monthly_usd));
+    }
     rows
 }
 
@@ -105,5 +107,17 @@ mod tests {
         for (name, usd) in super::rows(&p) {
             assert!(text.contains(&format!("{name} {}", super::usd(usd))), "{name}: {text}");
         }
+    }
+
+    #[test]
+    fn rows_are_largest_first_ties_in_plan_order() {
+        let mut p = plan();
+        // Two ties, one of them at zero, to pin the order of equal costs.
+        p.services[1].monthly_usd = p.services[0].monthly_usd;
+        p.services[3].monthly_usd = 0.0;
+        p.services[4].monthly_usd = 0.0;
+        let mut want: Vec<(&str, f64)> = p.services.iter().map(|s| (s.service.name(), s.monthly_usd)).collect();
+        want.sort_by(|a, b| b.1.total_cmp(&a.1));
+        assert_eq!(super::rows(&p), want);
     }
 }
