@@ -163,9 +163,9 @@ docs-check:
 # break glass, incident response and the match-day checklist, run against a
 # local moto seeded from prod's plan (its tfvars, team settings and fixture
 # images, as `.ci/terraform.sh plan-json` always passes them; one read
-# replica added, so replica commands run).
+# replica and RDS Proxy added, so replica and proxy commands run).
 runbooks-check: tools-runbooks
-	bash .ci/terraform.sh plan-json prod target/runbooks/plan-prod.json -var=db_read_replica_count=1
+	bash .ci/terraform.sh plan-json prod target/runbooks/plan-prod.json -var=db_read_replica_count=1 -var=db_proxy_enabled=true
 	RUNBOOK_PLAN=target/runbooks/plan-prod.json RUNBOOK_AWS=$(RUNBOOK_VENV)/bin/aws RUNBOOK_MOTO=$(RUNBOOK_VENV)/bin/moto_server \
 	  $(RUNBOOK_VENV)/bin/pytest -q -p no:cacheprovider tests/runbooks
 

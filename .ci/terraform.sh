@@ -144,7 +144,7 @@ cmd_plan() {
 
 # The contract between the planner and terraform/: the tfvars `kickoff tfvars`
 # writes for three scenarios (the default; 40,000 peak fans, which pre-scales;
-# 200,000 peak fans with two read replicas) are fmt-clean and plan without
+# 200,000 peak fans with two read replicas and RDS Proxy) are fmt-clean and plan without
 # tripping any validation, precondition or check. The scenarios are made with
 # the CLI, as a team would (`kickoff scenario --defaults`, then an edit).
 cmd_contract() {
@@ -158,7 +158,9 @@ cmd_contract() {
   # 200,000 fans poll above CloudFront's default 250,000 requests/s per
   # distribution: the planner refuses the tfvars until the raised quota is
   # in the scenario (an adjustable quota an operator asks AWS for).
-  jq '.peak_concurrent_fans = 200000 | .overrides.db_read_replicas = 2
+  # It also asks for RDS Proxy (data.rds_proxy, a drill mitigation), so the
+  # proxy plans from the planner's tfvars too.
+  jq '.peak_concurrent_fans = 200000 | .overrides.db_read_replicas = 2 | .data.rds_proxy = true
       | .limit_overrides["cdn.requests_per_s_per_distribution"] = 500000' "$dir/default.json" >"$dir/fans-200000-replicas.json"
   for scenario in default fans-40000 fans-200000-replicas; do
     "$kickoff" tfvars --scenario "$dir/$scenario.json" --output "$dir/$scenario.tfvars"
@@ -178,6 +180,9 @@ cmd_contract() {
   grep -q '^prescale_windows = \[$' "$dir/fans-40000.tfvars" || die "the 40,000-fan scenario should pre-scale"
   grep -qE '^db_read_replica_count += 2$' "$dir/fans-200000-replicas.tfvars" || die "the 200,000-fan scenario should have 2 read replicas"
   grep -q 'aws_db_instance.replica\[1\] will be created' "$dir/fans-200000-replicas.plan.txt" || die "the 200,000-fan plan should create 2 replicas"
+  grep -qE '^db_proxy_enabled += true$' "$dir/fans-200000-replicas.tfvars" || die "the 200,000-fan scenario should have RDS Proxy"
+  grep -q 'aws_db_proxy.main\[0\] will be created' "$dir/fans-200000-replicas.plan.txt" || die "the 200,000-fan plan should create RDS Proxy"
+  if grep -q 'aws_db_proxy' "$dir/default.plan.txt"; then die "the default plan should have no RDS Proxy"; fi
 }
 
 # The plan as JSON (`terraform show -json`): the runbook test seeds its AWS

@@ -61,7 +61,7 @@ locals {
     DELIVERY_MODE              = var.delivery_mode
     POLL_INTERVAL_SECONDS      = tostring(var.poll_interval_seconds)
     SSE_HEARTBEAT_SECONDS      = tostring(var.sse_heartbeat_seconds)
-    DB_HOST                    = aws_db_instance.main.address
+    DB_HOST                    = var.db_proxy_enabled ? aws_db_proxy.main[0].endpoint : aws_db_instance.main.address
     DB_READER_HOSTS            = join(",", aws_db_instance.replica[*].address)
     DB_PORT                    = tostring(aws_db_instance.main.port)
     DB_NAME                    = var.db_name

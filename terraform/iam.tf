@@ -3,8 +3,9 @@
 #   task_execution     - ECS agent for the API and the jobs: pull images from
 #                        the bootstrap ECR repositories, write task logs; no
 #                        secrets (nothing of theirs is one)
-#   api_task           - the API: connect to MySQL as kickoff_api and to
-#                        Valkey as its IAM user; read archived commentary
+#   api_task           - the API: connect to MySQL as kickoff_api (directly
+#                        and through RDS Proxy) and to Valkey as its IAM
+#                        user; read archived commentary
 #   backup_task        - connect as kickoff_backup to the instance it dumps;
 #                        write dumps to backups/mysql/*; publish its success
 #                        metric
@@ -15,6 +16,8 @@
 #   scheduler          - EventBridge Scheduler: run the job task definitions
 #                        (jobs.tf: backup, archive) on the cluster, passing
 #                        their task roles; dead-letter failed runs
+#   db_proxy           - RDS Proxy (rds_proxy.tf): connect to the writer as
+#                        kickoff_api (end-to-end IAM), only with the proxy
 #   rds_monitoring     - RDS Enhanced Monitoring
 #   flow_logs          - VPC flow logs to CloudWatch Logs
 #   deploy (policy)    - GitHub Actions rollouts for this environment: publish
@@ -100,6 +103,21 @@ data "aws_iam_policy_document" "api_task" {
     sid       = "ConnectToMysqlAsApi"
     actions   = ["rds-db:connect"]
     resources = [for id in local.db_instance_resource_ids : "${local.db_connect_arn}:${id}/${local.db_users.api}"]
+  }
+
+  # Through RDS Proxy (rds_proxy.tf): the proxy's resource id, prx-... (RDS
+  # user guide, Connecting to a proxy using IAM authentication). The direct
+  # grant on the writer above stays, so an apply that adds or removes the
+  # proxy never cuts off the tasks still running the previous revision while
+  # the service rolls.
+  dynamic "statement" {
+    for_each = var.db_proxy_enabled ? [local.db_proxy_resource_id] : []
+
+    content {
+      sid       = "ConnectThroughRdsProxyAsApi"
+      actions   = ["rds-db:connect"]
+      resources = ["${local.db_connect_arn}:${statement.value}/${local.db_users.api}"]
+    }
   }
 
   # ElastiCache IAM authentication: the replication group and the user

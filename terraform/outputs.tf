@@ -82,6 +82,11 @@ output "db_endpoint" {
   value       = aws_db_instance.main.address
 }
 
+output "db_proxy_endpoint" {
+  description = "RDS Proxy endpoint the API connects to for the writer (TLS, IAM authentication); null without db_proxy_enabled."
+  value       = var.db_proxy_enabled ? aws_db_proxy.main[0].endpoint : null
+}
+
 output "db_master_secret_arn" {
   description = "Secrets Manager ARN of the master credentials (<project>-<environment>/db/master): administrators and break glass only."
   value       = aws_secretsmanager_secret.db_master.arn

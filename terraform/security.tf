@@ -2,6 +2,7 @@
 #
 # Security groups are chained, with no 0.0.0.0/0 ingress anywhere:
 #   CloudFront VPC origin (its service security group) -> alb -> api -> db / cache
+#   api -> db_proxy -> db (only with db_proxy_enabled; rds_proxy.tf)
 #   jobs (backup, archive tasks) -> db
 #   api, jobs -> endpoints (only when egress_mode = vpc_endpoints)
 # Rules are separate aws_vpc_security_group_*_rule resources (one rule per

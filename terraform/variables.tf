@@ -347,6 +347,11 @@ variable "db_backup_retention_days" {
   }
 }
 
+variable "db_proxy_enabled" {
+  description = "Planner-owned: put RDS Proxy (end-to-end IAM authentication) in front of the MySQL writer; the API connects through it (rds_proxy.tf)."
+  type        = bool
+}
+
 variable "cache_engine" {
   description = "Planner-owned: ElastiCache engine, valkey or redis."
   type        = string
@@ -752,6 +757,32 @@ variable "db_master_password_version" {
   validation {
     condition     = var.db_master_password_version >= 1 && var.db_master_password_version == floor(var.db_master_password_version)
     error_message = "db_master_password_version must be a whole number >= 1."
+  }
+}
+
+# RDS Proxy connection settings (rds_proxy.tf explains the defaults). Ranges:
+# RDS API reference, DBProxy IdleClientTimeout ("Constraints: 1 to 28,800",
+# default 1,800) and ConnectionPoolConfiguration ConnectionBorrowTimeout
+# (0 to 3,600 seconds, default 120).
+variable "db_proxy_idle_client_timeout_seconds" {
+  description = "Seconds a client connection to RDS Proxy may stay idle before the proxy closes it (1-28800; AWS default 1800). Only with db_proxy_enabled."
+  type        = number
+  default     = 1800
+
+  validation {
+    condition     = var.db_proxy_idle_client_timeout_seconds == floor(var.db_proxy_idle_client_timeout_seconds) && var.db_proxy_idle_client_timeout_seconds >= 1 && var.db_proxy_idle_client_timeout_seconds <= 28800
+    error_message = "db_proxy_idle_client_timeout_seconds must be a whole number of seconds between 1 and 28800 (RDS API reference, DBProxy IdleClientTimeout)."
+  }
+}
+
+variable "db_proxy_connection_borrow_timeout_seconds" {
+  description = "Seconds a request waits for a pooled connection from RDS Proxy when all are busy before it fails (0-3600, 0 = no limit); keep it at the API's request timeout (scenario app.request_timeout_s, 5 s). Only with db_proxy_enabled."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.db_proxy_connection_borrow_timeout_seconds == floor(var.db_proxy_connection_borrow_timeout_seconds) && var.db_proxy_connection_borrow_timeout_seconds >= 0 && var.db_proxy_connection_borrow_timeout_seconds <= 3600
+    error_message = "db_proxy_connection_borrow_timeout_seconds must be a whole number of seconds between 0 and 3600 (RDS API reference, ConnectionPoolConfiguration ConnectionBorrowTimeout)."
   }
 }
 

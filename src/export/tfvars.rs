@@ -59,6 +59,9 @@ pub struct Tfvars {
     pub db_iops: u32,
     pub db_read_replica_count: u32,
     pub db_backup_retention_days: u32,
+    /// RDS Proxy in front of the writer: what the plan prices (the pools
+    /// overflow `max_connections`, or `data.rds_proxy`).
+    pub db_proxy_enabled: bool,
     pub cache_engine: String,
     pub cache_node_type: String,
     pub cache_replicas: u32,
@@ -163,6 +166,7 @@ impl Tfvars {
             db_iops: p.rds.provisioned_iops,
             db_read_replica_count: p.rds.read_replicas,
             db_backup_retention_days: st.rds_backup_retention_days,
+            db_proxy_enabled: p.rds.needs_proxy,
             cache_engine: engine_name(s.platform.cache_engine).into(),
             cache_node_type: cache_node,
             cache_replicas,

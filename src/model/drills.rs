@@ -84,21 +84,17 @@ pub struct DrillOutcome {
     pub mitigation_note: String,
 }
 
-/// The runbook on-call opens for the alarm a drill trips first
-/// (`docs/runbooks/`).
+/// The runbook that handles the drill's failure (`docs/runbooks/<name>.md`):
+/// the alarms it trips, diagnosis, mitigation, how to see it recovered,
+/// and how to play it on a game day.
 pub fn runbook(kind: DrillKind) -> &'static str {
     match kind {
-        // The misses land on MySQL.
-        DrillKind::CacheFailover => "docs/runbooks/rds-cpu-high.md",
-        // Connections break and are re-established.
-        DrillKind::DbFailover => "docs/runbooks/rds-connections-high.md",
-        // The lost AZ's targets go unhealthy.
-        DrillKind::AzLoss => "docs/runbooks/api-unhealthy-hosts.md",
-        // Old and new tasks hold pools at once.
-        DrillKind::DeployMidMatch => "docs/runbooks/rds-connections-high.md",
-        // Fewer tasks carry the load.
-        DrillKind::SpotReclaim => "docs/runbooks/api-cpu-high.md",
-        DrillKind::OriginOutage => "docs/runbooks/api-5xx-rate.md",
+        DrillKind::CacheFailover => "docs/runbooks/cache-failover.md",
+        DrillKind::DbFailover => "docs/runbooks/db-failover.md",
+        DrillKind::AzLoss => "docs/runbooks/az-loss.md",
+        DrillKind::DeployMidMatch => "docs/runbooks/deploy-mid-match.md",
+        DrillKind::SpotReclaim => "docs/runbooks/spot-reclaim.md",
+        DrillKind::OriginOutage => "docs/runbooks/origin-outage.md",
     }
 }
 

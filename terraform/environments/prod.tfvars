@@ -217,6 +217,7 @@ db_allocated_storage_gb          = 44
 db_iops                          = 0
 db_read_replica_count            = 0
 db_backup_retention_days         = 7
+db_proxy_enabled                 = false
 cache_engine                     = "valkey"
 cache_node_type                  = "cache.t4g.small"
 cache_replicas                   = 1

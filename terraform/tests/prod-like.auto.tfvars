@@ -35,6 +35,7 @@ db_allocated_storage_gb          = 100
 db_iops                          = 0
 db_read_replica_count            = 1
 db_backup_retention_days         = 14
+db_proxy_enabled                 = false
 cache_engine                     = "valkey"
 cache_node_type                  = "cache.t4g.small"
 cache_replicas                   = 2

@@ -13,5 +13,6 @@ mod golden;
 mod layering;
 mod model_validation;
 mod properties;
+mod runbooks;
 mod tf_limits;
 mod tfvars_contract;

@@ -69,6 +69,17 @@ def seed(plan, endpoint):
         )["TargetGroups"][0]["TargetGroupArn"]
         tg_arns[tg["name"]] = arn
         elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": "10.40.128.37"}, {"Id": "10.40.144.12"}])
+    # The HTTPS listener forwarding to the target group, with the planned
+    # certificate (its ARN is unknown until apply: the mock issues one).
+    lb_arns = [lb["LoadBalancerArn"] for lb in elb.describe_load_balancers()["LoadBalancers"]]
+    certificates = [client("acm").request_certificate(DomainName=c["domain_name"])["CertificateArn"]
+                    for c in of_type(plan, "aws_acm_certificate")]
+    for listener in of_type(plan, "aws_lb_listener"):
+        elb.create_listener(
+            LoadBalancerArn=lb_arns[0], Protocol=listener["protocol"], Port=listener["port"],
+            SslPolicy=listener.get("ssl_policy"), Certificates=[{"CertificateArn": certificates[0]}],
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": next(iter(tg_arns.values()))}],
+        )
 
     # --- ECS: cluster, task definitions (the API's twice: a previous revision
     # to roll back to), the service, and tasks.
@@ -170,6 +181,20 @@ def seed(plan, endpoint):
             DBInstanceIdentifier=db["identifier"], SourceDBInstanceIdentifier=db["replicate_source_db"],
             DBInstanceClass=db["instance_class"],
         )
+
+    # --- RDS Proxy (only with db_proxy_enabled) and its target, the writer.
+    for p in of_type(plan, "aws_db_proxy"):
+        rds.create_db_proxy(
+            DBProxyName=p["name"], EngineFamily=p["engine_family"], RoleArn=f"arn:aws:iam::123456789012:role/{p['name']}-db-proxy",
+            # The plan has no auth block (end-to-end IAM, default_auth_scheme);
+            # the mock's CreateDBProxy needs one.
+            Auth=[{"IAMAuth": "REQUIRED", "Description": "mock only"}],
+            VpcSubnetIds=subnets[2:], VpcSecurityGroupIds=[groups[f"{p['name']}-db-proxy"]],
+            RequireTLS=bool(p.get("require_tls")), IdleClientTimeout=p["idle_client_timeout"],
+        )
+    for t in of_type(plan, "aws_db_proxy_target"):
+        rds.register_db_proxy_targets(DBProxyName=t["db_proxy_name"], TargetGroupName="default",
+                                      DBInstanceIdentifiers=[t["db_instance_identifier"]])
 
     # --- ElastiCache: the replication group and its IAM-authenticated users.
     elasticache = client("elasticache")

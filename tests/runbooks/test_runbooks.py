@@ -49,11 +49,17 @@ SKIP = {
     "terraform -chdir=terraform": "needs the environment's real Terraform state (S3 backend) and AWS credentials",
     "for r in $OLD_REPLICAS; do aws rds delete-db-instance": "moto 5.2.5 looks a replica's source up by its name before the rename and fails the delete",
     "gh workflow run": "starts the deploy workflow on GitHub (GitHub CLI; the mock serves AWS only)",
+    "gh run list": "lists the deploy workflow's runs on GitHub (GitHub CLI; the mock serves AWS only)",
+    "aws elasticache describe-events": "not implemented in moto 5.2.5",
+    "aws elasticache test-failover": "not implemented in moto 5.2.5",
+    "aws health describe-events": "AWS Health is not in moto 5.2.5 (its API also needs a Business or Enterprise support plan)",
 }
 
 # Operations a doc prints that a seeded mock cannot reach: (doc, "service operation") -> why.
 NOT_REACHED = {
     ("api-unhealthy-hosts.md", "ecs stop-task"): "moto reports every registered target healthy, so the pipeline finds no task to stop",
+    ("az-loss.md", "ecs stop-task"): "moto's Fargate tasks have no availabilityZone, so the pipeline finds no task in the lost AZ",
+    ("spot-reclaim.md", "ecs stop-task"): "moto's tasks have no capacity provider, so the pipeline finds no FARGATE_SPOT task to stop",
 }
 
 # AWS CLI v2-only commands: the command, and the options its v2 reference lists
