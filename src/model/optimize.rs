@@ -878,7 +878,11 @@ impl Optimizer {
         }
         // Designs whose plans cost the same service by service (a replica
         // policy that gives none, or none pinned) count once: the first.
-        let cents: Vec<i64> = p.services.iter().map(|c| (c.monthly_usd * 100.0).round() as i64).collect();
+        let cents: Vec<i64> = p
+            .services
+            .iter()
+            .map(|c| (c.monthly_usd * 100.0).round() as i64)
+            .collect();
         if self.top.iter().any(|t| t.2 == cents) {
             return;
         }
