@@ -30,6 +30,8 @@ scratch_env() {
 cmd_dist() {
   need_node_tools
   trunk build --release --public-url "$PUBLIC_URL" --dist dist
+  # The default plan, pre-rendered natively into the page (src/export/first_view.rs).
+  cargo run --quiet -- first-view dist/index.html
   ls -l dist
 }
 

@@ -1,20 +1,26 @@
-//! `make perf-load`: the planner's first render on a throttled mobile
-//! profile, measured in headless Chromium through chromedriver's CDP
-//! endpoint (`goog/cdp/execute`). A measurement, not a test: it prints the
-//! figures that `docs/performance.md` reports.
+//! `make perf-load`: the planner's first view and first render on a
+//! throttled mobile profile, measured in headless Chromium through
+//! chromedriver's CDP endpoint (`goog/cdp/execute`). A measurement, not a
+//! test: it prints the figures that `docs/performance.md` reports.
 //!
 //! Each of [`RUNS`] runs starts a fresh browser profile (cold cache), sets
 //! network emulation (1.6 Mbps down, 750 kbps up, 150 ms round trip) and CPU
 //! throttling ×4, opens `/planner/` from a server on an ephemeral 127.0.0.1
-//! port that serves `dist/` brotli-compressed (`Content-Encoding: br`, quality
-//! 11, as CloudFront serves it), and records:
+//! port that serves `dist/` (or `$KICKOFF_DIST`) brotli-compressed
+//! (`Content-Encoding: br`, quality 11, as CloudFront serves it), and records:
 //!
-//! - the first render: `performance.mark("kickoff-first-render")`, which the
-//!   app sets in the effect after its first render (the plan total is part of
-//!   that render), from navigation start;
+//! - first plan visible: when the monthly total (`#total-monthly`) was first
+//!   painted. The pre-rendered total carries `elementtiming`, so the Element
+//!   Timing API gives its paint time (`renderTime`). A total without it (a
+//!   page without the pre-rendered view) is timed by a `MutationObserver`
+//!   that sees it inserted and takes the next `requestAnimationFrame`, the
+//!   frame that paints it;
+//! - first contentful paint (`paint` entries);
+//! - interactive: `performance.mark("kickoff-first-render")`, which the app
+//!   sets in the effect after its first render, from navigation start;
 //! - bytes on the wire: the transfer sizes of the document and every resource;
-//! - long tasks (> 50 ms) until then, from a `PerformanceObserver` installed
-//!   before the page's own scripts.
+//! - long tasks (> 50 ms) until interactive, from a `PerformanceObserver`
+//!   installed before the page's own scripts.
 //!
 //! Run: `make perf-load` (builds `dist/` first if it is missing).
 
@@ -136,7 +142,8 @@ fn serve(files: Arc<BTreeMap<String, (Vec<u8>, &'static str)>>, stream: TcpStrea
 
 /// Serve `dist/` on an ephemeral 127.0.0.1 port until the process ends.
 fn start_server() -> String {
-    let files = Arc::new(compressed(&root().join("dist")));
+    let dist = std::env::var_os("KICKOFF_DIST").map_or_else(|| root().join("dist"), PathBuf::from);
+    let files = Arc::new(compressed(&dist));
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -200,6 +207,8 @@ fn start_driver(scratch: &Path) -> Driver {
 
 #[derive(Debug, Clone)]
 struct Run {
+    visible_ms: f64,
+    fcp_ms: f64,
     first_render_ms: f64,
     bytes: f64,
     long_tasks: usize,
@@ -207,17 +216,29 @@ struct Run {
     longest_task_ms: f64,
 }
 
-const OBSERVE_LONG_TASKS: &str = "window.__kickoffLongTasks = []; \
+const OBSERVE: &str = "window.__kickoffLongTasks = []; \
     new PerformanceObserver(l => { for (const e of l.getEntries()) window.__kickoffLongTasks.push([e.startTime, e.duration]); }) \
-    .observe({ type: 'longtask', buffered: true });";
+    .observe({ type: 'longtask', buffered: true }); \
+    window.__kickoffElement = null; \
+    new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.identifier === 'total-monthly' && window.__kickoffElement === null) window.__kickoffElement = e.renderTime || e.loadTime; }) \
+    .observe({ type: 'element', buffered: true }); \
+    window.__kickoffInserted = null; \
+    const mo = new MutationObserver(() => { if (document.getElementById('total-monthly')) { mo.disconnect(); \
+      requestAnimationFrame(t => { window.__kickoffInserted = t; }); } }); \
+    mo.observe(document, { childList: true, subtree: true });";
 
 const READ_FIGURES: &str = "const m = performance.getEntriesByName('kickoff-first-render')[0]; \
     const total = document.getElementById('total-monthly'); \
     if (!m || !total || !total.textContent.trim()) return null; \
+    const visible = window.__kickoffElement !== null ? ['element timing', window.__kickoffElement] : ['inserted + next frame', window.__kickoffInserted]; \
+    if (visible[1] === null) return null; \
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]; \
     const nav = performance.getEntriesByType('navigation')[0]; \
     const bytes = (nav ? nav.transferSize : 0) + performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize, 0); \
-    const lt = (window.__kickoffLongTasks || []).filter(t => t[0] < m.startTime).map(t => t[1]); \
-    return { first: m.startTime, total: total.textContent, bytes, long: lt };";
+    const lts = (window.__kickoffLongTasks || []).filter(t => t[0] < m.startTime); \
+    const res = performance.getEntriesByType('resource').map(r => [r.name.split('/').pop(), r.startTime, r.responseEnd]); \
+    return { visible: visible[1], how: visible[0], fcp: fcp ? fcp.startTime : -1, first: m.startTime, total: total.textContent, bytes, \
+      long: lts.map(t => t[1]), long_at: lts.map(t => t[0]), doc: nav ? nav.responseEnd : -1, res };";
 
 async fn run(driver: &Driver, url: &str, scratch: &Path, i: usize) -> Run {
     let profile = scratch.join(format!("profile-{i}"));
@@ -252,7 +273,7 @@ async fn run(driver: &Driver, url: &str, scratch: &Path, i: usize) -> Run {
     cdp(
         &c,
         "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": OBSERVE_LONG_TASKS }),
+        json!({ "source": OBSERVE }),
     )
     .await;
     c.goto(url).await.expect("navigate");
@@ -276,6 +297,8 @@ async fn run(driver: &Driver, url: &str, scratch: &Path, i: usize) -> Run {
         .filter_map(Value::as_f64)
         .collect();
     let r = Run {
+        visible_ms: figures["visible"].as_f64().unwrap(),
+        fcp_ms: figures["fcp"].as_f64().unwrap(),
         first_render_ms: figures["first"].as_f64().unwrap(),
         bytes: figures["bytes"].as_f64().unwrap(),
         long_tasks: long.len(),
@@ -283,8 +306,11 @@ async fn run(driver: &Driver, url: &str, scratch: &Path, i: usize) -> Run {
         longest_task_ms: long.iter().copied().fold(0.0, f64::max),
     };
     println!(
-        "run {}: first render {:.0} ms (total {}), {:.0} bytes on the wire, {} long tasks ({:.0} ms, longest {:.0} ms)",
+        "run {}: first plan visible {:.0} ms ({}), first contentful paint {:.0} ms, interactive {:.0} ms (total {}), {:.0} bytes on the wire, {} long tasks ({:.0} ms, longest {:.0} ms)",
         i + 1,
+        r.visible_ms,
+        figures["how"].as_str().unwrap_or(""),
+        r.fcp_ms,
         r.first_render_ms,
         figures["total"].as_str().unwrap_or(""),
         r.bytes,
@@ -292,6 +318,27 @@ async fn run(driver: &Driver, url: &str, scratch: &Path, i: usize) -> Run {
         r.long_task_ms,
         r.longest_task_ms
     );
+    // Where the time goes, once: when each request started and ended, and
+    // when each long task started.
+    if i == 0 {
+        let ms = |v: &Value| v.as_f64().unwrap_or(-1.0);
+        println!("  document received by {:.0} ms", ms(&figures["doc"]));
+        for r in figures["res"].as_array().into_iter().flatten() {
+            println!(
+                "  {:<40} {:>5.0}–{:>5.0} ms",
+                r[0].as_str().unwrap_or(""),
+                ms(&r[1]),
+                ms(&r[2])
+            );
+        }
+        let at: Vec<String> = figures["long_at"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| format!("{:.0}", ms(v)))
+            .collect();
+        println!("  long tasks started at {} ms", at.join(", "));
+    }
     r
 }
 
@@ -314,6 +361,10 @@ async fn main() {
     let url = start_server();
     let driver = start_driver(&scratch);
     println!(
+        "load: {}",
+        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+    );
+    println!(
         "perf-load: {url}, {} Mbps down / {} kbps up / {RTT_MS} ms RTT, CPU ×{CPU_SLOWDOWN}, cold cache, {RUNS} runs",
         DOWN_BYTES_PER_S * 8.0 / 1e6,
         UP_BYTES_PER_S * 8.0 / 1e3
@@ -324,7 +375,9 @@ async fn main() {
     }
     let med = |f: fn(&Run) -> f64| median(runs.iter().map(f).collect());
     println!(
-        "median of {RUNS}: first render {:.0} ms, {:.0} bytes on the wire, {:.0} long tasks totalling {:.0} ms (longest {:.0} ms)",
+        "median of {RUNS}: first plan visible {:.0} ms, first contentful paint {:.0} ms, interactive {:.0} ms, {:.0} bytes on the wire, {:.0} long tasks totalling {:.0} ms (longest {:.0} ms)",
+        med(|r| r.visible_ms),
+        med(|r| r.fcp_ms),
         med(|r| r.first_render_ms),
         med(|r| r.bytes),
         med(|r| r.long_tasks as f64),

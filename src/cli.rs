@@ -4,7 +4,9 @@
 //! (`tfvars`), 2 bad input (message names the field). A panic (101) is a bug.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kickoff::export::{bom, calibrate, cash, diff, inputs_table, optimize, report, scenario_file, share, tfvars};
+use kickoff::export::{
+    bom, calibrate, cash, diff, first_view, inputs_table, optimize, report, scenario_file, share, tfvars,
+};
 use kickoff::model::{self, PriceBook, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -149,6 +151,12 @@ enum Command {
     CheckTfvars { file: PathBuf },
     /// Every scenario input: path, label, unit, default, allowed values (Markdown).
     Inputs,
+    /// Write the default plan's first view into the planner's built page
+    /// (`dist/index.html`, in place), so it shows before the wasm has loaded.
+    FirstView {
+        /// The page trunk built.
+        index: PathBuf,
+    },
     /// Fit coefficients from a load test's summary.json and write them, with
     /// their provenance, onto a scenario (docs/load-testing.md).
     Calibrate {
@@ -376,6 +384,14 @@ fn execute(cli: Cli) -> Result<String, Failure> {
             }
         }
         Command::Inputs => Ok(inputs_table::markdown()),
+        Command::FirstView { index } => {
+            let s = Scenario::default();
+            let p = plan_of(&s)?;
+            let page = first_view::inject(&read(&index)?, &s, &p)
+                .map_err(|e| bad_input(format!("{}: {e}", index.display())))?;
+            std::fs::write(&index, page).map_err(|e| bad_input(format!("{}: {e}", index.display())))?;
+            Ok(String::new())
+        }
         Command::Calibrate {
             k6_summary,
             scenario,

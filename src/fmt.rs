@@ -73,6 +73,44 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// `text` as a number, exactly as `text.parse::<f64>().ok()` reads it.
+///
+/// In the browser the decimal-to-binary step is JavaScript's `parseFloat`
+/// (correctly rounded in every current engine, as Rust's is) on text that
+/// has already passed Rust's float grammar: Rust's own conversion carries an
+/// 11 KB table of powers of five, 11 KB of the bundle's brotli budget
+/// (docs/performance.md). A browser test compares the two.
+pub fn parse_f64(text: &str) -> Option<f64> {
+    #[cfg(target_arch = "wasm32")]
+    return browser_parse_f64(text);
+    #[cfg(not(target_arch = "wasm32"))]
+    text.parse().ok()
+}
+
+/// Rust's float grammar (`[+-]` then `inf`, `infinity`, `nan` in any case,
+/// or digits with at most one `.` and an optional `e[+-]digits`) checked
+/// here, the value from `parseFloat`.
+#[cfg(target_arch = "wasm32")]
+fn browser_parse_f64(text: &str) -> Option<f64> {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let sign = if text.starts_with('-') { -1.0 } else { 1.0 };
+    if ["inf", "infinity"].iter().any(|w| unsigned.eq_ignore_ascii_case(w)) {
+        return Some(sign * f64::INFINITY);
+    }
+    if unsigned.eq_ignore_ascii_case("nan") {
+        return Some(sign * f64::NAN);
+    }
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mantissa_ok =
+        (int.is_empty() || digits(int)) && (frac.is_empty() || digits(frac)) && int.len() + frac.len() > 0;
+    (mantissa_ok && exponent.is_none_or(digits)).then(|| js_sys::parse_float(text))
+}
+
 /// A unit price (USD) in plain decimal notation, rounded to 12 significant
 /// digits so that a price times a factor (`0.01 × 1e-4`) prints as
 /// `0.000001`, not `0.0000010000000000000002`.
@@ -80,7 +118,7 @@ pub fn unit_price(usd: f64) -> String {
     if !usd.is_finite() || usd == 0.0 {
         return format!("{usd}");
     }
-    let rounded: f64 = format!("{usd:.11e}").parse().unwrap_or(usd);
+    let rounded = parse_f64(&format!("{usd:.11e}")).unwrap_or(usd);
     format!("{rounded}")
 }
 

@@ -12,8 +12,9 @@
 //! failure. `perf` runs only with `KICKOFF_PERF=1` (`.ci/web.sh perf`).
 #![cfg(not(target_arch = "wasm32"))]
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
-use kickoff::export::{share, tfvars};
+use kickoff::export::{first_view, share, tfvars};
 use kickoff::model::{plan, PriceBook, Scenario};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
@@ -336,11 +337,15 @@ async fn text_of(c: &Client, id: &str) -> R<String> {
 
 async fn load(c: &Client, url: &str) -> R {
     c.goto(url).await.map_err(|e| e.to_string())?;
+    // The app's root, not the pre-rendered first view (which has a total too).
     wait_for("the planner to render", Duration::from_secs(30), || async {
-        js(c, "return !!document.getElementById('total-monthly')")
-            .await
-            .ok()
-            .filter(|v| v == &Value::Bool(true))
+        js(
+            c,
+            "return !!document.querySelector('.app[data-revision] #total-monthly')",
+        )
+        .await
+        .ok()
+        .filter(|v| v == &Value::Bool(true))
     })
     .await
     .map(|_| ())
@@ -943,6 +948,192 @@ async fn planner_in_chromium() {
     let driver = start_driver(&scratch);
     let c = connect(&driver, &scratch).await;
     let r = journey(&c, &base, &scratch.join("downloads")).await;
+    let _ = c.close().await;
+    drop(driver);
+    if let Err(e) = r {
+        panic!("{e}");
+    }
+}
+
+// --- the pre-rendered first view -------------------------------------------------
+
+/// One Chrome DevTools Protocol command, sent through chromedriver.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn cdp(c: &Client, cmd: &'static str, params: Value) -> R {
+    c.issue_cmd(Cdp { cmd, params })
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("CDP {cmd}: {e}"))
+}
+
+/// `attr="value"` of the first element of `page` with `id="id"`.
+fn attr_of(page: &str, id: &str, attr: &str) -> Option<String> {
+    let at = page.find(&format!(r#"id="{id}""#))?;
+    let tag = &page[page[..at].rfind('<')?..at + page[at..].find('>')?];
+    let v = &tag[tag.find(&format!(r#"{attr}=""#))? + attr.len() + 2..];
+    Some(v[..v.find('"')?].to_string())
+}
+
+/// The page `make dist` built carries the default scenario's plan, as
+/// `plan()` gives it now, and the fingerprint of its saved form.
+#[test]
+fn first_view_is_the_default_plan() {
+    let Some(dist) = dist_or_skip() else { return };
+    let page = std::fs::read_to_string(dist.join("index.html")).unwrap();
+    let s = Scenario::default();
+    let p = plan(&s, &PriceBook::embedded()).unwrap();
+    assert_eq!(
+        attr_of(&page, "total-monthly", "data-usd").as_deref(),
+        Some(total_of(&s).as_str()),
+        "dist/index.html's pre-rendered total is not plan()'s: run `make dist`"
+    );
+    assert!(
+        page.contains(&first_view::html(&s, &p)),
+        "dist/index.html's first view is not the default plan's: run `make dist`"
+    );
+    let fp = format!(
+        "{}={}",
+        first_view::DEFAULT_ATTR,
+        first_view::fingerprint(&first_view::saved_text(&s))
+    );
+    assert!(page.contains(&fp), "dist/index.html lacks {fp}");
+}
+
+/// What the page shows with the wasm blocked (the state before the app runs).
+async fn before_app(c: &Client, url: &str) -> R<Value> {
+    c.goto("about:blank").await.map_err(|e| e.to_string())?;
+    c.goto(url).await.map_err(|e| e.to_string())?;
+    js(
+        c,
+        "const t = document.getElementById('total-monthly'), o = document.getElementById('opening'); \
+         return { app: !!document.querySelector('.app[data-revision]'), \
+                  total: t && t.checkVisibility() ? t.textContent : null, usd: t ? t.dataset.usd : null, \
+                  opening: !!o && o.checkVisibility() };",
+    )
+    .await
+}
+
+/// Counts the animation frames until the app's first render, and those in
+/// which `#app` was empty: a frame's `requestAnimationFrame` callbacks run
+/// just before it is painted, with no task in between.
+const COUNT_BLANK_FRAMES: &str = "window.__frames = 0; window.__blank = 0; \
+    const f = () => { const a = document.getElementById('app'); window.__frames++; \
+      if (a && !a.firstElementChild) window.__blank++; \
+      if (!performance.getEntriesByName('kickoff-first-render').length) requestAnimationFrame(f); }; \
+    requestAnimationFrame(f);";
+
+async fn first_view(c: &Client, base: &str) -> R {
+    // The app's own first render and what it saves.
+    load(c, base).await?;
+    js(c, "localStorage.clear(); return true").await?;
+    cdp(c, "Page.enable", json!({})).await?;
+    cdp(
+        c,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": COUNT_BLANK_FRAMES }),
+    )
+    .await?;
+    load(c, base).await?;
+    // The app replaced the pre-rendered view without a blank frame.
+    let frames = js(c, "return [window.__frames, window.__blank]").await?;
+    // (Locally the app often renders within two or three frames, so the
+    // check is that the counter ran and saw no empty #app, not a frame count.)
+    if frames[0].as_u64().unwrap_or(0) < 1 || frames[1] != json!(0) {
+        return Err(format!("[frames until the first render, blank ones] = {frames}"));
+    }
+    // Each file is fetched once (the glue was fetched twice by two preloads).
+    let names = js(c, "return performance.getEntriesByType('resource').map(r => r.name)").await?;
+    let names: Vec<&str> = names
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
+    if unique.len() != names.len() || !names.iter().any(|n| n.ends_with(".wasm")) {
+        return Err(format!("requests: {names:?}"));
+    }
+    let app_text = text_of(c, "total-monthly").await?;
+    let app_usd = shown_total(c).await?;
+    if app_usd != total_of(&Scenario::default()) {
+        return Err(format!(
+            "the app shows {app_usd}, plan() gives {}",
+            total_of(&Scenario::default())
+        ));
+    }
+    let_it_save().await;
+
+    // Without the wasm: the pre-rendered view, with the app's total.
+    cdp(c, "Network.enable", json!({})).await?;
+    cdp(c, "Network.setBlockedURLs", json!({ "urls": ["*.wasm"] })).await?;
+    let r: R = async {
+        let v = before_app(c, base).await?;
+        if v["app"] != json!(false) || v["opening"] != json!(false) {
+            return Err(format!("with the wasm blocked and the default saved: {v}"));
+        }
+        if v["total"] != json!(app_text) || v["usd"] != json!(app_usd) {
+            return Err(format!("pre-rendered total {v} != the app's {app_text} ({app_usd})"));
+        }
+        // A share link, or a saved scenario that is not the default: the
+        // default's numbers never show, "Opening your scenario…" does.
+        let link = format!("{base}#{}", share::encode(&scenario_with_fans(40_000)));
+        let v = before_app(c, &link).await?;
+        if v["total"] != Value::Null || v["opening"] != json!(true) {
+            return Err(format!("with a share link, before the app runs: {v}"));
+        }
+        let saved = serde_json::to_string_pretty(&scenario_with_fans(40_000)).unwrap();
+        js(
+            c,
+            &format!(
+                "localStorage.setItem('kickoff.scenario.v1', {}); return true",
+                json!(saved)
+            ),
+        )
+        .await?;
+        let v = before_app(c, base).await?;
+        if v["total"] != Value::Null || v["opening"] != json!(true) {
+            return Err(format!("with a saved 40,000-fan scenario, before the app runs: {v}"));
+        }
+        Ok(())
+    }
+    .await;
+    cdp(c, "Network.setBlockedURLs", json!({ "urls": [] })).await?;
+    r?;
+    // The app then opens the saved scenario.
+    c.goto("about:blank").await.map_err(|e| e.to_string())?;
+    load(c, base).await?;
+    let shown = shown_total(c).await?;
+    js(c, "localStorage.clear(); return true").await?;
+    if shown != total_of(&scenario_with_fans(40_000)) {
+        return Err(format!("the app opened {shown}, not the saved 40,000-fan plan"));
+    }
+    println!("first view: pre-rendered {app_text} = the app's, replaced with no blank frame ({frames}); share link and saved scenario show \"Opening your scenario…\"");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pre_rendered_first_view() {
+    let Some(dist) = dist_or_skip() else { return };
+    let base = serve(dist);
+    let scratch = scratch();
+    let driver = start_driver(&scratch);
+    let c = connect(&driver, &scratch).await;
+    let r = first_view(&c, &base).await;
     let _ = c.close().await;
     drop(driver);
     if let Err(e) = r {

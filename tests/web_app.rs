@@ -163,3 +163,67 @@ async fn an_infeasible_plan_disables_the_tfvars_download_with_the_reason() {
     assert!(root.query_selector("#tfvars-refused").unwrap().is_none());
     root.remove();
 }
+
+/// The browser's `parse_f64` (JavaScript's `parseFloat` behind Rust's
+/// grammar) reads every text as Rust's `str::parse` does: the same value,
+/// bit for bit, and the same refusals.
+#[wasm_bindgen_test]
+fn parse_f64_reads_numbers_as_rust_does() {
+    let texts = [
+        "0",
+        "-0",
+        "+1.5",
+        ".5",
+        "5.",
+        "1e5",
+        "1E-5",
+        "2.5e+3",
+        "0.1",
+        "0.03238",
+        "1500",
+        "20261127",
+        "9007199254740993",
+        "2.2250738585072011e-308",
+        "4.9e-324",
+        "1e-400",
+        "1e400",
+        "1.7976931348623157e308",
+        "123456789012345678901234567890e-10",
+        "0.000000000000000000000000000001",
+        "1.00000000000000011102230246251565404236316680908203125",
+        "inf",
+        "-Infinity",
+        "NaN",
+        "+nan",
+        "",
+        ".",
+        "-",
+        "+",
+        "e5",
+        "1e",
+        "1e+",
+        "1.2.3",
+        "1_000",
+        " 1",
+        "1 ",
+        "0x10",
+        "1,5",
+        "1e5.5",
+        "--1",
+        "infinit",
+        "Infinityx",
+        "١",
+        "1ee5",
+        ".e5",
+    ];
+    for t in texts {
+        let ours = kickoff::fmt::parse_f64(t);
+        let rust = t.parse::<f64>().ok();
+        let same = match (ours, rust) {
+            (Some(a), Some(b)) => a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+            (None, None) => true,
+            _ => false,
+        };
+        assert!(same, "{t:?}: parse_f64 gives {ours:?}, str::parse {rust:?}");
+    }
+}

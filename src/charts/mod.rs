@@ -20,7 +20,9 @@ use plotters::style::RGBColor;
 pub type ChartResult = Result<(), Box<dyn std::error::Error + Send + Sync + 'static>>;
 
 /// Font family used for all chart text (resolved by the canvas / SVG viewer).
-pub const FONT: &str = "sans-serif";
+/// The enum, not the name: plotters reads a name through `to_lowercase`,
+/// whose Unicode tables cost the bundle ~3 KB brotli (docs/performance.md).
+pub const FONT: plotters::style::FontFamily<'static> = plotters::style::FontFamily::SansSerif;
 
 /// Colour-blind-safe palette (Okabe–Ito).
 pub const PALETTE: [RGBColor; 8] = [

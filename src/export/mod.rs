@@ -5,6 +5,9 @@ pub mod bom;
 pub mod calibrate;
 pub mod cash;
 pub mod diff;
+// Build time only (`kickoff first-view`): never compiled into the browser's wasm.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod first_view;
 pub mod inputs_table;
 pub mod limits_table;
 pub mod optimize;

@@ -102,11 +102,12 @@ pub fn diff_from_default(s: &Scenario) -> Value {
         // Anything below that (maps, lists, tagged enums) is kept whole.
         match (&v, d) {
             (Value::Object(vo), Some(Value::Object(dobj))) if k != "price_overrides" => {
-                let changed: Map<String, Value> = vo
-                    .iter()
-                    .filter(|(fk, fv)| dobj.get(*fk) != Some(*fv))
-                    .map(|(a, b)| (a.clone(), b.clone()))
-                    .collect();
+                // Inserts, not `collect`: collecting into the map adds a
+                // stable sort's code to the browser bundle.
+                let mut changed = Map::new();
+                for (fk, fv) in vo.iter().filter(|(fk, fv)| dobj.get(*fk) != Some(*fv)) {
+                    changed.insert(fk.clone(), fv.clone());
+                }
                 out.insert(k, Value::Object(changed));
             }
             _ => {

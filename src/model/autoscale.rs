@@ -399,7 +399,7 @@ fn run(
         failed += d.origin_rps * dt * error_share;
         run.worst_p95_s = run.worst_p95_s.max(p95);
         run.peak_use = run.peak_use.max(used);
-        if let Some((tier, u)) = used.saturated().into_iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+        if let Some((tier, u)) = used.most_saturated() {
             run.saturated_seconds += dt;
             run.first_saturation.get_or_insert(Saturation {
                 t_s: t,

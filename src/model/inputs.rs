@@ -818,8 +818,8 @@ pub fn parse(input: &Input, raw: &str) -> Result<Value, String> {
                 })
             })
         }
-        Kind::Num { .. } | Kind::NumOneOf(_) | Kind::OptNum => match number_text(raw)?.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(Value::Num(v)),
+        Kind::Num { .. } | Kind::NumOneOf(_) | Kind::OptNum => match crate::fmt::parse_f64(&number_text(raw)?) {
+            Some(v) if v.is_finite() => Ok(Value::Num(v)),
             _ => Err(enter(match input.kind {
                 Kind::Num { min, max, .. } => format!("a number from {} to {}", number(min), number(max)),
                 Kind::OptNum => format!(
@@ -869,8 +869,8 @@ pub fn apply_price(s: &Scenario, id: &str, raw: &str) -> Result<Scenario, String
         out.price_overrides.remove(id);
         return Ok(out);
     }
-    match number_text(raw)?.parse::<f64>() {
-        Ok(v) if v.is_finite() => {
+    match crate::fmt::parse_f64(&number_text(raw)?) {
+        Some(v) if v.is_finite() => {
             out.price_overrides.insert(id.to_string(), v);
             Ok(out)
         }

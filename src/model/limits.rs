@@ -107,12 +107,7 @@ impl LimitCatalog {
     pub fn embedded() -> LimitCatalog {
         let mut catalog: LimitCatalog =
             serde_json::from_str(EMBEDDED).expect("embedded limits catalogue is valid JSON");
-        catalog.index = catalog
-            .limits
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.id.clone(), i))
-            .collect();
+        catalog.index = super::prices::index_by_id(catalog.limits.iter().map(|l| &l.id));
         catalog
     }
 

@@ -23,7 +23,6 @@ use super::storage::{self, StorageSizing};
 use super::tiers::Tiers;
 use super::validate::{validate, ValidationErrors};
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// Demand at the busiest step, in quiet hours, and over a month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -231,10 +230,12 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     let chosen = match_day.chosen(&f);
     // The bill: the chosen configuration through the expected audience (the
     // same run without design headroom).
+    let bill_run;
     let billed = if s.audience.design_headroom_pct > 0.0 {
-        autoscale::simulate_for_bill(s, &f, &tiers, &points, &billed_day, chosen.prescaled)
+        bill_run = autoscale::simulate_for_bill(s, &f, &tiers, &points, &billed_day, chosen.prescaled);
+        &bill_run
     } else {
-        chosen.clone()
+        chosen
     };
 
     let day_hours = fargate::DayHours {
@@ -286,10 +287,14 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     );
     let slo = slo::verdicts(s, &f, &rds_sizing, chosen, total);
     let warnings = warnings(s, &f, &rds_sizing, cache_sizing.as_ref(), &storage_sizing);
-    let used: BTreeSet<&str> = services
+    // Sorted and deduplicated as a BTreeSet would be, without the stable
+    // sort that collecting into one adds to the browser bundle.
+    let mut used: Vec<&str> = services
         .iter()
         .flat_map(|c| c.items.iter().map(|i| i.price_id.as_str()))
         .collect();
+    used.sort_unstable();
+    used.dedup();
     let prices_used = used.iter().filter_map(|id| book.entry(id).cloned()).collect();
     let measured = measured(s);
 

@@ -36,6 +36,17 @@ pub struct PriceBook {
     index: BTreeMap<String, usize>,
 }
 
+/// Position of each id (the last one wins, as `collect` would have it).
+/// Inserts rather than `collect`: collecting into a `BTreeMap` sorts first,
+/// and each key type's stable sort costs the browser bundle ~1 KB brotli.
+pub(crate) fn index_by_id<'a>(ids: impl Iterator<Item = &'a String>) -> BTreeMap<String, usize> {
+    let mut index = BTreeMap::new();
+    for (i, id) in ids.enumerate() {
+        index.insert(id.clone(), i);
+    }
+    index
+}
+
 impl PriceBook {
     /// The us-east-1 book compiled into the binary.
     ///
@@ -71,7 +82,7 @@ impl PriceBook {
     }
 
     fn reindex(&mut self) {
-        self.index = self.prices.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        self.index = index_by_id(self.prices.iter().map(|p| &p.id));
     }
 
     pub fn contains(&self, id: &str) -> bool {

@@ -103,7 +103,7 @@ pub fn extended_support_price_id(book: &PriceBook, engine: MysqlVersion) -> Opti
         return None;
     }
     let limits = LimitCatalog::shared();
-    let date: f64 = book.retrieved.replace('-', "").parse().ok()?;
+    let date = crate::fmt::parse_f64(&book.retrieved.replace('-', ""))?;
     if date <= limits.get("db.mysql.8_0.end_of_standard_support") {
         None
     } else if date < limits.get("db.mysql.8_0.extended_support_year3_start") {

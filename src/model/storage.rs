@@ -154,9 +154,7 @@ impl Class {
     /// the Standard rate). Small objects are raised to the class's minimum
     /// billable size; archive classes add their per-object overhead.
     pub fn billed_gb(self, limits: &LimitCatalog, gb: f64, objects: f64) -> (f64, f64) {
-        let (own, standard) = self.overhead_kb(limits);
-        let minimum = objects * self.min_billable_kb(limits) / 1e6;
-        (gb.max(minimum) + objects * own / 1e6, objects * standard / 1e6)
+        ClassRules::of(self, limits).billed_gb(gb, objects)
     }
 
     /// `gb_months` of storage in this class (not Standard, which is tiered:
@@ -383,14 +381,66 @@ struct Cohort {
     objects: f64,
 }
 
-/// GB-months billed for the rest of `class`'s minimum storage duration
-/// when cohort `c`, in it since day `entered`, leaves on day `left`.
-fn early_gb_months(limits: &LimitCatalog, class: Class, entered: f64, left: f64, c: &Cohort) -> f64 {
-    let short = class.min_storage_days(limits) - (left - entered);
-    if short > 0.0 {
-        class.billed_gb(limits, c.gb, c.objects).0 * short / DAYS_PER_MONTH
-    } else {
-        0.0
+/// A class's S3 rules from the limits catalogue (see [`Class::billed_gb`]).
+#[derive(Clone, Copy, Default)]
+struct ClassRules {
+    min_storage_days: f64,
+    min_billable_kb: f64,
+    /// KB per object at the class's rate and at the Standard rate.
+    overhead_kb: (f64, f64),
+}
+
+impl ClassRules {
+    fn of(class: Class, limits: &LimitCatalog) -> ClassRules {
+        ClassRules {
+            min_storage_days: class.min_storage_days(limits),
+            min_billable_kb: class.min_billable_kb(limits),
+            overhead_kb: class.overhead_kb(limits),
+        }
+    }
+
+    fn billed_gb(&self, gb: f64, objects: f64) -> (f64, f64) {
+        let (own, standard) = self.overhead_kb;
+        let minimum = objects * self.min_billable_kb / 1e6;
+        (gb.max(minimum) + objects * own / 1e6, objects * standard / 1e6)
+    }
+}
+
+/// What the monthly simulation reads for every cohort, per class (indexed
+/// by `Class as usize`), looked up once rather than by id for each cohort
+/// and month: the S3 rules, and the storage and transition prices of the
+/// classes the lifecycles use (the others stay 0 and are never read).
+struct ClassTable {
+    rules: [ClassRules; 6],
+    storage_usd: [f64; 6],
+    transition_usd: [f64; 6],
+}
+
+impl ClassTable {
+    fn of(book: &PriceBook, limits: &LimitCatalog, lcs: &[Lifecycle]) -> ClassTable {
+        let mut t = ClassTable {
+            rules: Class::ALL.map(|c| ClassRules::of(c, limits)),
+            storage_usd: [0.0; 6],
+            transition_usd: [0.0; 6],
+        };
+        let used = lcs.iter().flat_map(|lc| lc.transitions.iter().map(|(_, c)| *c));
+        for class in std::iter::once(Class::Standard).chain(used) {
+            t.storage_usd[class as usize] = book.get(&class.storage_id());
+            t.transition_usd[class as usize] = class.transition_id().map_or(0.0, |id| book.get(&id));
+        }
+        t
+    }
+
+    /// GB-months billed for the rest of `class`'s minimum storage duration
+    /// when cohort `c`, in it since day `entered`, leaves on day `left`.
+    fn early_gb_months(&self, class: Class, entered: f64, left: f64, c: &Cohort) -> f64 {
+        let rules = &self.rules[class as usize];
+        let short = rules.min_storage_days - (left - entered);
+        if short > 0.0 {
+            rules.billed_gb(c.gb, c.objects).0 * short / DAYS_PER_MONTH
+        } else {
+            0.0
+        }
     }
 }
 
@@ -418,6 +468,7 @@ fn simulate(s: &Scenario, book: &PriceBook, month: &Month, n: u32) -> (Vec<Stora
     let st = &s.storage;
     let limits = LimitCatalog::shared();
     let lcs = lifecycles(s);
+    let table = ClassTable::of(book, limits, &lcs);
     let games = f64::from(s.audience.simultaneous_games * s.audience.match_days_per_month);
     let backups_per_month = s.coefficients.hours_per_month / f64::from(st.backup_every_hours);
     let log_gb = month.edge_requests * s.coefficients.log_bytes_per_request / 1e9;
@@ -469,40 +520,41 @@ fn simulate(s: &Scenario, book: &PriceBook, month: &Month, n: u32) -> (Vec<Stora
                 for (k, (day, class)) in lc.transitions.iter().enumerate() {
                     let day = f64::from(*day);
                     if this_month(day) {
-                        if let Some(tid) = class.transition_id() {
+                        if *class != Class::Standard {
                             y.transitions[*class as usize] += c.objects;
-                            usd += c.objects * book.get(&tid) / 1000.0;
+                            usd += c.objects * table.transition_usd[*class as usize] / 1000.0;
                         }
                         let (left, entered) = match k {
                             0 => (Class::Standard, 0.0),
                             _ => (lc.transitions[k - 1].1, f64::from(lc.transitions[k - 1].0)),
                         };
-                        let g = early_gb_months(limits, left, entered, day, c);
+                        let g = table.early_gb_months(left, entered, day, c);
                         y.early_gb_months[left as usize] += g;
-                        usd += g * book.get(&left.storage_id());
+                        usd += g * table.storage_usd[left as usize];
                     }
                 }
             }
             if let Some(exp) = lc.expire_after_days.map(f64::from) {
                 if this_month(exp) {
                     let (class, entered) = lc.class_at(exp);
-                    let g = early_gb_months(limits, class, entered, exp, c);
+                    let g = table.early_gb_months(class, entered, exp, c);
                     y.early_gb_months[class as usize] += g;
-                    usd += g * book.get(&class.storage_id());
+                    usd += g * table.storage_usd[class as usize];
                 }
                 if age_start >= exp {
                     return false;
                 }
             }
             let (class, _) = lc.class_at(age_end);
-            let (class_gb, standard_gb) = class.billed_gb(limits, c.gb, c.objects);
+            let (class_gb, standard_gb) = table.rules[class as usize].billed_gb(c.gb, c.objects);
             by_class[class as usize] += c.gb;
             if c.bucket == 0 {
                 assets_by_class[class as usize] += c.objects;
             }
             y.billed_gb_months[class as usize] += class_gb;
             y.billed_gb_months[Class::Standard as usize] += standard_gb;
-            usd += class_gb * book.get(&class.storage_id()) + standard_gb * book.get("s3.standard.gb_month");
+            usd += class_gb * table.storage_usd[class as usize]
+                + standard_gb * table.storage_usd[Class::Standard as usize];
             true
         });
         let asset_objects: f64 = assets_by_class.iter().sum();

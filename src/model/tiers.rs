@@ -82,6 +82,15 @@ impl TierUse {
         self.entries().into_iter().filter(|(_, u)| *u > 1.0 + 1e-9).collect()
     }
 
+    /// The busiest tier above 100 %, if any (no allocation: the
+    /// simulation asks this at every step).
+    pub fn most_saturated(&self) -> Option<(&'static str, f64)> {
+        self.entries()
+            .into_iter()
+            .filter(|(_, u)| *u > 1.0 + 1e-9)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
     /// The larger of each tier's utilisation in `self` and `o`.
     pub fn max(self, o: TierUse) -> TierUse {
         TierUse {

@@ -39,7 +39,9 @@ pub struct Good {
     pub scenario: Scenario,
     pub plan: Plan,
     /// `scenario.seed_setup()` planned (None if it does not validate).
-    pub today: Option<Plan>,
+    /// Shared: an edit of an input today's setup pins (poll interval, task
+    /// size, overrides…) leaves it as it was, and it is not planned again.
+    pub today: Option<Rc<Plan>>,
 }
 
 /// A message for the user (import, share link, clipboard, reset).
@@ -158,7 +160,7 @@ impl State {
                 )))),
             ),
         };
-        let good = good(&s, &book).expect("default scenario plans");
+        let good = good(&s, &book, None).expect("default scenario plans");
         let curve = cost_curve(&s, &book);
         State {
             book: Shared::new(book),
@@ -274,7 +276,7 @@ impl State {
 
     /// Plan the scenario; true when it planned.
     fn replan(&mut self) -> bool {
-        match good(&self.scenario, &self.book) {
+        match good(&self.scenario, &self.book, Some(&self.good)) {
             Ok(g) => {
                 self.plan_errors.clear();
                 let key = curve_key(&self.scenario);
@@ -312,9 +314,15 @@ fn curve_key(s: &Scenario) -> Scenario {
     k
 }
 
-fn good(s: &Scenario, book: &PriceBook) -> Result<Good, ValidationErrors> {
+/// Plan `s` and its "today's setup". `last`'s today's setup is reused when
+/// the edit did not change it (the inputs it does not pin are the same).
+fn good(s: &Scenario, book: &PriceBook, last: Option<&Good>) -> Result<Good, ValidationErrors> {
     let p = plan(s, book)?;
-    let today = plan(&s.seed_setup(), book).ok();
+    let seed = s.seed_setup();
+    let today = match last {
+        Some(g) if g.scenario.seed_setup() == seed => g.today.clone(),
+        _ => plan(&seed, book).ok().map(Rc::new),
+    };
     Ok(Good {
         scenario: s.clone(),
         plan: p,

@@ -407,3 +407,24 @@ fn optimize_emits_a_scenario_tfvars_exports_and_names_bad_input() {
     let o = kickoff(&["optimize", "--objective", "yearly"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn first_view_writes_the_default_plan_into_the_page_once() {
+    let page = scratch(
+        "index.html",
+        "<!doctype html><html lang=en><head></head><body><div id=app><p class=loading>Loading</p></div><noscript>x</noscript></body></html>",
+    );
+    let o = kickoff(&["first-view", page.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&page).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&kickoff(&["plan", "--format", "json"]))).unwrap();
+    let usd = plan["total_monthly_usd"].as_f64().unwrap();
+    assert!(
+        text.contains(&format!(r#"id="total-monthly" data-usd="{usd:.2}""#)),
+        "{text}"
+    );
+    // A second run would nest a view in the view: refused, naming the file.
+    let o = kickoff(&["first-view", page.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("index.html"));
+}
