@@ -911,50 +911,41 @@ async fn phone_and_print(c: &Client, base: &str) -> R {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn phone_layout_and_print() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = phone_and_print(&c, &base).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
+/// A test that serves `dist/` with CloudFront's headers, starts chromedriver
+/// and a fresh Chromium, runs `$journey` (it sees the client, the base URL
+/// and the scratch directory), then stops both and fails with its error.
+macro_rules! in_chromium {
+    ($name:ident, |$c:ident, $base:ident, $scratch:ident| $journey:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let Some(dist) = dist_or_skip() else { return };
+            let $base = serve(dist);
+            let $scratch = scratch();
+            let driver = start_driver(&$scratch);
+            let $c = connect(&driver, &$scratch).await;
+            let r = $journey.await;
+            let _ = $c.close().await;
+            drop(driver);
+            if let Err(e) = r {
+                panic!("{e}");
+            }
+        }
+    };
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn edits_are_never_lost() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = edits_survive(&c, &base, &scratch.join("downloads")).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(phone_layout_and_print, |c, base, scratch| phone_and_print(&c, &base));
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn planner_in_chromium() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = journey(&c, &base, &scratch.join("downloads")).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(edits_are_never_lost, |c, base, scratch| edits_survive(
+    &c,
+    &base,
+    &scratch.join("downloads")
+));
+
+in_chromium!(planner_in_chromium, |c, base, scratch| journey(
+    &c,
+    &base,
+    &scratch.join("downloads")
+));
 
 /// Drills in the browser: ticking them in the "Match-day drills" section
 /// runs them in the background worker (the same wasm, started by boot.js
@@ -1037,20 +1028,11 @@ async fn drills_journey(c: &Client, base: &str, downloads: &Path) -> R {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn drills_run_in_a_worker() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = drills_journey(&c, &base, &scratch.join("downloads")).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(drills_run_in_a_worker, |c, base, scratch| drills_journey(
+    &c,
+    &base,
+    &scratch.join("downloads")
+));
 
 /// Optimise in the browser: the search runs in a worker, so the page has no
 /// task over 50 ms while it runs, and typing meanwhile re-plans at once; it
@@ -1161,20 +1143,9 @@ async fn optimize_journey(c: &Client, base: &str) -> R {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn optimizer_runs_in_a_worker() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = optimize_journey(&c, &base).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(optimizer_runs_in_a_worker, |c, base, scratch| optimize_journey(
+    &c, &base
+));
 
 // --- the pre-rendered first view -------------------------------------------------
 
@@ -1347,20 +1318,7 @@ async fn first_view(c: &Client, base: &str) -> R {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pre_rendered_first_view() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = first_view(&c, &base).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(pre_rendered_first_view, |c, base, scratch| first_view(&c, &base));
 
 // --- performance ----------------------------------------------------------------
 
