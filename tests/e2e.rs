@@ -12,7 +12,6 @@
 //! failure. `perf` runs only with `KICKOFF_PERF=1` (`.ci/web.sh perf`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use kickoff::export::{first_view, share, tfvars};
 use kickoff::model::scenario::DrillKind;
@@ -1149,22 +1148,9 @@ in_chromium!(optimizer_runs_in_a_worker, |c, base, scratch| optimize_journey(
 
 // --- the pre-rendered first view -------------------------------------------------
 
-/// One Chrome DevTools Protocol command, sent through chromedriver.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-    }
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
+#[path = "support/cdp.rs"]
+mod cdp_command;
+use cdp_command::Cdp;
 
 async fn cdp(c: &Client, cmd: &'static str, params: Value) -> R {
     c.issue_cmd(Cdp { cmd, params })
