@@ -24,7 +24,6 @@
 //!
 //! Run: `make perf-load` (builds `dist/` first if it is missing).
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -46,22 +45,9 @@ const CPU_SLOWDOWN: f64 = 4.0;
 /// Give up on one run after this long.
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 
-/// One Chrome DevTools Protocol command, sent through chromedriver.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-    }
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
+#[path = "../tests/support/cdp.rs"]
+mod cdp_command;
+use cdp_command::Cdp;
 
 async fn cdp(c: &Client, cmd: &'static str, params: Value) {
     c.issue_cmd(Cdp { cmd, params })

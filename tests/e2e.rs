@@ -12,7 +12,6 @@
 //! failure. `perf` runs only with `KICKOFF_PERF=1` (`.ci/web.sh perf`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use kickoff::export::{first_view, share, tfvars};
 use kickoff::model::scenario::DrillKind;
@@ -911,50 +910,41 @@ async fn phone_and_print(c: &Client, base: &str) -> R {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn phone_layout_and_print() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = phone_and_print(&c, &base).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
+/// A test that serves `dist/` with CloudFront's headers, starts chromedriver
+/// and a fresh Chromium, runs `$journey` (it sees the client, the base URL
+/// and the scratch directory), then stops both and fails with its error.
+macro_rules! in_chromium {
+    ($name:ident, |$c:ident, $base:ident, $scratch:ident| $journey:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let Some(dist) = dist_or_skip() else { return };
+            let $base = serve(dist);
+            let $scratch = scratch();
+            let driver = start_driver(&$scratch);
+            let $c = connect(&driver, &$scratch).await;
+            let r = $journey.await;
+            let _ = $c.close().await;
+            drop(driver);
+            if let Err(e) = r {
+                panic!("{e}");
+            }
+        }
+    };
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn edits_are_never_lost() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = edits_survive(&c, &base, &scratch.join("downloads")).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(phone_layout_and_print, |c, base, scratch| phone_and_print(&c, &base));
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn planner_in_chromium() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = journey(&c, &base, &scratch.join("downloads")).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(edits_are_never_lost, |c, base, scratch| edits_survive(
+    &c,
+    &base,
+    &scratch.join("downloads")
+));
+
+in_chromium!(planner_in_chromium, |c, base, scratch| journey(
+    &c,
+    &base,
+    &scratch.join("downloads")
+));
 
 /// Drills in the browser: ticking them in the "Match-day drills" section
 /// runs them in the background worker (the same wasm, started by boot.js
@@ -1037,20 +1027,11 @@ async fn drills_journey(c: &Client, base: &str, downloads: &Path) -> R {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn drills_run_in_a_worker() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = drills_journey(&c, &base, &scratch.join("downloads")).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(drills_run_in_a_worker, |c, base, scratch| drills_journey(
+    &c,
+    &base,
+    &scratch.join("downloads")
+));
 
 /// Optimise in the browser: the search runs in a worker, so the page has no
 /// task over 50 ms while it runs, and typing meanwhile re-plans at once; it
@@ -1105,50 +1086,15 @@ async fn optimize_journey(c: &Client, base: &str) -> R {
         root().join("target").join("browser-optimize.txt"),
         format!("{:.3}\n", searched.as_secs_f64()),
     );
-    // 2. Typing during a search: each change re-plans before the next frame.
-    click(c, "optimize-start").await?;
-    for fans in [5100u32, 5200, 5300] {
-        let took = js(
-            c,
-            &format!(
-                "const i = document.getElementById('peak_concurrent_fans'); const t = performance.now(); i.value = '{fans}'; i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return [performance.now() - t, document.getElementById('optimize-progress') !== null]"
-            ),
-        )
-        .await?;
-        let total = shown_total(c).await?;
-        let mut s = Scenario::default();
-        s.peak_concurrent_fans = fans;
-        if total != total_of(&s) {
-            return Err(format!(
-                "typing {fans} during the search shows ${total}, want ${}",
-                total_of(&s)
-            ));
-        }
-        if took[1].as_bool() != Some(true) {
-            return Err("the search ended before the typing test could type during it".into());
-        }
-        eprintln!(
-            "re-plan of {fans} fans during the search: {:.1} ms",
-            took[0].as_f64().unwrap_or(-1.0)
-        );
-    }
-    wait_for("the second search", Duration::from_secs(120), || async {
-        js(c, "return document.getElementById('optimize-result') !== null")
-            .await
-            .ok()
-            .filter(|v| v.as_bool() == Some(true))
-    })
-    .await?;
-    // Its results are for the scenario before the typing: the page says so.
+    // 2. The results name an edit made since; back to the searched
+    // scenario, Use this design loads the optimum.
+    type_into(c, "peak_concurrent_fans", "5100").await?;
     text_of(c, "optimize-result").await.and_then(|t| {
         t.contains("before your later edits")
             .then_some(())
             .ok_or(format!("no stale note: {t}"))
     })?;
-    // 3. Back to the default, search, and use the best design.
     type_into(c, "peak_concurrent_fans", "5000").await?;
-    click(c, "optimize-start").await?;
-    wait_for("the third search", Duration::from_secs(120), result).await?;
     click(c, "optimize-use").await?;
     let total = shown_total(c).await?;
     if total != format!("{:.2}", best.monthly_usd) {
@@ -1159,42 +1105,52 @@ async fn optimize_journey(c: &Client, base: &str) -> R {
     }
     notice_containing(c, "optimiser").await?;
     screenshot(c, "optimize.png", 1366, true).await?;
+    // 3. Typing during a search: each change re-plans at once (the total
+    // matches native plan()); then Cancel stops it.
+    click(c, "optimize-start").await?;
+    for fans in [5100u32, 5200, 5300] {
+        let took = js(
+            c,
+            &format!(
+                "const i = document.getElementById('peak_concurrent_fans'); const t = performance.now(); i.value = '{fans}'; i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return [performance.now() - t, document.getElementById('optimize-progress') !== null]"
+            ),
+        )
+        .await?;
+        if took[1].as_bool() != Some(true) {
+            return Err("the search ended before the test could type during it".into());
+        }
+        // The page now holds the optimum's design, with these fans.
+        let mut s = best.scenario.clone();
+        s.peak_concurrent_fans = fans;
+        let total = shown_total(c).await?;
+        if total != total_of(&s) {
+            return Err(format!(
+                "typing {fans} during the search shows ${total}, want ${}",
+                total_of(&s)
+            ));
+        }
+        eprintln!(
+            "re-plan of {fans} fans during the search: {:.1} ms",
+            took[0].as_f64().unwrap_or(-1.0)
+        );
+    }
+    click(c, "optimize-cancel").await?;
+    let gone = js(c, "return document.getElementById('optimize-progress') === null && document.getElementById('optimize-start') !== null").await?;
+    if gone.as_bool() != Some(true) {
+        return Err("Cancel left the search running".into());
+    }
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn optimizer_runs_in_a_worker() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = optimize_journey(&c, &base).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(optimizer_runs_in_a_worker, |c, base, scratch| optimize_journey(
+    &c, &base
+));
 
 // --- the pre-rendered first view -------------------------------------------------
 
-/// One Chrome DevTools Protocol command, sent through chromedriver.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-    }
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
+#[path = "support/cdp.rs"]
+mod cdp_command;
+use cdp_command::Cdp;
 
 async fn cdp(c: &Client, cmd: &'static str, params: Value) -> R {
     c.issue_cmd(Cdp { cmd, params })
@@ -1348,20 +1304,7 @@ async fn first_view(c: &Client, base: &str) -> R {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pre_rendered_first_view() {
-    let Some(dist) = dist_or_skip() else { return };
-    let base = serve(dist);
-    let scratch = scratch();
-    let driver = start_driver(&scratch);
-    let c = connect(&driver, &scratch).await;
-    let r = first_view(&c, &base).await;
-    let _ = c.close().await;
-    drop(driver);
-    if let Err(e) = r {
-        panic!("{e}");
-    }
-}
+in_chromium!(pre_rendered_first_view, |c, base, scratch| first_view(&c, &base));
 
 // --- performance ----------------------------------------------------------------
 

@@ -34,7 +34,7 @@ fn verdict(d: &Design) -> &'static str {
 fn counts_line(r: &OptimizeResult) -> String {
     let c = &r.counts;
     format!(
-        "{} designs in the space: {} planned ({} passing, {} refused by validation), {} skipped ({} over the freshness floor, {} by the cost bound, {} with no effect){}",
+        "{} designs in the space: {} planned ({} passing, {} refused by validation), {} skipped ({} over the freshness floor, {} by the cost bound, {} breaking a limit already broken, {} with no effect){}",
         thousands(c.space),
         thousands(c.evaluated),
         thousands(c.passing),
@@ -42,6 +42,7 @@ fn counts_line(r: &OptimizeResult) -> String {
         thousands(c.pruned()),
         thousands(c.pruned_freshness),
         thousands(c.pruned_cost),
+        thousands(c.pruned_infeasible),
         thousands(c.pruned_no_effect),
         if r.done { "" } else { " (stopped early)" }
     )

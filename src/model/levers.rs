@@ -250,10 +250,11 @@ fn candidates(input: &Input, s: &Scenario) -> Vec<Value> {
                 push(Value::Bool(!b));
             }
         }
-        (Kind::NumOneOf(list), _) => list.iter().for_each(|x| push(Value::Num(*x))),
-        (Kind::Num { .. }, Search::Grid(list)) => list.iter().for_each(|x| push(Value::Num(*x))),
-        (Kind::Int { .. } | Kind::OptInt { .. }, Search::Grid(list)) => {
-            list.iter().for_each(|x| push(Value::Int(*x as u32)));
+        // A fixed list, or the table's grid (whole numbers for a count).
+        (Kind::NumOneOf(list), _) | (_, Search::Grid(list)) => {
+            let whole = matches!(input.kind, Kind::Int { .. } | Kind::OptInt { .. });
+            list.iter()
+                .for_each(|x| push(if whole { Value::Int(*x as u32) } else { Value::Num(*x) }));
         }
         // Task memory: the Fargate sizes for the task's vCPU.
         (Kind::OptNum, _) if input.path == "overrides.task_memory_gb" => {
