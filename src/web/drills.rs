@@ -56,9 +56,10 @@ pub fn drills_view(props: &DrillsProps) -> Html {
                             <td class="num" data-label="Over SLO">{ format!("errors {:.0} s · stale {:.0} s", o.seconds_over_slo.error_s, o.seconds_over_slo.freshness_s) }</td>
                             <td class="num" data-label="Recovery">{ format!("{:.0} s", o.recovery_s) }</td>
                             <td data-label="Mitigation">{ match &o.mitigation {
-                                Some(m) => format!("{} (+{} a month, {}; needs {})", m.action, money(m.extra_monthly_usd), m.change, m.needs),
-                                None if o.pass => "—".to_string(),
-                                None => o.mitigation_note.clone(),
+                                Some(m) => html! { format!("{} (+{} a month, {}; needs {})", m.action, money(m.extra_monthly_usd), m.change, m.needs) },
+                                None if o.pass => html! { "—" },
+                                // The list of what was tried is long: folded.
+                                None => html! { <details><summary>{"none found"}</summary>{ &o.mitigation_note }</details> },
                             } }</td>
                             <td data-label="Runbook"><code>{ o.runbook }</code></td>
                         </tr>
