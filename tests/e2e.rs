@@ -1104,6 +1104,11 @@ async fn optimize_journey(c: &Client, base: &str) -> R {
         ));
     }
     notice_containing(c, "optimiser").await?;
+    // The design on screen is one the search found: its results are not stale.
+    let t = text_of(c, "optimize-result").await?;
+    if t.contains("before your later edits") {
+        return Err(format!("the used design's results are marked stale: {t}"));
+    }
     screenshot(c, "optimize.png", 1366, true).await?;
     // 3. Typing during a search: each change re-plans at once (the total
     // matches native plan()); then Cancel stops it.

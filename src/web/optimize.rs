@@ -172,7 +172,10 @@ pub fn optimize_view(props: &OptimizeProps) -> Html {
             html! { <p id="optimize-error" class="field-error" role="alert">{ format!("The search could not run: {why}.") }</p> }
         }
         Run::Done(o) => {
-            let stale = o.from != props.good.scenario;
+            // Stale once the scenario is edited, unless it is now one of
+            // these designs (Use this design loaded it).
+            let now = &props.good.scenario;
+            let stale = o.from != *now && !o.top.iter().chain(&o.frontier).any(|d| d.5 == *now);
             let typed = o.typed.as_ref().filter(|t| t.0.is_finite());
             html! {
                 <div id="optimize-result" data-best={o.top.first().map(|b| format!("{:.2}", b.0)).unwrap_or_default()}>
