@@ -12,7 +12,8 @@ fn objective_name(o: Objective) -> &'static str {
     }
 }
 
-fn changes(d: &Design) -> String {
+/// A design's changes from the scenario in words: `Poll interval 1 s → 2.5 s; …`.
+pub fn changes(d: &Design) -> String {
     if d.changes.is_empty() {
         return "no change".into();
     }

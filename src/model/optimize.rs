@@ -657,7 +657,7 @@ impl Optimizer {
             space,
         };
         // The typed scenario must plan; its errors name the field.
-        plan(&without_drills(s), book)?;
+        plan(&s.without_drills(), book)?;
         o.typed = o.evaluate(s).design;
         Ok(o)
     }
@@ -754,7 +754,7 @@ impl Optimizer {
 
     /// Plan `s` (drills run on the plan without their mitigation search).
     fn evaluate(&self, s: &Scenario) -> Eval {
-        let quiet = without_drills(s);
+        let quiet = s.without_drills();
         let p = match plan(&quiet, &self.book) {
             Ok(p) => p,
             Err(_) => {
@@ -1055,12 +1055,6 @@ impl Optimizer {
             }
         }
     }
-}
-
-fn without_drills(s: &Scenario) -> Scenario {
-    let mut q = s.clone();
-    q.drills.selected.clear();
-    q
 }
 
 /// The points no other beats on both cost and value, cheapest first.

@@ -908,6 +908,19 @@ pub struct Overrides {
 }
 
 impl Scenario {
+    /// This scenario with no drill selected (borrowed when none is): what
+    /// the browser plans on every keystroke (the drills run in its worker)
+    /// and what the optimizer plans before running the drills itself.
+    pub fn without_drills(&self) -> std::borrow::Cow<'_, Scenario> {
+        if self.drills.selected.is_empty() {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut t = self.clone();
+            t.drills.selected.clear();
+            std::borrow::Cow::Owned(t)
+        }
+    }
+
     /// The seed's failing setup on the same demand: one 0.25 vCPU / 0.5 GB
     /// task that never scales, a db.t4g.micro without standby, no cache, and
     /// a CDN that passes every feed request through (TTL 0), and fans polling

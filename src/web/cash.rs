@@ -33,7 +33,7 @@ pub fn cash_view(props: &CashProps) -> Html {
             let good = good.clone();
             *pending.borrow_mut() = Some(Timeout::new(CHART_DEBOUNCE_MS, move || {
                 let started = now_ms();
-                let c = cash_plan(&super::state::without_drills(&good.scenario), &book, MONTHS).map_err(|e| e.brief(2));
+                let c = cash_plan(&good.scenario.without_drills(), &book, MONTHS).map_err(|e| e.brief(2));
                 if let (Ok(c), Some(el)) = (&c, canvas.cast::<HtmlCanvasElement>()) {
                     if let Some(backend) = CanvasBackend::with_canvas_object(el) {
                         if let Err(e) = charts::cash::draw(backend, c) {

@@ -416,7 +416,7 @@ pub fn app() -> Html {
                     share::encode(&good.scenario)
                 ),
                 drivers: crate::model::levers::drivers(
-                    &state::without_drills(&good.scenario),
+                    &good.scenario.without_drills(),
                     &good.plan,
                     &crate::model::PriceBook::embedded(),
                 ),

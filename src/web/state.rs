@@ -3,7 +3,6 @@
 use super::fields::{self, Field};
 use crate::model::sweep::{cost_curve, CostCurve};
 use crate::model::{plan, FieldError, Plan, PriceBook, Scenario, ValidationErrors};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
@@ -164,7 +163,7 @@ impl State {
             ),
         };
         let good = good(&s, &book, None).expect("default scenario plans");
-        let curve = cost_curve(&without_drills(&s), &book);
+        let curve = cost_curve(&s.without_drills(), &book);
         State {
             book: Shared::new(book),
             curve_key: curve_key(&s),
@@ -284,7 +283,7 @@ impl State {
                 self.plan_errors.clear();
                 let key = curve_key(&self.scenario);
                 if key != self.curve_key {
-                    self.curve = Shared::new(cost_curve(&without_drills(&self.scenario), &self.book));
+                    self.curve = Shared::new(cost_curve(&self.scenario.without_drills(), &self.book));
                     self.curve_key = key;
                 } else {
                     let mut c = (*self.curve).clone();
@@ -317,23 +316,11 @@ fn curve_key(s: &Scenario) -> Scenario {
     k
 }
 
-/// `s` without its selected drills. The page plans without them: the
-/// drills and their mitigation search run in the worker
-/// ([`super::worker`]), too slow for a keystroke, and their outcomes join
-/// the plan when it answers ([`Action::Drills`]).
-pub fn without_drills(s: &Scenario) -> Cow<'_, Scenario> {
-    if s.drills.selected.is_empty() {
-        Cow::Borrowed(s)
-    } else {
-        let mut t = s.clone();
-        t.drills.selected.clear();
-        Cow::Owned(t)
-    }
-}
-
-/// `plan()` as the page runs it: without the selected drills.
+/// `plan()` as the page runs it: without the selected drills, which run in
+/// the worker ([`super::worker`]), too slow for a keystroke; their outcomes
+/// join the plan when it answers ([`Action::Drills`]).
 pub fn plan_here(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
-    plan(&without_drills(s), book)
+    plan(&s.without_drills(), book)
 }
 
 /// Plan `s` (as the page does, without drills) and its "today's setup".

@@ -77,15 +77,7 @@ fn design_row(d: &optimize::Design) -> DesignRow {
         d.objective_usd,
         d.freshness_p95_s,
         d.worst_drill_error_pct.unwrap_or(-1.0),
-        if d.changes.is_empty() {
-            "as typed".to_string()
-        } else {
-            d.changes
-                .iter()
-                .map(|c| format!("{} {} → {}", c.label, c.from, c.to))
-                .collect::<Vec<_>>()
-                .join("; ")
-        },
+        crate::export::optimize::changes(d),
         d.scenario.clone(),
     )
 }
@@ -272,10 +264,8 @@ fn answer(request: serde_json::Result<Request>) -> String {
 pub struct Client {
     worker: web_sys::Worker,
     ready: Cell<bool>,
-    /// The request in flight.
-    busy: Cell<Option<u32>>,
     next_id: Cell<u32>,
-    /// (id, scenario) of the request in flight.
+    /// (id, scenario) of the request in flight, if one is.
     sent: RefCell<Option<(u32, Scenario)>>,
     /// The newest scenario asked for while one was in flight.
     wanted: RefCell<Option<Scenario>>,
@@ -292,7 +282,6 @@ impl Client {
         let client = Rc::new(Client {
             worker,
             ready: Cell::new(false),
-            busy: Cell::new(None),
             next_id: Cell::new(1),
             sent: RefCell::new(None),
             wanted: RefCell::new(None),
@@ -309,7 +298,6 @@ impl Client {
                 let reply = serde_json::from_str::<Reply>(&text)
                     .map_err(|e| format!("the worker's answer could not be read: {e}"));
                 let sent = c.sent.borrow_mut().take();
-                c.busy.set(None);
                 // From the request to its answer, for the performance test.
                 super::charts::record_ms("__kickoffDrillMs", super::charts::now_ms() - c.sent_at.get());
                 if let Some((id, s)) = sent {
@@ -338,7 +326,7 @@ impl Client {
     }
 
     fn send_wanted(&self) {
-        if !self.ready.get() || self.busy.get().is_some() {
+        if !self.ready.get() || self.sent.borrow().is_some() {
             return;
         }
         let Some(s) = self.wanted.borrow_mut().take() else {
@@ -355,7 +343,6 @@ impl Client {
             return;
         };
         if self.worker.post_message(&JsValue::from_str(&text)).is_ok() {
-            self.busy.set(Some(id));
             self.sent_at.set(super::charts::now_ms());
             *self.sent.borrow_mut() = Some((id, s));
         }
