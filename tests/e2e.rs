@@ -318,6 +318,20 @@ where
     }
 }
 
+/// The text of a file Chromium downloads, once it is complete: Chromium may
+/// create the file before it writes it, so an empty or still-growing file is
+/// not yet the download (a read in between once made a test fail on "").
+async fn downloaded(path: &std::path::Path) -> R<String> {
+    let what = format!("{} to download", path.display());
+    wait_for(&what, Duration::from_secs(20), || async {
+        let first = std::fs::read_to_string(path).ok().filter(|t| !t.is_empty())?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let again = std::fs::read_to_string(path).ok()?;
+        (again == first).then_some(first)
+    })
+    .await
+}
+
 async fn js(c: &Client, script: &str) -> R<Value> {
     c.execute(script, vec![])
         .await
@@ -477,10 +491,7 @@ async fn journey(c: &Client, base: &str, downloads: &Path) -> R {
         .await
         .map_err(|e| e.to_string())?;
     let file = downloads.join("kickoff.tfvars");
-    let got = wait_for("kickoff.tfvars to download", Duration::from_secs(20), || async {
-        std::fs::read_to_string(&file).ok().filter(|t| !t.is_empty())
-    })
-    .await?;
+    let got = downloaded(&file).await?;
     if got != want {
         return Err(format!(
             "downloaded tfvars differ from tfvars::render ({} vs {} bytes)",
@@ -737,10 +748,7 @@ async fn edits_survive(c: &Client, base: &str, downloads: &Path) -> R {
     // 3. Import says what it used and what it ignored, and names the field.
     click(c, "download-tfvars").await?;
     let file = downloads.join("kickoff.tfvars");
-    let written = wait_for("kickoff.tfvars to download", Duration::from_secs(20), || async {
-        std::fs::read_to_string(&file).ok().filter(|t| !t.is_empty())
-    })
-    .await?;
+    let written = downloaded(&file).await?;
     let line = written
         .lines()
         .find(|l| l.starts_with("api_min_tasks"))
@@ -1002,10 +1010,7 @@ async fn drills_journey(c: &Client, base: &str, downloads: &Path) -> R {
     }
     // The founder summary carries the drills.
     click(c, "download-md").await?;
-    let md = wait_for("kickoff-summary.md", Duration::from_secs(10), || async {
-        std::fs::read_to_string(downloads.join("kickoff-summary.md")).ok()
-    })
-    .await?;
+    let md = downloaded(&downloads.join("kickoff-summary.md")).await?;
     if !md.contains("| db-failover |") || !md.contains("survives_drills") {
         return Err(format!("the summary does not carry the drills:\n{md}"));
     }
