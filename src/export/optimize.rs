@@ -35,7 +35,7 @@ fn verdict(d: &Design) -> &'static str {
 fn counts_line(r: &OptimizeResult) -> String {
     let c = &r.counts;
     format!(
-        "{} designs in the space: {} planned ({} passing, {} refused by validation), {} skipped ({} over the freshness floor, {} by the cost bound, {} breaking a limit already broken, {} with no effect){}",
+        "{} designs in the space: {} planned ({} passing, {} refused by validation), {} skipped ({} over the freshness floor, {} by the cost bound, {} breaking a limit already broken, {} with no effect); {} more planned first to bound the search{}",
         thousands(c.space),
         thousands(c.evaluated),
         thousands(c.passing),
@@ -45,6 +45,7 @@ fn counts_line(r: &OptimizeResult) -> String {
         thousands(c.pruned_cost),
         thousands(c.pruned_infeasible),
         thousands(c.pruned_no_effect),
+        thousands(c.seeds),
         if r.done { "" } else { " (stopped early)" }
     )
 }

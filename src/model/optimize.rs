@@ -30,7 +30,7 @@ use super::cost::Service;
 use super::drills;
 use super::inputs::{self, Input, Kind, Search, Value};
 use super::levers::shown;
-use super::plan::{plan, Plan};
+use super::plan::{self, plan, Plan};
 use super::prices::PriceBook;
 use super::scenario::{Arch, CacheEngine, DeliveryMode, Scenario};
 use super::slo;
@@ -45,6 +45,8 @@ pub const TOP: usize = 5;
 /// searchable is here exactly once (a test checks it). The order matters
 /// for the cost bound: each service's cost depends only on the axes up to
 /// its axes ([`service_axes`]).
+const EGRESS: &str = "platform.egress";
+
 pub const ORDER: [&str; 20] = [
     // Edge: what fans and the CDN do (demand, freshness, the CDN bill).
     "delivery.poll_interval_s",
@@ -462,6 +464,9 @@ pub struct Counts {
     pub pruned_infeasible: u64,
     /// Skipped: the same plan as a design already in the space.
     pub pruned_no_effect: u64,
+    /// Planned before the walk to bound it ([`Optimizer::seed`]); not
+    /// part of the walk's counts.
+    pub seeds: u64,
 }
 
 impl Counts {
@@ -543,9 +548,21 @@ pub struct Optimizer {
     /// Prefixes (up to the lead axis, by ordinal) where the pre-scale lead
     /// changes nothing.
     lead_free: HashMap<u64, ()>,
-    /// Edge settings (by ordinal) whose freshness floor is over the target.
-    stale_edge: HashMap<u64, bool>,
+    /// Freshness floor (`static_freshness_s`) of each edge setting seen, by ordinal.
+    edge_floor: HashMap<u64, f64>,
     axis: Positions,
+    /// Every axis but the egress: designs equal on these share a plan core.
+    core_key: Key,
+    /// The last plan core computed, by its `core_key` ordinal.
+    core: Option<(u64, plan::Core)>,
+    /// Whether [`Optimizer::seed`] has run.
+    seeded: bool,
+    /// A cost the `top` designs will not exceed: the dearest of that many
+    /// passing designs (planning differently) found by the seeding.
+    seed_kth: f64,
+    /// A cost each edge setting's best will not exceed: a passing design
+    /// of that setting found by the seeding.
+    seed_edge: Vec<(Vec<usize>, f64)>,
 }
 
 /// A set of axes (positions in the space) and the prefix length that
@@ -642,7 +659,7 @@ impl Optimizer {
             memo: HashMap::new(),
             broken: HashMap::new(),
             lead_free: HashMap::new(),
-            stale_edge: HashMap::new(),
+            edge_floor: HashMap::new(),
             axis: Positions {
                 lead: space.axis("scaling.prescale_lead_minutes"),
                 spot: space.axis("app.spot_share"),
@@ -654,6 +671,14 @@ impl Optimizer {
                 cache_replicas: space.axis("overrides.cache_replicas"),
                 engine: space.axis("platform.cache_engine"),
             },
+            core_key: Key::of(
+                &space,
+                &ORDER.iter().copied().filter(|p| *p != EGRESS).collect::<Vec<_>>(),
+            ),
+            core: None,
+            seeded: false,
+            seed_kth: f64::INFINITY,
+            seed_edge: Vec::new(),
             space,
         };
         // The typed scenario must plan; its errors name the field.
@@ -665,6 +690,9 @@ impl Optimizer {
     /// Visit candidates until `max_evals` more have been planned or the
     /// space is done.
     pub fn step(&mut self, max_evals: usize) -> Progress {
+        if !self.seeded {
+            self.seed();
+        }
         let mut evals = 0;
         while !self.done && evals < max_evals {
             if let Some(depth) = self.prune_depth() {
@@ -677,7 +705,7 @@ impl Optimizer {
                 continue;
             }
             let s = self.candidate();
-            let e = self.evaluate(&s);
+            let e = self.evaluate_sharing(&s);
             evals += 1;
             self.record(e);
             self.advance(self.idx.len());
@@ -741,10 +769,138 @@ impl Optimizer {
         }
     }
 
+    /// Upper bounds for the walk's cost bound, from designs planned before
+    /// it (counted in `counts.seeds`). The walk visits the team's values
+    /// first, so without them it finds cheap designs late and skips little
+    /// until then. A coordinate descent from the typed design (each axis in
+    /// turn set to its cheapest passing value, until a pass changes
+    /// nothing) gives a cheap design; the `top` cheapest of the passing
+    /// designs it planned (planning differently, as `top` counts them)
+    /// bound the `top` list's last cost; that design with each edge
+    /// setting's values, when it passes, bounds the setting's best.
+    ///
+    /// Each bound is the cost of a passing design of the space, so no
+    /// design the walk skips for costing more could enter the results, and
+    /// the walk still finds and records every design that does (ties
+    /// included: the cost bound skips only designs dearer than the bound):
+    /// the results are those of the walk without seeds (tested).
+    fn seed(&mut self) {
+        self.seeded = true;
+        if self.options.objective != Objective::Monthly || self.done {
+            return;
+        }
+        let mut pool: Vec<(f64, Vec<i64>)> = Vec::new();
+        let n = self.idx.len();
+        let typed = vec![0; n];
+        let usd = self.seed_at(&typed, &mut pool).unwrap_or(f64::INFINITY);
+        let (mut best, mut best_usd) = self.descend(typed, usd, 0, &mut pool);
+        // Then each edge setting with those values, and a second descent of
+        // the other axes from the cheapest setting.
+        for round in 0..2 {
+            if n < EDGE_AXES || !best_usd.is_finite() {
+                break;
+            }
+            let sizes: Vec<usize> = self.space.axes[..EDGE_AXES].iter().map(|a| a.values.len()).collect();
+            let mut edge = vec![0; EDGE_AXES];
+            'settings: loop {
+                let mut idx = best.clone();
+                idx[..EDGE_AXES].copy_from_slice(&edge);
+                let mut probe = self.base.clone();
+                for (a, &i) in self.space.axes.iter().zip(&idx).take(EDGE_AXES) {
+                    let _ = (a.input.set)(&mut probe, a.values[i].clone());
+                }
+                if static_freshness_s(&probe) <= self.base.slo.freshness_p95_s {
+                    let usd = if idx == best {
+                        Some(best_usd)
+                    } else {
+                        self.seed_at(&idx, &mut pool)
+                    };
+                    if let Some(usd) = usd {
+                        match self.seed_edge.iter_mut().find(|b| b.0 == edge) {
+                            Some(b) => b.1 = b.1.min(usd),
+                            None => self.seed_edge.push((edge.clone(), usd)),
+                        }
+                    }
+                }
+                for i in (0..EDGE_AXES).rev() {
+                    edge[i] += 1;
+                    if edge[i] < sizes[i] {
+                        continue 'settings;
+                    }
+                    edge[i] = 0;
+                }
+                break;
+            }
+            if round == 1 {
+                break;
+            }
+            let Some(cheapest) = self.seed_edge.iter().min_by(|x, y| x.1.total_cmp(&y.1)).cloned() else {
+                break;
+            };
+            let mut start = best.clone();
+            start[..EDGE_AXES].copy_from_slice(&cheapest.0);
+            (best, best_usd) = self.descend(start, cheapest.1, EDGE_AXES, &mut pool);
+        }
+        pool.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
+        if let Some(kth) = pool.get(self.options.top.max(1) - 1) {
+            self.seed_kth = kth.0;
+        }
+    }
+
+    /// Coordinate descent from `idx` (costing `usd`) over the axes from
+    /// `first` on: each in turn set to its cheapest passing value, until a
+    /// pass changes nothing.
+    fn descend(
+        &mut self,
+        mut idx: Vec<usize>,
+        mut usd: f64,
+        first: usize,
+        pool: &mut Vec<(f64, Vec<i64>)>,
+    ) -> (Vec<usize>, f64) {
+        loop {
+            let mut changed = false;
+            for a in first..idx.len() {
+                for v in 0..self.space.axes[a].values.len() {
+                    if v == idx[a] {
+                        continue;
+                    }
+                    let mut next = idx.clone();
+                    next[a] = v;
+                    if let Some(c) = self.seed_at(&next, pool) {
+                        if c < usd {
+                            (idx, usd, changed) = (next, c, true);
+                        }
+                    }
+                }
+            }
+            if !changed {
+                return (idx, usd);
+            }
+        }
+    }
+
+    /// Plan the design at `idx` for the seeding: its cost when it passes
+    /// (and it joins `pool`, once per way of planning).
+    fn seed_at(&mut self, idx: &[usize], pool: &mut Vec<(f64, Vec<i64>)>) -> Option<f64> {
+        self.counts.seeds += 1;
+        let e = self.evaluate(&self.candidate_at(idx));
+        let p = e.plan.as_ref().filter(|_| e.design.pass)?;
+        let cents = cents(p);
+        if !pool.iter().any(|x| x.1 == cents) {
+            pool.push((e.design.objective_usd, cents));
+        }
+        Some(e.design.objective_usd)
+    }
+
     /// The scenario at the current indices.
     fn candidate(&self) -> Scenario {
+        self.candidate_at(&self.idx)
+    }
+
+    /// The scenario at indices `idx`.
+    fn candidate_at(&self, idx: &[usize]) -> Scenario {
         let mut s = self.base.clone();
-        for (a, &i) in self.space.axes.iter().zip(&self.idx) {
+        for (a, &i) in self.space.axes.iter().zip(idx) {
             if (a.input.set)(&mut s, a.values[i].clone()).is_err() {
                 unreachable!("{} takes its own domain's values", a.input.path);
             }
@@ -752,10 +908,31 @@ impl Optimizer {
         s
     }
 
+    /// [`Optimizer::evaluate`] of the current candidate `s`, reusing the
+    /// plan core of the previous candidate when they differ only in the
+    /// egress (the egress is the last axis: its values follow each other).
+    fn evaluate_sharing(&mut self, s: &Scenario) -> Eval {
+        let key = self.key_ordinal(&self.core_key);
+        let quiet = s.without_drills();
+        let core = match self.core.take() {
+            Some((k, core)) if k == key => Ok(core),
+            _ => plan::core(&quiet, &self.book),
+        };
+        let planned = core.and_then(|core| {
+            self.core = Some((key, core.clone()));
+            plan::plan_with_core(&quiet, &self.book, core)
+        });
+        self.evaluate_planned(s, planned)
+    }
+
     /// Plan `s` (drills run on the plan without their mitigation search).
     fn evaluate(&self, s: &Scenario) -> Eval {
+        self.evaluate_planned(s, plan(&s.without_drills(), &self.book))
+    }
+
+    fn evaluate_planned(&self, s: &Scenario, planned: Result<Plan, ValidationErrors>) -> Eval {
         let quiet = s.without_drills();
-        let p = match plan(&quiet, &self.book) {
+        let p = match planned {
             Ok(p) => p,
             Err(_) => {
                 return Eval {
@@ -876,11 +1053,7 @@ impl Optimizer {
         }
         // Designs whose plans cost the same service by service (a replica
         // policy that gives none, or none pinned) count once: the first.
-        let cents: Vec<i64> = p
-            .services
-            .iter()
-            .map(|c| (c.monthly_usd * 100.0).round() as i64)
-            .collect();
+        let cents = cents(p);
         if self.top.iter().any(|t| t.2 == cents) {
             return;
         }
@@ -891,46 +1064,65 @@ impl Optimizer {
         }
     }
 
+    /// The freshness floor of the current edge setting.
+    fn edge_floor(&mut self) -> f64 {
+        let key = self.ordinal(EDGE_AXES);
+        if let Some(floor) = self.edge_floor.get(&key) {
+            return *floor;
+        }
+        let mut edge = self.base.clone();
+        for (a, &i) in self.space.axes.iter().zip(&self.idx).take(EDGE_AXES) {
+            let _ = (a.input.set)(&mut edge, a.values[i].clone());
+        }
+        let floor = static_freshness_s(&edge);
+        self.edge_floor.insert(key, floor);
+        floor
+    }
+
     /// The cost a candidate under the current edge setting must stay below
-    /// to change the result: the worse of the last kept design's and the
-    /// setting's best (infinite until there are enough).
-    fn to_beat(&self) -> f64 {
+    /// to change the result: the worse of the last kept design's (infinite
+    /// until there are enough) and the cost at which it would be on no
+    /// freshness frontier. That is the setting's best so far, or less: the
+    /// cheapest best of an earlier setting (complete: settings are visited
+    /// one after another) that is at least as fresh as this setting's
+    /// floor. A design costing that much or more is no fresher and no
+    /// cheaper than that setting's best, found earlier.
+    fn cost_to_beat(&mut self) -> f64 {
         let kth = if self.top.len() >= self.options.top.max(1) {
             self.top.last().map_or(f64::INFINITY, |t| t.0)
         } else {
             f64::INFINITY
         };
+        let floor = if self.idx.len() >= EDGE_AXES {
+            self.edge_floor()
+        } else {
+            f64::NEG_INFINITY
+        };
+        let kth = kth.min(self.seed_kth);
         let edge = &self.idx[..EDGE_AXES.min(self.idx.len())];
-        let setting = self
-            .edge_best
+        let mut setting = self
+            .seed_edge
             .iter()
             .find(|b| b.0 == edge)
             .map_or(f64::INFINITY, |b| b.1);
-        kth.max(setting)
+        let mut dominated = f64::INFINITY;
+        for (at, usd, _, d) in &self.edge_best {
+            if at == edge {
+                setting = setting.min(*usd);
+            } else if d.freshness_p95_s <= floor {
+                dominated = dominated.min(*usd);
+            }
+        }
+        kth.max(setting.min(dominated))
     }
 
     /// The shallowest prefix length at which the current candidate's subtree
     /// can be skipped, counting why.
     fn prune_depth(&mut self) -> Option<usize> {
         let n = self.idx.len();
-        if n >= EDGE_AXES {
-            let key = self.ordinal(EDGE_AXES);
-            let stale = match self.stale_edge.get(&key) {
-                Some(stale) => *stale,
-                None => {
-                    let mut edge = self.base.clone();
-                    for (a, &i) in self.space.axes.iter().zip(&self.idx).take(EDGE_AXES) {
-                        let _ = (a.input.set)(&mut edge, a.values[i].clone());
-                    }
-                    let stale = static_freshness_s(&edge) > self.base.slo.freshness_p95_s;
-                    self.stale_edge.insert(key, stale);
-                    stale
-                }
-            };
-            if stale {
-                self.counts.pruned_freshness += self.remaining(EDGE_AXES);
-                return Some(EDGE_AXES);
-            }
+        if n >= EDGE_AXES && self.edge_floor() > self.base.slo.freshness_p95_s {
+            self.counts.pruned_freshness += self.remaining(EDGE_AXES);
+            return Some(EDGE_AXES);
         }
         // A limit that depends only on assigned axes and broke for them.
         for (g, key) in self.limit_keys.iter().enumerate() {
@@ -942,7 +1134,7 @@ impl Optimizer {
         if self.options.objective != Objective::Monthly {
             return None;
         }
-        let bound = self.to_beat();
+        let bound = self.cost_to_beat();
         if bound.is_infinite() {
             return None;
         }
@@ -1057,6 +1249,15 @@ impl Optimizer {
     }
 }
 
+/// Each service's monthly cost in cents: designs whose plans have the same
+/// are one design in the `top` list.
+fn cents(p: &Plan) -> Vec<i64> {
+    p.services
+        .iter()
+        .map(|c| (c.monthly_usd * 100.0).round() as i64)
+        .collect()
+}
+
 /// The points no other beats on both cost and value, cheapest first.
 /// Of equal points, the first found is kept: the sort is unstable (no
 /// stable-sort code in the wasm, docs/performance.md) with the position as
@@ -1121,6 +1322,9 @@ pub struct Sample {
     /// the one it plans the same as.
     pub same_as: Option<Vec<usize>>,
     pub core_pass: bool,
+    /// Passes every SLO, drill and limit; at `objective_usd`.
+    pub pass: bool,
+    pub objective_usd: f64,
     pub services: Vec<(Service, f64)>,
     pub limits: Vec<(String, bool)>,
 }
@@ -1149,6 +1353,8 @@ pub fn exhaustive(
                 idx: o.idx.clone(),
                 same_as: same_as.clone(),
                 core_pass: e.core_pass,
+                pass: e.design.pass,
+                objective_usd: e.design.objective_usd,
                 services: p.services.iter().map(|c| (c.service, c.monthly_usd)).collect(),
                 limits: p.limits.iter().map(|l| (l.id.clone(), l.ok)).collect(),
             });
@@ -1200,6 +1406,16 @@ mod tests {
     ];
 
     /// The data tier's choices (144 designs).
+    /// Every edge axis, for the frontier's bound across edge settings.
+    const EDGE_SMALL: [&str; 6] = [
+        "delivery.poll_interval_s",
+        "delivery.cdn_live_ttl_s",
+        "delivery.origin_shield",
+        "app.spot_share",
+        "app.on_demand_base_tasks",
+        "platform.egress",
+    ];
+
     const DATA: [&str; 6] = [
         "app.task_vcpu",
         "overrides.cache_enabled",
@@ -1234,6 +1450,11 @@ mod tests {
         let mut cases: Vec<(&str, Scenario, &[&str])> =
             scenarios().into_iter().map(|(n, s)| (n, s, &SMALL[..])).collect();
         cases.push(("default, data tier", Scenario::default(), &DATA[..]));
+        // Typed stale and cheap, so later settings are fresher and dearer:
+        // only a setting at least as fresh may bound another's designs.
+        let mut stale = Scenario::default();
+        stale.delivery.poll_interval_s = 2.5;
+        cases.push(("poll 2.5 s, edge", stale, &EDGE_SMALL[..]));
         for (name, s, paths) in cases {
             let space = small(&s, paths);
             let (all, samples) = exhaustive(&s, &book(), Options::default(), space.clone()).unwrap();
@@ -1250,7 +1471,42 @@ mod tests {
                     .collect::<Vec<_>>()
             };
             assert_eq!(frontier(&all), frontier(&pruned), "{name}");
+            // With one design kept, the frontier's own bound (a design no
+            // cheaper than an earlier setting's fresher best) decides more.
+            let one = Options {
+                top: 1,
+                ..Options::default()
+            };
+            let all_1 = exhaustive(&s, &book(), one, space.clone()).unwrap().0;
+            let pruned_1 = optimize_in(&s, &book(), one, space.clone()).unwrap();
+            assert_eq!(frontier(&all_1), frontier(&pruned_1), "{name}, top 1");
+            assert_eq!(costs(&all_1), costs(&pruned_1), "{name}, top 1");
             assert!(pruned.counts.pruned() > 0, "{name}: {:?}", pruned.counts);
+            // The seeding's bounds are costs no result is above: the last
+            // kept design's, and each edge setting's best.
+            let mut o = Optimizer::with_space(&s, &book(), Options::default(), space.clone()).unwrap();
+            o.seed();
+            if let Some(last) = all.top.get(Options::default().top - 1) {
+                assert!(
+                    last.objective_usd <= o.seed_kth,
+                    "{name}: {} > {}",
+                    last.objective_usd,
+                    o.seed_kth
+                );
+            }
+            assert!(
+                o.seed_kth.is_finite() || all.top.len() < Options::default().top,
+                "{name}: no top bound"
+            );
+            assert!(!o.seed_edge.is_empty(), "{name}: no setting bound");
+            for (edge, usd) in &o.seed_edge {
+                let best = samples
+                    .iter()
+                    .filter(|x| x.pass && x.idx[..EDGE_AXES] == edge[..])
+                    .map(|x| x.objective_usd)
+                    .fold(f64::INFINITY, f64::min);
+                assert!(best <= *usd, "{name}: setting {edge:?}: best {best} > bound {usd}");
+            }
             assert_eq!(
                 pruned.counts.evaluated + pruned.counts.pruned(),
                 space.size(),
@@ -1303,6 +1559,41 @@ mod tests {
     /// The optimum, planned again the way `kickoff plan` plans it (drills
     /// and their mitigation search included), passes every SLO and is
     /// feasible, and costs what the search said.
+    /// Designs that differ only in the egress share a plan core (the
+    /// search reuses it): a plan made on another egress's core is the plan
+    /// `plan()` makes, field for field.
+    #[test]
+    fn a_core_shared_across_egresses_plans_as_plan_does() {
+        let book = book();
+        let mut checked = 0;
+        for (name, base) in scenarios() {
+            let space = Space::of(&base, &book);
+            let values = |path: &str| space.axes[space.axis(path)].values.clone();
+            let set = |s: &mut Scenario, path: &str, v: &Value| {
+                (inputs::by_path(path).unwrap().set)(s, v.clone()).unwrap();
+            };
+            for (path, v) in [
+                ("app.task_vcpu", values("app.task_vcpu")[1].clone()),
+                ("overrides.cache_enabled", Value::Bool(false)),
+                (
+                    "delivery.poll_interval_s",
+                    values("delivery.poll_interval_s")[1].clone(),
+                ),
+            ] {
+                let mut s = base.clone();
+                set(&mut s, path, &v);
+                let core = plan::core(&s, &book).unwrap();
+                for e in values(EGRESS) {
+                    set(&mut s, EGRESS, &e);
+                    let shared = plan::plan_with_core(&s, &book, core.clone()).unwrap();
+                    assert_eq!(shared, plan(&s, &book).unwrap(), "{name}, {path} = {v:?}, egress {e:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 3 * 3 * 3, "{checked}");
+    }
+
     #[test]
     fn the_optimum_passes_when_planned_again() {
         for (name, s) in scenarios() {

@@ -176,67 +176,144 @@ impl Plan {
 /// ```
 pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     validate(s, book)?;
-    let original_book = book;
+    let priced = priced_book(s, book);
+    let core = Core::of(s, &priced);
+    Ok(finish(s, book, &priced, core))
+}
+
+/// What [`plan`] computes before it prices the services: the demand, the
+/// tiers' sizes and the match-day runs. None of it reads the egress
+/// (`platform.egress`, which only prices the network and its limits), so
+/// designs that differ only there can share it: the optimizer plans them
+/// with [`plan_with_core`] (`optimize::tests` checks that those plans equal
+/// `plan()`'s). The simulations are most of a plan's time.
+#[derive(Debug, Clone)]
+pub struct Core {
+    billed_day: Vec<Demand>,
+    peak: Demand,
+    peak_edge: Demand,
+    off: Demand,
+    month: Month,
+    f: FargateSizing,
+    rds: (RdsSizing, ServiceCost),
+    cache: Option<(CacheSizing, ServiceCost)>,
+    match_day: MatchDaySim,
+    bill_run: Option<SimRun>,
+}
+
+/// The core of `s`'s plan (see [`Core`]).
+///
+/// # Errors
+/// As [`plan`].
+pub fn core(s: &Scenario, book: &PriceBook) -> Result<Core, ValidationErrors> {
+    validate(s, book)?;
+    Ok(Core::of(s, &priced_book(s, book)))
+}
+
+/// [`plan`] of `s`, reusing `core`: the core of a scenario that differs
+/// from `s` in nothing but the egress.
+///
+/// # Errors
+/// As [`plan`].
+pub fn plan_with_core(s: &Scenario, book: &PriceBook, core: Core) -> Result<Plan, ValidationErrors> {
+    validate(s, book)?;
+    let priced = priced_book(s, book);
+    Ok(finish(s, book, &priced, core))
+}
+
+fn priced_book<'a>(s: &Scenario, book: &'a PriceBook) -> std::borrow::Cow<'a, PriceBook> {
     let Ok(book) = book.with_overrides(&s.price_overrides) else {
         unreachable!("validate() rejects unknown price ids");
     };
-    let book = &book;
+    book
+}
 
-    let points = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
-    // Capacity is sized for the design audience (peak × headroom); the bill
-    // follows the expected one (`peak_concurrent_fans`).
-    let day: Vec<Demand> = points.iter().map(|p| demand::at_point(s, p)).collect();
-    let expected = f64::from(s.peak_concurrent_fans);
-    let billed_day: Vec<Demand> = points.iter().map(|p| demand::at_point_of(s, p, expected)).collect();
-    let peak = demand::peak_by(&day, |d| d.origin_rps);
-    // Peak per dimension, for tiers that do not scale with origin requests.
-    let peak_db = demand::peak_by(&day, |d| d.db_reads_per_s + d.db_writes_per_s);
-    let peak_cache = demand::peak_by(&day, |d| d.redis_ops_per_s);
-    let mut peak_edge = demand::peak_by(&day, |d| d.edge_rps());
-    peak_edge.edge_bytes_per_s = day.iter().map(|d| d.edge_bytes_per_s).fold(0.0, f64::max);
-    let off = demand::off_peak(s);
-    let month = demand::month(s, &billed_day, s.scaling.sim_step_s);
+impl Core {
+    fn of(s: &Scenario, book: &PriceBook) -> Core {
+        let points = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
+        // Capacity is sized for the design audience (peak × headroom); the bill
+        // follows the expected one (`peak_concurrent_fans`).
+        let day: Vec<Demand> = points.iter().map(|p| demand::at_point(s, p)).collect();
+        let expected = f64::from(s.peak_concurrent_fans);
+        let billed_day: Vec<Demand> = points.iter().map(|p| demand::at_point_of(s, p, expected)).collect();
+        let peak = demand::peak_by(&day, |d| d.origin_rps);
+        // Peak per dimension, for tiers that do not scale with origin requests.
+        let peak_db = demand::peak_by(&day, |d| d.db_reads_per_s + d.db_writes_per_s);
+        let peak_cache = demand::peak_by(&day, |d| d.redis_ops_per_s);
+        let mut peak_edge = demand::peak_by(&day, |d| d.edge_rps());
+        peak_edge.edge_bytes_per_s = day.iter().map(|d| d.edge_bytes_per_s).fold(0.0, f64::max);
+        let off = demand::off_peak(s);
+        let month = demand::month(s, &billed_day, s.scaling.sim_step_s);
 
-    let mut f = fargate::size(s, &peak, &off);
-    f.prescale_lead_minutes = autoscale::prescale_lead_minutes(s, &f, &points, &day);
-    // The data tier is sized for the pools of the scenario's own task size
-    // (the most connections the service could open): never fewer with more fans.
-    let f0 = fargate::size_at_scenario_task(s, &peak, &off);
-    let deploy_tasks = 2 * f0.prescale_tasks.max(f0.peak_tasks);
-    let (rds_sizing, rds_cost) = rds::plan(s, book, &peak_db, rds::Pools::of(s, f0.max_tasks, deploy_tasks));
-    let processes_at_peak = f64::from(f0.peak_tasks * f0.servers_per_task);
-    let processes_at_worst = fargate::targets_at_worst(&f0).saturating_mul(f0.servers_per_task);
-    let cache_plan = cache::plan(
-        s,
-        book,
-        &CacheLoad::of(s, &peak_cache, processes_at_peak),
-        processes_at_worst,
-    );
-    let tiers = Tiers::of(s, &rds_sizing, cache_plan.as_ref().map(|(c, _)| c), f.servers_per_task);
-    let without_prescale = autoscale::simulate(s, &f, &tiers, &points, &day, false);
-    // Pre-scaling to no more than the floor changes nothing: one run.
-    let with_prescale = if f.prescale_tasks > f.min_tasks {
-        autoscale::simulate(s, &f, &tiers, &points, &day, true)
-    } else {
-        SimRun {
-            prescaled: true,
-            ..without_prescale.clone()
+        let mut f = fargate::size(s, &peak, &off);
+        f.prescale_lead_minutes = autoscale::prescale_lead_minutes(s, &f, &points, &day);
+        // The data tier is sized for the pools of the scenario's own task size
+        // (the most connections the service could open): never fewer with more fans.
+        let f0 = fargate::size_at_scenario_task(s, &peak, &off);
+        let deploy_tasks = 2 * f0.prescale_tasks.max(f0.peak_tasks);
+        let rds = rds::plan(s, book, &peak_db, rds::Pools::of(s, f0.max_tasks, deploy_tasks));
+        let processes_at_peak = f64::from(f0.peak_tasks * f0.servers_per_task);
+        let processes_at_worst = fargate::targets_at_worst(&f0).saturating_mul(f0.servers_per_task);
+        let cache = cache::plan(
+            s,
+            book,
+            &CacheLoad::of(s, &peak_cache, processes_at_peak),
+            processes_at_worst,
+        );
+        let tiers = Tiers::of(s, &rds.0, cache.as_ref().map(|(c, _)| c), f.servers_per_task);
+        let without_prescale = autoscale::simulate(s, &f, &tiers, &points, &day, false);
+        // Pre-scaling to no more than the floor changes nothing: one run.
+        let with_prescale = if f.prescale_tasks > f.min_tasks {
+            autoscale::simulate(s, &f, &tiers, &points, &day, true)
+        } else {
+            SimRun {
+                prescaled: true,
+                ..without_prescale.clone()
+            }
+        };
+        let match_day = MatchDaySim {
+            with_prescale,
+            without_prescale,
+        };
+        // The bill: the chosen configuration through the expected audience (the
+        // same run without design headroom).
+        let bill_run = (s.audience.design_headroom_pct > 0.0).then(|| {
+            let prescaled = match_day.chosen(&f).prescaled;
+            autoscale::simulate_for_bill(s, &f, &tiers, &points, &billed_day, prescaled)
+        });
+        Core {
+            billed_day,
+            peak,
+            peak_edge,
+            off,
+            month,
+            f,
+            rds,
+            cache,
+            match_day,
+            bill_run,
         }
-    };
-    let match_day = MatchDaySim {
-        with_prescale,
-        without_prescale,
-    };
+    }
+}
+
+/// The rest of [`plan`]: price every service, check the limits and SLOs,
+/// run the drills. `priced` is `original_book` with the scenario's overrides.
+fn finish(s: &Scenario, original_book: &PriceBook, priced: &PriceBook, core: Core) -> Plan {
+    let book = priced;
+    let Core {
+        billed_day,
+        peak,
+        peak_edge,
+        off,
+        month,
+        f,
+        rds: (rds_sizing, rds_cost),
+        cache: cache_plan,
+        match_day,
+        bill_run,
+    } = core;
     let chosen = match_day.chosen(&f);
-    // The bill: the chosen configuration through the expected audience (the
-    // same run without design headroom).
-    let bill_run;
-    let billed = if s.audience.design_headroom_pct > 0.0 {
-        bill_run = autoscale::simulate_for_bill(s, &f, &tiers, &points, &billed_day, chosen.prescaled);
-        &bill_run
-    } else {
-        chosen
-    };
+    let billed = bill_run.as_ref().unwrap_or(chosen);
 
     let day_hours = fargate::DayHours {
         window_h: billed.steps.len() as f64 * s.scaling.sim_step_s / 3600.0,
@@ -346,7 +423,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
             .collect();
         p.slo.push(drills::verdict(s, &p.drills));
     }
-    Ok(p)
+    p
 }
 
 /// Run one drill on the plan `p` of `s`; when it fails, find the cheapest
