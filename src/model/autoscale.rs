@@ -84,6 +84,29 @@ pub struct SimRun {
     pub max_launches_per_minute: u32,
 }
 
+impl SimRun {
+    /// A run not made: no steps, nothing counted (`plan::core_for_search`).
+    pub fn unrun() -> SimRun {
+        SimRun {
+            prescaled: false,
+            steps: Vec::new(),
+            peak_error_share: 0.0,
+            peak_error_t_s: 0.0,
+            seconds_over_error_slo: 0.0,
+            failed_share: 0.0,
+            max_running_tasks: 0,
+            worst_p95_s: 0.0,
+            task_hours: 0.0,
+            spot_task_hours: 0.0,
+            task_starts: 0,
+            peak_use: TierUse::default(),
+            saturated_seconds: 0.0,
+            first_saturation: None,
+            max_launches_per_minute: 0,
+        }
+    }
+}
+
 struct Datapoint {
     visible_at: f64,
     /// Metric / target for the CPU and request-count policies.

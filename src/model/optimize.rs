@@ -549,7 +549,7 @@ pub struct Optimizer {
     /// changes nothing.
     lead_free: HashMap<u64, ()>,
     /// Freshness floor (`static_freshness_s`) of each edge setting seen, by ordinal.
-    edge_floor: HashMap<u64, f64>,
+    edge_floor: Vec<(u64, f64)>,
     axis: Positions,
     /// Every axis but the egress: designs equal on these share a plan core.
     core_key: Key,
@@ -562,7 +562,7 @@ pub struct Optimizer {
     seed_kth: f64,
     /// A cost each edge setting's best will not exceed: a passing design
     /// of that setting found by the seeding.
-    seed_edge: Vec<(Vec<usize>, f64)>,
+    seed_edge: Vec<(u64, f64)>,
 }
 
 /// A set of axes (positions in the space) and the prefix length that
@@ -659,7 +659,7 @@ impl Optimizer {
             memo: HashMap::new(),
             broken: HashMap::new(),
             lead_free: HashMap::new(),
-            edge_floor: HashMap::new(),
+            edge_floor: Vec::new(),
             axis: Positions {
                 lead: space.axis("scaling.prescale_lead_minutes"),
                 spot: space.axis("app.spot_share"),
@@ -772,12 +772,13 @@ impl Optimizer {
     /// Upper bounds for the walk's cost bound, from designs planned before
     /// it (counted in `counts.seeds`). The walk visits the team's values
     /// first, so without them it finds cheap designs late and skips little
-    /// until then. A coordinate descent from the typed design (each axis in
-    /// turn set to its cheapest passing value, until a pass changes
-    /// nothing) gives a cheap design; the `top` cheapest of the passing
-    /// designs it planned (planning differently, as `top` counts them)
-    /// bound the `top` list's last cost; that design with each edge
-    /// setting's values, when it passes, bounds the setting's best.
+    /// until then. A coordinate descent from the typed design, whose moves
+    /// are the edge axes together (every setting under the freshness floor)
+    /// and each other axis alone, until a round of moves finds nothing
+    /// cheaper, gives cheap designs: the `top` cheapest passing ones
+    /// (planning differently, as `top` counts them) bound the `top` list's
+    /// last cost, and each edge setting's cheapest passing one bounds that
+    /// setting's best.
     ///
     /// Each bound is the cost of a passing design of the space, so no
     /// design the walk skips for costing more could enter the results, and
@@ -786,96 +787,61 @@ impl Optimizer {
     /// the results are those of the walk without seeds (tested).
     fn seed(&mut self) {
         self.seeded = true;
-        if self.options.objective != Objective::Monthly || self.done {
+        let n = self.idx.len();
+        if self.options.objective != Objective::Monthly || self.done || n < EDGE_AXES {
             return;
         }
         let mut pool: Vec<(f64, Vec<i64>)> = Vec::new();
-        let n = self.idx.len();
-        let typed = vec![0; n];
-        let usd = self.seed_at(&typed, &mut pool).unwrap_or(f64::INFINITY);
-        let (mut best, mut best_usd) = self.descend(typed, usd, 0, &mut pool);
-        // Then each edge setting with those values, and a second descent of
-        // the other axes from the cheapest setting.
-        for round in 0..2 {
-            if n < EDGE_AXES || !best_usd.is_finite() {
-                break;
-            }
-            let sizes: Vec<usize> = self.space.axes[..EDGE_AXES].iter().map(|a| a.values.len()).collect();
-            let mut edge = vec![0; EDGE_AXES];
-            'settings: loop {
-                let mut idx = best.clone();
-                idx[..EDGE_AXES].copy_from_slice(&edge);
-                let mut probe = self.base.clone();
-                for (a, &i) in self.space.axes.iter().zip(&idx).take(EDGE_AXES) {
-                    let _ = (a.input.set)(&mut probe, a.values[i].clone());
-                }
-                if static_freshness_s(&probe) <= self.base.slo.freshness_p95_s {
-                    let usd = if idx == best {
-                        Some(best_usd)
-                    } else {
-                        self.seed_at(&idx, &mut pool)
-                    };
-                    if let Some(usd) = usd {
-                        match self.seed_edge.iter_mut().find(|b| b.0 == edge) {
-                            Some(b) => b.1 = b.1.min(usd),
-                            None => self.seed_edge.push((edge.clone(), usd)),
-                        }
+        let mut cur = vec![0; n];
+        let mut cur_usd = self.seed_at(&cur, &mut pool).unwrap_or(f64::INFINITY);
+        let sizes: Vec<u64> = self
+            .space
+            .axes
+            .iter()
+            .take(EDGE_AXES)
+            .map(|a| a.values.len() as u64)
+            .collect();
+        let settings: u64 = sizes.iter().product();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            // Moves from the design as it stands: the edge axes together
+            // (the freshness SLO couples them), to every setting under the
+            // floor; then each other axis alone, to each value.
+            let mut m = 0;
+            loop {
+                let mut idx = cur.clone();
+                if m < settings {
+                    let mut rest = m;
+                    for i in (0..EDGE_AXES).rev() {
+                        idx[i] = (rest % sizes[i]) as usize;
+                        rest /= sizes[i];
                     }
-                }
-                for i in (0..EDGE_AXES).rev() {
-                    edge[i] += 1;
-                    if edge[i] < sizes[i] {
-                        continue 'settings;
+                } else {
+                    let (mut a, mut rest) = (EDGE_AXES, (m - settings) as usize);
+                    while a < n && rest >= self.space.axes[a].values.len() {
+                        rest -= self.space.axes[a].values.len();
+                        a += 1;
                     }
-                    edge[i] = 0;
+                    if a == n {
+                        break;
+                    }
+                    idx[a] = rest;
                 }
-                break;
+                m += 1;
+                if idx == cur || self.floor_at(&idx) > self.base.slo.freshness_p95_s {
+                    continue;
+                }
+                let Some(usd) = self.seed_at(&idx, &mut pool) else {
+                    continue;
+                };
+                if usd < cur_usd {
+                    (cur, cur_usd, changed) = (idx, usd, true);
+                }
             }
-            if round == 1 {
-                break;
-            }
-            let Some(cheapest) = self.seed_edge.iter().min_by(|x, y| x.1.total_cmp(&y.1)).cloned() else {
-                break;
-            };
-            let mut start = best.clone();
-            start[..EDGE_AXES].copy_from_slice(&cheapest.0);
-            (best, best_usd) = self.descend(start, cheapest.1, EDGE_AXES, &mut pool);
         }
-        pool.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
         if let Some(kth) = pool.get(self.options.top.max(1) - 1) {
             self.seed_kth = kth.0;
-        }
-    }
-
-    /// Coordinate descent from `idx` (costing `usd`) over the axes from
-    /// `first` on: each in turn set to its cheapest passing value, until a
-    /// pass changes nothing.
-    fn descend(
-        &mut self,
-        mut idx: Vec<usize>,
-        mut usd: f64,
-        first: usize,
-        pool: &mut Vec<(f64, Vec<i64>)>,
-    ) -> (Vec<usize>, f64) {
-        loop {
-            let mut changed = false;
-            for a in first..idx.len() {
-                for v in 0..self.space.axes[a].values.len() {
-                    if v == idx[a] {
-                        continue;
-                    }
-                    let mut next = idx.clone();
-                    next[a] = v;
-                    if let Some(c) = self.seed_at(&next, pool) {
-                        if c < usd {
-                            (idx, usd, changed) = (next, c, true);
-                        }
-                    }
-                }
-            }
-            if !changed {
-                return (idx, usd);
-            }
         }
     }
 
@@ -883,13 +849,27 @@ impl Optimizer {
     /// (and it joins `pool`, once per way of planning).
     fn seed_at(&mut self, idx: &[usize], pool: &mut Vec<(f64, Vec<i64>)>) -> Option<f64> {
         self.counts.seeds += 1;
-        let e = self.evaluate(&self.candidate_at(idx));
+        let s = self.candidate_at(idx);
+        let quiet = s.without_drills();
+        let planned =
+            plan::core_for_search(&quiet, &self.book).and_then(|c| plan::plan_with_core(&quiet, &self.book, c));
+        let e = self.evaluate_planned(&s, planned);
         let p = e.plan.as_ref().filter(|_| e.design.pass)?;
-        let cents = cents(p);
-        if !pool.iter().any(|x| x.1 == cents) {
-            pool.push((e.design.objective_usd, cents));
+        let (usd, cents) = (e.design.objective_usd, cents(p));
+        let setting = self.space.axes[..EDGE_AXES]
+            .iter()
+            .zip(idx)
+            .fold(0u64, |o, (a, &i)| o * a.values.len() as u64 + i as u64);
+        match self.seed_edge.iter_mut().find(|b| b.0 == setting) {
+            Some(b) => b.1 = b.1.min(usd),
+            None => self.seed_edge.push((setting, usd)),
         }
-        Some(e.design.objective_usd)
+        if !pool.iter().any(|x| x.1 == cents) {
+            // Kept cheapest first (an insertion: no sort code in the wasm).
+            let at = pool.partition_point(|x| x.0 <= usd);
+            pool.insert(at, (usd, cents));
+        }
+        Some(usd)
     }
 
     /// The scenario at the current indices.
@@ -916,7 +896,7 @@ impl Optimizer {
         let quiet = s.without_drills();
         let core = match self.core.take() {
             Some((k, core)) if k == key => Ok(core),
-            _ => plan::core(&quiet, &self.book),
+            _ => plan::core_for_search(&quiet, &self.book),
         };
         let planned = core.and_then(|core| {
             self.core = Some((key, core.clone()));
@@ -1067,16 +1047,21 @@ impl Optimizer {
     /// The freshness floor of the current edge setting.
     fn edge_floor(&mut self) -> f64 {
         let key = self.ordinal(EDGE_AXES);
-        if let Some(floor) = self.edge_floor.get(&key) {
-            return *floor;
+        if let Some(floor) = self.edge_floor.iter().find(|f| f.0 == key) {
+            return floor.1;
         }
+        let floor = self.floor_at(&self.idx);
+        self.edge_floor.push((key, floor));
+        floor
+    }
+
+    /// The freshness floor of the edge setting of indices `idx`.
+    fn floor_at(&self, idx: &[usize]) -> f64 {
         let mut edge = self.base.clone();
-        for (a, &i) in self.space.axes.iter().zip(&self.idx).take(EDGE_AXES) {
+        for (a, &i) in self.space.axes.iter().zip(idx).take(EDGE_AXES) {
             let _ = (a.input.set)(&mut edge, a.values[i].clone());
         }
-        let floor = static_freshness_s(&edge);
-        self.edge_floor.insert(key, floor);
-        floor
+        static_freshness_s(&edge)
     }
 
     /// The cost a candidate under the current edge setting must stay below
@@ -1099,12 +1084,13 @@ impl Optimizer {
             f64::NEG_INFINITY
         };
         let kth = kth.min(self.seed_kth);
-        let edge = &self.idx[..EDGE_AXES.min(self.idx.len())];
+        let key = self.ordinal(EDGE_AXES.min(self.idx.len()));
         let mut setting = self
             .seed_edge
             .iter()
-            .find(|b| b.0 == edge)
+            .find(|b| b.0 == key)
             .map_or(f64::INFINITY, |b| b.1);
+        let edge = &self.idx[..EDGE_AXES.min(self.idx.len())];
         let mut dominated = f64::INFINITY;
         for (at, usd, _, d) in &self.edge_best {
             if at == edge {
@@ -1371,6 +1357,7 @@ pub fn exhaustive(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::autoscale::SimRun;
     use crate::model::inputs::INPUTS;
 
     use crate::model::scenario::DrillKind;
@@ -1435,6 +1422,17 @@ mod tests {
             ("40,000 fans", fans),
             ("drills", drilled),
         ]
+    }
+
+    /// The edge indices of an edge setting's ordinal.
+    fn idx_of(space: &Space, mut ordinal: u64) -> Vec<usize> {
+        let mut idx = vec![0; EDGE_AXES];
+        for i in (0..EDGE_AXES).rev() {
+            let n = space.axes[i].values.len() as u64;
+            idx[i] = (ordinal % n) as usize;
+            ordinal /= n;
+        }
+        idx
     }
 
     fn key(space: &Space, idx: &[usize], paths: &[&str]) -> Vec<usize> {
@@ -1502,7 +1500,7 @@ mod tests {
             for (edge, usd) in &o.seed_edge {
                 let best = samples
                     .iter()
-                    .filter(|x| x.pass && x.idx[..EDGE_AXES] == edge[..])
+                    .filter(|x| x.pass && key(&space, &x.idx, &EDGE) == idx_of(&space, *edge))
                     .map(|x| x.objective_usd)
                     .fold(f64::INFINITY, f64::min);
                 assert!(best <= *usd, "{name}: setting {edge:?}: best {best} > bound {usd}");
@@ -1565,7 +1563,7 @@ mod tests {
     #[test]
     fn a_core_shared_across_egresses_plans_as_plan_does() {
         let book = book();
-        let mut checked = 0;
+        let (mut checked, mut prescaled) = (0, 0);
         for (name, base) in scenarios() {
             let space = Space::of(&base, &book);
             let values = |path: &str| space.axes[space.axis(path)].values.clone();
@@ -1582,16 +1580,26 @@ mod tests {
             ] {
                 let mut s = base.clone();
                 set(&mut s, path, &v);
-                let core = plan::core(&s, &book).unwrap();
+                let core = plan::core_for_search(&s, &book).unwrap();
                 for e in values(EGRESS) {
                     set(&mut s, EGRESS, &e);
                     let shared = plan::plan_with_core(&s, &book, core.clone()).unwrap();
-                    assert_eq!(shared, plan(&s, &book).unwrap(), "{name}, {path} = {v:?}, egress {e:?}");
+                    let mut planned = plan(&s, &book).unwrap();
+                    // The search leaves out the run without pre-scaling
+                    // when pre-scaling is chosen: only the timeline draws it.
+                    let f = &planned.fargate;
+                    if f.prescale_tasks > f.min_tasks {
+                        assert!(shared.match_day.without_prescale.steps.is_empty(), "{name}");
+                        planned.match_day.without_prescale = SimRun::unrun();
+                        prescaled += 1;
+                    }
+                    assert_eq!(shared, planned, "{name}, {path} = {v:?}, egress {e:?}");
                     checked += 1;
                 }
             }
         }
         assert!(checked >= 3 * 3 * 3, "{checked}");
+        assert!(prescaled > 0, "no plan with pre-scaling chosen");
     }
 
     #[test]

@@ -177,7 +177,7 @@ impl Plan {
 pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     validate(s, book)?;
     let priced = priced_book(s, book);
-    let core = Core::of(s, &priced);
+    let core = Core::of(s, &priced, true);
     Ok(finish(s, book, &priced, core))
 }
 
@@ -201,13 +201,17 @@ pub struct Core {
     bill_run: Option<SimRun>,
 }
 
-/// The core of `s`'s plan (see [`Core`]).
+/// The core of `s`'s plan (see [`Core`]) for a search: when pre-scaling
+/// is chosen, the run without it is left out (empty: `prescaled` false, no
+/// steps). Only the match-day timeline draws that run; every cost, limit
+/// and verdict reads the chosen one (`MatchDaySim::chosen`), so a search's
+/// plans are `plan()`'s but for that run (tested).
 ///
 /// # Errors
 /// As [`plan`].
-pub fn core(s: &Scenario, book: &PriceBook) -> Result<Core, ValidationErrors> {
+pub fn core_for_search(s: &Scenario, book: &PriceBook) -> Result<Core, ValidationErrors> {
     validate(s, book)?;
-    Ok(Core::of(s, &priced_book(s, book)))
+    Ok(Core::of(s, &priced_book(s, book), false))
 }
 
 /// [`plan`] of `s`, reusing `core`: the core of a scenario that differs
@@ -229,7 +233,9 @@ fn priced_book<'a>(s: &Scenario, book: &'a PriceBook) -> std::borrow::Cow<'a, Pr
 }
 
 impl Core {
-    fn of(s: &Scenario, book: &PriceBook) -> Core {
+    /// `both_runs`: also the run without pre-scaling when pre-scaling is
+    /// chosen (see [`core_for_search`]).
+    fn of(s: &Scenario, book: &PriceBook, both_runs: bool) -> Core {
         let points = profile::series(&s.match_day, demand::off_peak_share(s), s.scaling.sim_step_s);
         // Capacity is sized for the design audience (peak × headroom); the bill
         // follows the expected one (`peak_concurrent_fans`).
@@ -261,9 +267,14 @@ impl Core {
             processes_at_worst,
         );
         let tiers = Tiers::of(s, &rds.0, cache.as_ref().map(|(c, _)| c), f.servers_per_task);
-        let without_prescale = autoscale::simulate(s, &f, &tiers, &points, &day, false);
+        let prescale = f.prescale_tasks > f.min_tasks;
+        let without_prescale = if prescale && !both_runs {
+            SimRun::unrun()
+        } else {
+            autoscale::simulate(s, &f, &tiers, &points, &day, false)
+        };
         // Pre-scaling to no more than the floor changes nothing: one run.
-        let with_prescale = if f.prescale_tasks > f.min_tasks {
+        let with_prescale = if prescale {
             autoscale::simulate(s, &f, &tiers, &points, &day, true)
         } else {
             SimRun {
@@ -334,7 +345,9 @@ fn finish(s: &Scenario, original_book: &PriceBook, priced: &PriceBook, core: Cor
         Some((sz, c)) => (Some(sz), Some(c)),
         None => (None, None),
     };
-    let mut services: Vec<ServiceCost> = [
+    // In `Service` order, as the tables list them (written in that order
+    // rather than sorted: no sort code for it in the browser bundle).
+    let services: Vec<ServiceCost> = [
         Some(fargate_cost),
         Some(alb_cost),
         Some(rds_cost),
@@ -348,7 +361,7 @@ fn finish(s: &Scenario, original_book: &PriceBook, priced: &PriceBook, core: Cor
     .into_iter()
     .flatten()
     .collect();
-    services.sort_unstable_by_key(|c| c.service);
+    debug_assert!(services.windows(2).all(|w| w[0].service < w[1].service));
     let total: f64 = services.iter().map(|c| c.monthly_usd).sum();
 
     let limits = checks::limits(
@@ -364,15 +377,11 @@ fn finish(s: &Scenario, original_book: &PriceBook, priced: &PriceBook, core: Cor
     );
     let slo = slo::verdicts(s, &f, &rds_sizing, chosen, total);
     let warnings = warnings(s, &f, &rds_sizing, cache_sizing.as_ref(), &storage_sizing);
-    // Sorted and deduplicated as a BTreeSet would be, without the stable
-    // sort that collecting into one adds to the browser bundle.
-    let mut used: Vec<&str> = services
+    let used: Vec<&str> = services
         .iter()
         .flat_map(|c| c.items.iter().map(|i| i.price_id.as_str()))
         .collect();
-    used.sort_unstable();
-    used.dedup();
-    let prices_used = used.iter().filter_map(|id| book.entry(id).cloned()).collect();
+    let prices_used = book.entries_of(&used);
     let measured = measured(s);
 
     let mut p = Plan {
@@ -810,6 +819,7 @@ fn assumptions(s: &Scenario) -> Vec<Assumption> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::cost::Service;
     use crate::model::scenario::MysqlVersion;
 
     #[test]
@@ -823,5 +833,22 @@ mod tests {
         assert!(!p84.warnings.iter().any(|w| w.code == "mysql_extended_support"));
         // The default db.t4g.medium Multi-AZ: 2 vCPU × 2 instances × 730 h × $0.10.
         assert!((p80.total_monthly_usd - p84.total_monthly_usd - 292.0).abs() < 1e-6);
+    }
+
+    /// The services come in `Service` order (written so, not sorted), with
+    /// the cache tier and without it.
+    #[test]
+    fn services_are_in_service_order() {
+        let book = PriceBook::embedded();
+        let mut s = Scenario::default();
+        for cache in [true, false] {
+            s.overrides.cache_enabled = Some(cache);
+            let order: Vec<Service> = plan(&s, &book).unwrap().services.iter().map(|c| c.service).collect();
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(order, sorted, "cache {cache}");
+            assert_eq!(order.len(), if cache { 9 } else { 8 });
+        }
     }
 }
