@@ -94,10 +94,16 @@ impl PriceBook {
     /// A walk of the id index, not a sort (sort code costs the browser
     /// bundle about 1 KB brotli per element type).
     pub fn entries_of(&self, ids: &[&str]) -> Vec<Price> {
+        let mut wanted = vec![false; self.prices.len()];
+        for id in ids {
+            if let Some(&i) = self.index.get(*id) {
+                wanted[i] = true;
+            }
+        }
         self.index
-            .iter()
-            .filter(|(id, _)| ids.contains(&id.as_str()))
-            .map(|(_, &i)| self.prices[i].clone())
+            .values()
+            .filter(|&&i| wanted[i])
+            .map(|&i| self.prices[i].clone())
             .collect()
     }
 

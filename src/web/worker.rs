@@ -101,7 +101,8 @@ fn optimize(s: &Scenario, post: &dyn Fn(String)) {
             p.done,
             p.visited,
             c.space,
-            c.evaluated,
+            // Every design planned, the seeds included.
+            c.evaluated + c.seeds,
             c.pruned(),
             p.best_usd.unwrap_or(-1.0),
             vec![],
