@@ -3,6 +3,7 @@
 
 use super::{ChartResult, Key, FONT, PALETTE};
 use crate::model::drills::DrillOutcome;
+use crate::model::plan::MatchDaySim;
 use crate::model::Plan;
 use plotters::prelude::*;
 
@@ -21,9 +22,11 @@ pub fn shown_drill(plan: &Plan) -> Option<&DrillOutcome> {
 }
 
 /// Text alternative for the chart.
-pub fn summary(plan: &Plan) -> String {
-    let w = &plan.match_day.with_prescale;
-    let wo = &plan.match_day.without_prescale;
+/// `runs`: the plan's match-day runs, both made (the page's lean plans
+/// leave one out: `web::state::Good::runs`).
+pub fn summary(plan: &Plan, runs: &MatchDaySim) -> String {
+    let w = &runs.with_prescale;
+    let wo = &runs.without_prescale;
     let peak = w.steps.iter().map(|s| s.demand_rps).fold(0.0, f64::max);
     let drill = shown_drill(plan).map_or(String::new(), |d| {
         format!(
@@ -47,7 +50,7 @@ pub fn summary(plan: &Plan) -> String {
 ///
 /// # Errors
 /// Whatever the backend reports.
-pub fn draw<DB: DrawingBackend>(backend: DB, plan: &Plan) -> ChartResult
+pub fn draw<DB: DrawingBackend>(backend: DB, plan: &Plan, runs: &MatchDaySim) -> ChartResult
 where
     DB::ErrorType: 'static,
 {
@@ -55,8 +58,8 @@ where
     root.fill(&WHITE)?;
     let (_, h) = root.dim_in_pixel();
     let (top, bottom) = root.split_vertically(h * 55 / 100);
-    let w = &plan.match_day.with_prescale;
-    let wo = &plan.match_day.without_prescale;
+    let w = &runs.with_prescale;
+    let wo = &runs.without_prescale;
     let min = |s: &crate::model::autoscale::Step| s.t_s / 60.0;
     let t0 = w.steps.first().map(min).unwrap_or(0.0);
     let t1 = w.steps.last().map(min).unwrap_or(1.0).max(t0 + 1.0);
@@ -202,7 +205,7 @@ mod tests {
             .max_by(|a, b| a.worst_error_pct.total_cmp(&b.worst_error_pct))
             .unwrap();
         assert_eq!(super::shown_drill(&p).unwrap().name, worst.name);
-        let out = svg(800, 480, |b| super::draw(b, &p));
+        let out = svg(800, 480, |b| super::draw(b, &p, &p.match_day));
         assert!(
             out.contains(&format!("Capacity, {} drill", worst.name)),
             "no drill capacity line"
@@ -211,21 +214,22 @@ mod tests {
             out.contains(&format!("Errors, {} drill", worst.name)),
             "no drill error line"
         );
-        assert!(super::summary(&p).contains(&format!("the {} drill at +0 s", worst.name)));
+        assert!(super::summary(&p, &p.match_day).contains(&format!("the {} drill at +0 s", worst.name)));
         // No drill, no overlay.
-        let plain = svg(800, 480, |b| super::draw(b, &crate::charts::test_util::plan()));
+        let plain_plan = crate::charts::test_util::plan();
+        let plain = svg(800, 480, |b| super::draw(b, &plain_plan, &plain_plan.match_day));
         assert!(!plain.contains(" drill"));
     }
 
     #[test]
     fn renders_both_panels() {
         let p = plan();
-        let out = svg(800, 480, |b| super::draw(b, &p));
+        let out = svg(800, 480, |b| super::draw(b, &p, &p.match_day));
         assert!(out.contains(super::TITLE));
         assert!(out.contains(super::LOWER_TITLE));
         assert!(out.contains("reactive only"));
         // The text alternative carries both runs' task counts.
-        let text = super::summary(&p);
+        let text = super::summary(&p, &p.match_day);
         let (w, wo) = (&p.match_day.with_prescale, &p.match_day.without_prescale);
         assert!(
             text.contains(&format!("up to {} tasks. Without", w.max_running_tasks)),

@@ -181,6 +181,31 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
     Ok(finish(s, book, &priced, core))
 }
 
+/// [`plan`] less the run without pre-scaling when pre-scaling is chosen
+/// (`match_day.without_prescale` then has no steps): only the match-day
+/// timeline draws that run, and every cost, limit and verdict reads the
+/// chosen one, so the rest of the plan is `plan()`'s (tested). The page
+/// plans each keystroke so and fills the run in with [`match_day_runs`]
+/// when it draws the timeline, after typing pauses.
+///
+/// # Errors
+/// As [`plan`].
+pub fn plan_lean(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
+    validate(s, book)?;
+    let priced = priced_book(s, book);
+    let core = Core::of(s, &priced, false);
+    Ok(finish(s, book, &priced, core))
+}
+
+/// Both match-day runs of `s`'s plan, as [`plan`] makes them.
+///
+/// # Errors
+/// As [`plan`].
+pub fn match_day_runs(s: &Scenario, book: &PriceBook) -> Result<MatchDaySim, ValidationErrors> {
+    validate(s, book)?;
+    Ok(Core::of(s, &priced_book(s, book), true).match_day)
+}
+
 /// What [`plan`] computes before it prices the services: the demand, the
 /// tiers' sizes and the match-day runs. None of it reads the egress
 /// (`platform.egress`, which only prices the network and its limits), so
@@ -833,6 +858,30 @@ mod tests {
         assert!(!p84.warnings.iter().any(|w| w.code == "mysql_extended_support"));
         // The default db.t4g.medium Multi-AZ: 2 vCPU × 2 instances × 730 h × $0.10.
         assert!((p80.total_monthly_usd - p84.total_monthly_usd - 292.0).abs() < 1e-6);
+    }
+
+    /// A lean plan is `plan()`'s but for the run without pre-scaling when
+    /// pre-scaling is chosen, which `match_day_runs` gives back.
+    #[test]
+    fn a_lean_plan_is_the_plan_less_the_unchosen_run() {
+        let book = PriceBook::embedded();
+        let mut lean_runs = 0;
+        for fans in [500, 5_000, 40_000] {
+            for prescale in [true, false] {
+                let mut s = Scenario::default();
+                s.peak_concurrent_fans = fans;
+                s.scaling.prescale_enabled = prescale;
+                let full = plan(&s, &book).unwrap();
+                let mut lean = plan_lean(&s, &book).unwrap();
+                if full.fargate.prescale_tasks > full.fargate.min_tasks {
+                    assert!(lean.match_day.without_prescale.steps.is_empty(), "{fans}");
+                    lean_runs += 1;
+                }
+                lean.match_day = match_day_runs(&s, &book).unwrap();
+                assert_eq!(lean, full, "{fans} fans, pre-scaling {prescale}");
+            }
+        }
+        assert!(lean_runs > 0);
     }
 
     /// The services come in `Service` order (written so, not sorted), with

@@ -70,7 +70,7 @@ impl ChartKind {
         match self {
             ChartKind::CostByService => charts::cost_by_service::summary(&good.plan),
             ChartKind::CostCurve => charts::cost_curve::summary(curve),
-            ChartKind::Timeline => charts::timeline::summary(&good.plan),
+            ChartKind::Timeline => charts::timeline::summary(&good.plan, &good.runs()),
             ChartKind::Storage => charts::storage::summary(&good.plan),
         }
     }
@@ -110,17 +110,23 @@ pub fn chart(props: &ChartProps) -> Html {
                     return;
                 };
                 let started = now_ms();
-                let r = match kind {
-                    ChartKind::CostByService => charts::cost_by_service::draw(backend, &good.plan),
-                    ChartKind::CostCurve => charts::cost_curve::draw(backend, &curve),
-                    ChartKind::Timeline => charts::timeline::draw(backend, &good.plan),
-                    ChartKind::Storage => charts::storage::draw(backend, &good.plan),
+                let (r, text) = match kind {
+                    ChartKind::CostByService => (charts::cost_by_service::draw(backend, &good.plan), None),
+                    ChartKind::CostCurve => (charts::cost_curve::draw(backend, &curve), None),
+                    ChartKind::Timeline => {
+                        let runs = good.runs();
+                        (
+                            charts::timeline::draw(backend, &good.plan, &runs),
+                            Some(charts::timeline::summary(&good.plan, &runs)),
+                        )
+                    }
+                    ChartKind::Storage => (charts::storage::draw(backend, &good.plan), None),
                 };
                 record_draw_ms(now_ms() - started);
                 if let Err(e) = r {
                     web_sys::console::error_1(&format!("chart {}: {e}", kind.id()).into());
                 }
-                set_summary.set(kind.summary(&good, &curve));
+                set_summary.set(text.unwrap_or_else(|| kind.summary(&good, &curve)));
             }));
         });
     }

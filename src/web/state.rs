@@ -1,6 +1,7 @@
 //! Pure app state and its reducer: scenario edits in, plans out. No DOM types.
 
 use super::fields::{self, Field};
+use crate::model::plan::{match_day_runs, plan_lean, MatchDaySim};
 use crate::model::sweep::{cost_curve, CostCurve};
 use crate::model::{plan, FieldError, Plan, PriceBook, Scenario, ValidationErrors};
 use std::collections::BTreeMap;
@@ -42,6 +43,23 @@ pub struct Good {
     /// Shared: an edit of an input today's setup pins (poll interval, task
     /// size, overrides…) leaves it as it was, and it is not planned again.
     pub today: Option<Rc<Plan>>,
+}
+
+impl Good {
+    /// The plan's match-day runs, both made: an edit's plan leaves out the
+    /// one without pre-scaling when pre-scaling is chosen (only the
+    /// timeline draws it), so it is made here, when the chart is drawn.
+    pub fn runs(&self) -> std::borrow::Cow<'_, MatchDaySim> {
+        let p = &self.plan;
+        let f = &p.fargate;
+        if f.prescale_tasks <= f.min_tasks || !p.match_day.without_prescale.steps.is_empty() {
+            return std::borrow::Cow::Borrowed(&p.match_day);
+        }
+        match match_day_runs(&self.scenario.without_drills(), &PriceBook::embedded()) {
+            Ok(runs) => std::borrow::Cow::Owned(runs),
+            Err(_) => std::borrow::Cow::Borrowed(&p.match_day),
+        }
+    }
 }
 
 /// A message for the user (import, share link, clipboard, reset).
@@ -326,12 +344,19 @@ pub fn plan_here(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationError
 /// Plan `s` (as the page does, without drills) and its "today's setup".
 /// `last`'s today's setup is reused when the edit did not change it (the
 /// inputs it does not pin are the same).
+///
+/// An edit's plan (with `last`) is lean (`plan::plan_lean`: without the run
+/// without pre-scaling, which only the timeline draws, [`Good::runs`]);
+/// the first plan is whole, as the pre-rendered first view's.
 fn good(s: &Scenario, book: &PriceBook, last: Option<&Good>) -> Result<Good, ValidationErrors> {
-    let p = plan_here(s, book)?;
+    let p = match last {
+        Some(_) => plan_lean(&s.without_drills(), book)?,
+        None => plan_here(s, book)?,
+    };
     let seed = s.seed_setup();
     let today = match last {
         Some(g) if g.scenario.seed_setup() == seed => g.today.clone(),
-        _ => plan_here(&seed, book).ok().map(Rc::new),
+        _ => plan_lean(&seed.without_drills(), book).ok().map(Rc::new),
     };
     Ok(Good {
         scenario: s.clone(),
