@@ -2,11 +2,11 @@
 //! 1,000,000 (log-spaced), everything else unchanged. The cost-curve chart
 //! draws it; the planner recomputes it when anything but the fan count changes.
 
-use super::plan::plan;
+use super::plan::plan_lean;
 use super::prices::PriceBook;
 use super::scenario::Scenario;
 
-/// Points on the curve. Each is one `plan()`.
+/// Points on the curve. Each is one `plan_lean()` (the total is `plan()`'s).
 pub const POINTS: u32 = 25;
 pub const MIN_FANS: f64 = 1_000.0;
 pub const MAX_FANS: f64 = 1_000_000.0;
@@ -30,11 +30,11 @@ pub fn cost_curve(s: &Scenario, book: &PriceBook) -> CostCurve {
             .exp()
             .round();
         at.peak_concurrent_fans = f as u32;
-        if let Ok(p) = plan(&at, book) {
+        if let Ok(p) = plan_lean(&at, book) {
             points.push((f, p.total_monthly_usd));
         }
     }
-    let current = plan(s, book)
+    let current = plan_lean(s, book)
         .ok()
         .map(|p| (f64::from(s.peak_concurrent_fans), p.total_monthly_usd));
     CostCurve { points, current }

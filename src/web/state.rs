@@ -170,17 +170,15 @@ impl State {
     /// Start from `s`, or from the defaults when `s` does not plan.
     pub fn new(s: Scenario, notice: Option<Notice>) -> State {
         let book = PriceBook::embedded();
-        let (s, notice) = match plan_here(&s, &book) {
-            Ok(_) => (s, notice),
-            Err(e) => (
-                Scenario::default(),
-                notice.or(Some(Notice::error(format!(
-                    "The saved scenario is invalid ({}); using the defaults.",
-                    e.brief(1)
-                )))),
-            ),
+        let (s, good, notice) = match good(&s, &book, None) {
+            Ok(g) => (s, g, notice),
+            Err(e) => {
+                let s = Scenario::default();
+                let g = good(&s, &book, None).expect("default scenario plans");
+                let why = format!("The saved scenario is invalid ({}); using the defaults.", e.brief(1));
+                (s, g, notice.or(Some(Notice::error(why))))
+            }
         };
-        let good = good(&s, &book, None).expect("default scenario plans");
         let curve = cost_curve(&s.without_drills(), &book);
         State {
             book: Shared::new(book),
