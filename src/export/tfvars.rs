@@ -94,7 +94,7 @@ fn weekly_cron(day: &str, minutes: i64) -> String {
 
 /// Pre-scale windows for the scenario's kickoff slots.
 pub fn prescale_windows(s: &Scenario, plan: &Plan) -> Vec<PrescaleWindow> {
-    if plan.fargate.prescale_tasks <= plan.fargate.min_tasks {
+    if !plan.fargate.prescales() {
         return vec![];
     }
     // The plan's lead: the scenario's, or longer when the ramp needs it.

@@ -85,7 +85,8 @@ pub struct SimRun {
 }
 
 impl SimRun {
-    /// A run not made: no steps, nothing counted (`plan::core_for_search`).
+    /// A run not made: no steps, nothing counted (`plan::core_for_search`);
+    /// also where `run` starts counting from.
     pub fn unrun() -> SimRun {
         SimRun {
             prescaled: false,
@@ -129,7 +130,7 @@ pub fn ready_after_s(s: &Scenario) -> f64 {
 /// capacity at the target. Whole minutes (the schedule is a cron).
 pub fn prescale_lead_minutes(s: &Scenario, f: &FargateSizing, points: &[Point], demands: &[Demand]) -> f64 {
     let lead = s.scaling.prescale_lead_minutes.ceil();
-    if !s.scaling.prescale_enabled || f.prescale_tasks <= f.min_tasks {
+    if !s.scaling.prescale_enabled || !f.prescales() {
         return lead;
     }
     let floor = f64::from(f.min_tasks) * f.task_capacity_rps * s.app.target_utilization;
@@ -237,19 +238,8 @@ fn run(
     let mut run = SimRun {
         prescaled: prescale,
         steps: Vec::with_capacity(points.len()),
-        peak_error_share: 0.0,
-        peak_error_t_s: 0.0,
-        seconds_over_error_slo: 0.0,
-        failed_share: 0.0,
         max_running_tasks: running,
-        worst_p95_s: 0.0,
-        task_hours: 0.0,
-        spot_task_hours: 0.0,
-        task_starts: 0,
-        peak_use: TierUse::default(),
-        saturated_seconds: 0.0,
-        first_saturation: None,
-        max_launches_per_minute: 0,
+        ..SimRun::unrun()
     };
 
     let normal = Fault::default();

@@ -403,7 +403,7 @@ pub fn limits(s: &Scenario, i: &Inputs) -> Vec<LimitCheck> {
     }
 
     // Scheduled pre-scaling: a scale-up and a scale-down per kickoff slot.
-    if f.prescale_tasks > f.min_tasks {
+    if f.prescales() {
         o.quota(
             "autoscaling.scheduled_actions_per_target",
             2.0 * s.match_day.kickoff_slots.len() as f64,

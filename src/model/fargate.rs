@@ -47,6 +47,14 @@ pub struct FargateSizing {
     pub binding_constraint: String,
 }
 
+impl FargateSizing {
+    /// Scheduled pre-scaling raises the kickoff minimum above the floor:
+    /// the plan follows the pre-scaled match-day run.
+    pub fn prescales(&self) -> bool {
+        self.prescale_tasks > self.min_tasks
+    }
+}
+
 /// ECS quota: tasks per service, the catalogue's default
 /// (`fargate.tasks_per_service`; a test keeps them equal). The input table's
 /// range for `overrides.min_tasks` / `max_tasks`.

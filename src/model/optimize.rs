@@ -21,6 +21,11 @@
 //!   off, an on-demand base with no Spot, a replica policy under a pinned
 //!   count, a pre-scale lead when the kickoff needs no more than the floor).
 //!
+//! The cost to beat is also bounded by the freshness frontier (an earlier,
+//! at-least-as-fresh edge setting's best) and by seeds, passing designs a
+//! coordinate descent plans before the walk ([`Optimizer::seed`]). Designs
+//! differing only in egress share one plan core (`plan::plan_with_core`).
+//!
 //! The search runs in slices ([`Optimizer::step`]) with no threads or
 //! clocks, so a browser worker can report progress and stop between slices.
 
@@ -850,16 +855,10 @@ impl Optimizer {
     fn seed_at(&mut self, idx: &[usize], pool: &mut Vec<(f64, Vec<i64>)>) -> Option<f64> {
         self.counts.seeds += 1;
         let s = self.candidate_at(idx);
-        let quiet = s.without_drills();
-        let planned =
-            plan::core_for_search(&quiet, &self.book).and_then(|c| plan::plan_with_core(&quiet, &self.book, c));
-        let e = self.evaluate_planned(&s, planned);
+        let e = self.evaluate_planned(&s, plan::plan_lean(&s.without_drills(), &self.book));
         let p = e.plan.as_ref().filter(|_| e.design.pass)?;
         let (usd, cents) = (e.design.objective_usd, cents(p));
-        let setting = self.space.axes[..EDGE_AXES]
-            .iter()
-            .zip(idx)
-            .fold(0u64, |o, (a, &i)| o * a.values.len() as u64 + i as u64);
+        let setting = self.ordinal_of(idx, EDGE_AXES);
         match self.seed_edge.iter_mut().find(|b| b.0 == setting) {
             Some(b) => b.1 = b.1.min(usd),
             None => self.seed_edge.push((setting, usd)),
@@ -1007,7 +1006,7 @@ impl Optimizer {
         if e.core_pass {
             if self.idx[self.axis.lead] == 0 {
                 let f = &p.fargate;
-                if !e.design.scenario.scaling.prescale_enabled || f.prescale_tasks <= f.min_tasks {
+                if !e.design.scenario.scaling.prescale_enabled || !f.prescales() {
                     self.lead_free.insert(self.ordinal(self.axis.lead), ());
                 }
             }
@@ -1157,12 +1156,14 @@ impl Optimizer {
 
     /// The current prefix of length `d` as a number (mixed radix).
     fn ordinal(&self, d: usize) -> u64 {
-        self.space.axes[..d]
-            .iter()
-            .zip(&self.idx[..d])
-            .fold(0u64, |n, (a, &i)| {
-                n.saturating_mul(a.values.len() as u64).saturating_add(i as u64)
-            })
+        self.ordinal_of(&self.idx, d)
+    }
+
+    /// The prefix of length `d` of indices `idx` as a number (mixed radix).
+    fn ordinal_of(&self, idx: &[usize], d: usize) -> u64 {
+        self.space.axes[..d].iter().zip(&idx[..d]).fold(0u64, |n, (a, &i)| {
+            n.saturating_mul(a.values.len() as u64).saturating_add(i as u64)
+        })
     }
 
     /// Candidates left in the subtree of the current prefix of length `d`,
@@ -1588,7 +1589,7 @@ mod tests {
                     // The search leaves out the run without pre-scaling
                     // when pre-scaling is chosen: only the timeline draws it.
                     let f = &planned.fargate;
-                    if f.prescale_tasks > f.min_tasks {
+                    if f.prescales() {
                         assert!(shared.match_day.without_prescale.steps.is_empty(), "{name}");
                         planned.match_day.without_prescale = SimRun::unrun();
                         prescaled += 1;

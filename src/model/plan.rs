@@ -43,7 +43,7 @@ impl MatchDaySim {
     /// The run the deployed configuration `f` follows: the pre-scaled one
     /// when scheduled pre-scaling raises the kickoff minimum above the floor.
     pub fn chosen(&self, f: &FargateSizing) -> &SimRun {
-        if f.prescale_tasks > f.min_tasks {
+        if f.prescales() {
             &self.with_prescale
         } else {
             &self.without_prescale
@@ -185,7 +185,7 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
 /// (`match_day.without_prescale` then has no steps): only the match-day
 /// timeline draws that run, and every cost, limit and verdict reads the
 /// chosen one, so the rest of the plan is `plan()`'s (tested). The page
-/// plans each keystroke so and fills the run in with [`match_day_runs`]
+/// plans each keystroke so and fills the run in with [`whole_runs`]
 /// when it draws the timeline, after typing pauses.
 ///
 /// # Errors
@@ -195,6 +195,18 @@ pub fn plan_lean(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationError
     let priced = priced_book(s, book);
     let core = Core::of(s, &priced, false);
     Ok(finish(s, book, &priced, core))
+}
+
+/// The match-day runs of `p`, the plan of `s`, both made: for a lean plan
+/// whose run without pre-scaling was left out, both are made again.
+pub fn whole_runs<'a>(p: &'a Plan, s: &Scenario, book: &PriceBook) -> std::borrow::Cow<'a, MatchDaySim> {
+    if !p.fargate.prescales() || !p.match_day.without_prescale.steps.is_empty() {
+        return std::borrow::Cow::Borrowed(&p.match_day);
+    }
+    match match_day_runs(s, book) {
+        Ok(runs) => std::borrow::Cow::Owned(runs),
+        Err(_) => std::borrow::Cow::Borrowed(&p.match_day),
+    }
 }
 
 /// Both match-day runs of `s`'s plan, as [`plan`] makes them.
@@ -292,7 +304,7 @@ impl Core {
             processes_at_worst,
         );
         let tiers = Tiers::of(s, &rds.0, cache.as_ref().map(|(c, _)| c), f.servers_per_task);
-        let prescale = f.prescale_tasks > f.min_tasks;
+        let prescale = f.prescales();
         let without_prescale = if prescale && !both_runs {
             SimRun::unrun()
         } else {
@@ -873,11 +885,12 @@ mod tests {
                 s.scaling.prescale_enabled = prescale;
                 let full = plan(&s, &book).unwrap();
                 let mut lean = plan_lean(&s, &book).unwrap();
-                if full.fargate.prescale_tasks > full.fargate.min_tasks {
+                if full.fargate.prescales() {
                     assert!(lean.match_day.without_prescale.steps.is_empty(), "{fans}");
                     lean_runs += 1;
                 }
-                lean.match_day = match_day_runs(&s, &book).unwrap();
+                let runs = whole_runs(&lean, &s, &book).into_owned();
+                lean.match_day = runs;
                 assert_eq!(lean, full, "{fans} fans, pre-scaling {prescale}");
             }
         }

@@ -1,7 +1,7 @@
 //! Pure app state and its reducer: scenario edits in, plans out. No DOM types.
 
 use super::fields::{self, Field};
-use crate::model::plan::{match_day_runs, plan_lean, MatchDaySim};
+use crate::model::plan::{plan_lean, whole_runs, MatchDaySim};
 use crate::model::sweep::{cost_curve, CostCurve};
 use crate::model::{plan, FieldError, Plan, PriceBook, Scenario, ValidationErrors};
 use std::collections::BTreeMap;
@@ -50,15 +50,7 @@ impl Good {
     /// one without pre-scaling when pre-scaling is chosen (only the
     /// timeline draws it), so it is made here, when the chart is drawn.
     pub fn runs(&self) -> std::borrow::Cow<'_, MatchDaySim> {
-        let p = &self.plan;
-        let f = &p.fargate;
-        if f.prescale_tasks <= f.min_tasks || !p.match_day.without_prescale.steps.is_empty() {
-            return std::borrow::Cow::Borrowed(&p.match_day);
-        }
-        match match_day_runs(&self.scenario.without_drills(), &PriceBook::embedded()) {
-            Ok(runs) => std::borrow::Cow::Owned(runs),
-            Err(_) => std::borrow::Cow::Borrowed(&p.match_day),
-        }
+        whole_runs(&self.plan, &self.scenario.without_drills(), &PriceBook::embedded())
     }
 }
 
