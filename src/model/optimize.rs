@@ -686,9 +686,10 @@ impl Optimizer {
             seed_edge: Vec::new(),
             space,
         };
-        // The typed scenario must plan; its errors name the field.
-        plan(&s.without_drills(), book)?;
-        o.typed = o.evaluate(s).design;
+        // The typed scenario must plan (its errors name the field); that
+        // plan is the one evaluated.
+        let typed = plan(&s.without_drills(), book)?;
+        o.typed = o.evaluate_planned(s, Ok(typed)).design;
         Ok(o)
     }
 
