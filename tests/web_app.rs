@@ -164,6 +164,40 @@ async fn an_infeasible_plan_disables_the_tfvars_download_with_the_reason() {
     root.remove();
 }
 
+/// Today's setup is planned once typing pauses, not per keystroke: until
+/// then the comparison is busy and shows the last one; then it shows the
+/// edited scenario's, as the model plans it.
+#[wasm_bindgen_test]
+async fn todays_setup_is_planned_once_typing_pauses() {
+    let root = mount();
+    tick().await;
+    let busy = |root: &Element| {
+        root.query_selector(".compare")
+            .unwrap()
+            .expect(".compare missing")
+            .get_attribute("aria-busy")
+            .unwrap_or_default()
+    };
+    let today = |root: &Element| text(root, "#compare-today .big");
+    assert_eq!(busy(&root), "false");
+    let before = today(&root);
+    type_value(&root, "#peak_concurrent_fans", "50000");
+    tick().await;
+    assert_eq!(busy(&root), "true");
+    assert_eq!(today(&root), before);
+    // The pause is 300 ms (PERSIST_DEBOUNCE_MS in src/web/mod.rs).
+    yew::platform::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(busy(&root), "false");
+    let mut s = kickoff::model::Scenario::default();
+    s.peak_concurrent_fans = 50_000;
+    let want = kickoff::model::plan(&s.seed_setup().without_drills(), &kickoff::model::PriceBook::embedded())
+        .expect("today's setup plans at 50,000 fans")
+        .total_monthly_usd;
+    assert_eq!(today(&root), kickoff::fmt::money_rounded(want, 100.0));
+    assert_ne!(today(&root), before);
+    root.remove();
+}
+
 /// The browser's `parse_f64` (JavaScript's `parseFloat` behind Rust's
 /// grammar) reads every text as Rust's `str::parse` does: the same value,
 /// bit for bit, and the same refusals.

@@ -6,7 +6,6 @@ use super::charts::{now_ms, record_draw_ms, CHART_DEBOUNCE_MS};
 use super::state::{Good, Shared};
 use crate::charts;
 use crate::model::cash::{cash_plan, CashPlan};
-use crate::model::PriceBook;
 use gloo::timers::callback::Timeout;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -18,7 +17,6 @@ const MONTHS: u32 = 12;
 #[derive(Properties, PartialEq)]
 pub struct CashProps {
     pub good: Shared<Good>,
-    pub book: Shared<PriceBook>,
 }
 
 #[function_component(CashView)]
@@ -28,12 +26,12 @@ pub fn cash_view(props: &CashProps) -> Html {
     let pending = use_mut_ref(|| None::<Timeout>);
     {
         let (canvas, set_cash) = (canvas.clone(), cash.setter());
-        let book = props.book.clone();
         use_effect_with(props.good.clone(), move |good| {
             let good = good.clone();
             *pending.borrow_mut() = Some(Timeout::new(CHART_DEBOUNCE_MS, move || {
                 let started = now_ms();
-                let c = cash_plan(&good.scenario.without_drills(), &book, MONTHS).map_err(|e| e.brief(2));
+                let c =
+                    cash_plan(&good.scenario.without_drills(), super::state::book(), MONTHS).map_err(|e| e.brief(2));
                 if let (Ok(c), Some(el)) = (&c, canvas.cast::<HtmlCanvasElement>()) {
                     if let Some(backend) = CanvasBackend::with_canvas_object(el) {
                         if let Err(e) = charts::cash::draw(backend, c) {

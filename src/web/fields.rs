@@ -6,7 +6,7 @@
 //! natively).
 
 use crate::model::inputs::{self, Input, Kind as InputKind, Opt};
-use crate::model::{PriceBook, Scenario};
+use crate::model::Scenario;
 
 /// Which control a field gets.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,7 +143,7 @@ pub fn sections() -> &'static [Section] {
     static ALL: std::sync::OnceLock<&'static [Section]> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         let leak_str = |t: String| -> &'static str { Box::leak(t.into_boxed_str()) };
-        let book = PriceBook::embedded();
+        let book = super::state::book();
         let prices = book.prices.iter().map(|p| {
             let path = leak_str(format!("price_overrides.{}", p.id));
             Field {

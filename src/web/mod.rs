@@ -229,7 +229,7 @@ pub fn ignored_edits(text: &str, s: &Scenario) -> Option<String> {
     if text.trim_start().starts_with('{') {
         return None;
     }
-    let p = state::plan_here(s, &crate::model::PriceBook::embedded()).ok()?;
+    let p = state::plan_here(s, state::book()).ok()?;
     let edits = scenario_file::tfvars_edits(text, &tfvars::render(s, &p));
     if edits.is_empty() {
         return Some("Used the scenario embedded in the file; its variables match it.".into());
@@ -282,16 +282,21 @@ pub fn app() -> Html {
             let _ = p.mark("kickoff-first-render");
         }
     });
-    // Persist the last valid scenario, once typing pauses.
+    // Once typing pauses: persist the last valid scenario and plan today's
+    // setup for it (kept out of the keystroke's plan, Action::Today).
     let persist = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
-    use_effect_with(state.good.clone(), move |good| {
-        let good = good.clone();
-        *persist.borrow_mut() = Some(gloo::timers::callback::Timeout::new(PERSIST_DEBOUNCE_MS, move || {
-            if let (Some(st), Ok(json)) = (local_storage(), serde_json::to_string_pretty(&good.scenario)) {
-                let _ = st.set_item(STORAGE_KEY, &json);
-            }
-        }));
-    });
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.good.clone(), move |good| {
+            let good = good.clone();
+            *persist.borrow_mut() = Some(gloo::timers::callback::Timeout::new(PERSIST_DEBOUNCE_MS, move || {
+                if let (Some(st), Ok(json)) = (local_storage(), serde_json::to_string_pretty(&good.scenario)) {
+                    let _ = st.set_item(STORAGE_KEY, &json);
+                }
+                dispatch.emit(Action::Today);
+            }));
+        });
+    }
     // Drills run in the background worker, once typing pauses; their
     // outcomes join the plan they were run for (Action::Drills).
     let worker = use_mut_ref(|| None::<Rc<worker::Client>>);
@@ -415,11 +420,7 @@ pub fn app() -> Html {
                     loc.pathname().unwrap_or_default(),
                     share::encode(&good.scenario)
                 ),
-                drivers: crate::model::levers::drivers(
-                    &good.scenario.without_drills(),
-                    &good.plan,
-                    &crate::model::PriceBook::embedded(),
-                ),
+                drivers: crate::model::levers::drivers(&good.scenario.without_drills(), &good.plan, state::book()),
             })));
             // After the sheet has rendered.
             gloo::timers::callback::Timeout::new(50, || {
@@ -519,7 +520,7 @@ pub fn app() -> Html {
                     if let Some(sh) = sheet {
                         <results::PrintOnly sheet={sh} />
                     }
-                    <Results good={good.clone()} stale={state.stale_reason()} before={state.before_edit()} />
+                    <Results good={good.clone()} today={state.today.clone()} today_current={state.today_is_current()} stale={state.stale_reason()} before={state.before_edit()} />
                     <drills::DrillsView good={good.clone()} no_worker={*no_worker} />
                     <optimize::OptimizeView good={good.clone()} onuse={on_use_design} />
                     <section class="charts" aria-label="Charts">
@@ -528,7 +529,7 @@ pub fn app() -> Html {
                         <Chart kind={ChartKind::CostCurve} good={good.clone()} curve={state.curve.clone()} />
                         <Chart kind={ChartKind::Timeline} good={good.clone()} curve={state.curve.clone()} />
                         <Chart kind={ChartKind::Storage} good={good.clone()} curve={state.curve.clone()} />
-                        <cash::CashView good={good.clone()} book={state.book.clone()} />
+                        <cash::CashView good={good.clone()} />
                     </section>
                 </div>
             </main>

@@ -1,7 +1,7 @@
 //! Plan results: headline cards, SLO verdicts, services, warnings,
 //! assumptions, and today's setup vs the plan.
 
-use super::state::{Good, Shared};
+use super::state::{Good, Shared, Today};
 use crate::model::slo::SloVerdict;
 use crate::model::Plan;
 use std::rc::Rc;
@@ -10,6 +10,10 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
     pub good: Shared<Good>,
+    /// Today's setup, planned once typing pauses.
+    pub today: Shared<Today>,
+    /// Whether `today` is that of `good` (else it is shown dimmed and busy).
+    pub today_current: bool,
     /// Why the results are not the form's (an input that cannot be planned):
     /// they are the plan from before that edit.
     pub stale: Option<String>,
@@ -60,7 +64,7 @@ pub fn results(props: &ResultsProps) -> Html {
                     { verdicts(&p.slo, "slo-verdicts") }
                 </div>
             </div>
-            { compare(&props.good) }
+            { compare(p, &props.today, props.today_current) }
             <h2>{"Services"}</h2>
             <div class="table-wrap">
             <table id="services">
@@ -114,9 +118,8 @@ pub fn failing(p: &Plan) -> String {
     }
 }
 
-fn compare(g: &Good) -> Html {
-    let p = &g.plan;
-    let Some(t) = &g.today else {
+fn compare(p: &Plan, today: &Today, current: bool) -> Html {
+    let Some(t) = &today.plan else {
         return html! { <p>{"Today's setup does not validate for this scenario."}</p> };
     };
     let col = |p: &Plan, id: &str, title: &str| {
@@ -129,7 +132,7 @@ fn compare(g: &Good) -> Html {
         }
     };
     html! {
-        <section class="compare" aria-label="Today's setup compared with the plan">
+        <section class="compare" aria-label="Today's setup compared with the plan" aria-busy={(!current).to_string()}>
             <h2>{"Today's setup vs the plan"}</h2>
             <div class="compare-grid">
                 { col(t, "compare-today", "Today's setup (1 small task, no cache, TTL 0)") }

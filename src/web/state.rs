@@ -34,15 +34,40 @@ impl<T> Shared<T> {
     }
 }
 
-/// A scenario that planned, with its plan and the "today's setup" plan.
+/// The embedded price book, parsed once per page (and once per worker): the
+/// state, the timeline's runs, the print sheet and the worker's answers all
+/// read this one instead of parsing the 30 KB of JSON again.
+pub fn book() -> &'static PriceBook {
+    static BOOK: std::sync::OnceLock<PriceBook> = std::sync::OnceLock::new();
+    BOOK.get_or_init(PriceBook::embedded)
+}
+
+/// A scenario that planned, with its plan.
 #[derive(Debug, PartialEq)]
 pub struct Good {
     pub scenario: Scenario,
     pub plan: Plan,
-    /// `scenario.seed_setup()` planned (None if it does not validate).
-    /// Shared: an edit of an input today's setup pins (poll interval, task
-    /// size, overrides…) leaves it as it was, and it is not planned again.
-    pub today: Option<Rc<Plan>>,
+}
+
+/// "Today's setup" (`Scenario::seed_setup`) planned, for comparison with
+/// the plan. It is planned once typing pauses ([`Action::Today`]), not per
+/// keystroke: while the plan shown has another seed, the results show this
+/// one dimmed and busy ([`State::today_is_current`]).
+#[derive(Debug, PartialEq)]
+pub struct Today {
+    pub seed: Scenario,
+    /// None if today's setup does not validate for the scenario.
+    pub plan: Option<Plan>,
+}
+
+impl Today {
+    fn of(s: &Scenario, book: &PriceBook) -> Today {
+        let seed = s.seed_setup();
+        Today {
+            plan: plan_lean(&seed.without_drills(), book).ok(),
+            seed,
+        }
+    }
 }
 
 impl Good {
@@ -50,7 +75,7 @@ impl Good {
     /// one without pre-scaling when pre-scaling is chosen (only the
     /// timeline draws it), so it is made here, when the chart is drawn.
     pub fn runs(&self) -> std::borrow::Cow<'_, MatchDaySim> {
-        whole_runs(&self.plan, &self.scenario.without_drills(), &PriceBook::embedded())
+        whole_runs(&self.plan, &self.scenario.without_drills(), book())
     }
 }
 
@@ -105,7 +130,6 @@ pub struct EditBase {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
-    pub book: Shared<PriceBook>,
     /// The scenario as entered; may be invalid.
     pub scenario: Scenario,
     /// What each input shows, one list per form section (same order as
@@ -119,6 +143,8 @@ pub struct State {
     pub plan_errors: Vec<FieldError>,
     /// The last scenario that planned: what the results show.
     pub good: Shared<Good>,
+    /// Today's setup, planned for `good` once typing pauses.
+    pub today: Shared<Today>,
     pub curve: Shared<CostCurve>,
     /// Scenario the curve was computed for, with fans zeroed (the curve
     /// does not depend on the fan count, only its marker does).
@@ -156,29 +182,31 @@ pub enum Action {
     Dismiss,
     /// The worker's drill outcomes for a scenario (`super::worker`).
     Drills(Box<(Scenario, Result<super::worker::Drills, String>)>),
+    /// Typing paused: plan today's setup for the plan shown, if it changed.
+    Today,
 }
 
 impl State {
     /// Start from `s`, or from the defaults when `s` does not plan.
     pub fn new(s: Scenario, notice: Option<Notice>) -> State {
-        let book = PriceBook::embedded();
-        let (s, good, notice) = match good(&s, &book, None) {
+        let book = book();
+        let (s, good, notice) = match good(&s, book, None) {
             Ok(g) => (s, g, notice),
             Err(e) => {
                 let s = Scenario::default();
-                let g = good(&s, &book, None).expect("default scenario plans");
+                let g = good(&s, book, None).expect("default scenario plans");
                 let why = format!("The saved scenario is invalid ({}); using the defaults.", e.brief(1));
                 (s, g, notice.or(Some(Notice::error(why))))
             }
         };
-        let curve = cost_curve(&s.without_drills(), &book);
+        let curve = cost_curve(&s.without_drills(), book);
         State {
-            book: Shared::new(book),
             curve_key: curve_key(&s),
             texts: texts_of(&s),
             scenario: s,
             parse_errors: BTreeMap::new(),
             plan_errors: Vec::new(),
+            today: Shared::new(Today::of(&good.scenario, book)),
             good: Shared::new(good),
             curve: Shared::new(curve),
             notice,
@@ -186,6 +214,11 @@ impl State {
             edit_base: None,
             before: None,
         }
+    }
+
+    /// Whether `today` is today's setup of the plan shown.
+    pub fn today_is_current(&self) -> bool {
+        self.today.seed == self.good.scenario.seed_setup()
     }
 
     /// The plan before the last edit, when it differs from the one shown.
@@ -286,12 +319,12 @@ impl State {
 
     /// Plan the scenario; true when it planned.
     fn replan(&mut self) -> bool {
-        match good(&self.scenario, &self.book, Some(&self.good)) {
+        match good(&self.scenario, book(), Some(&self.good)) {
             Ok(g) => {
                 self.plan_errors.clear();
                 let key = curve_key(&self.scenario);
                 if key != self.curve_key {
-                    self.curve = Shared::new(cost_curve(&self.scenario.without_drills(), &self.book));
+                    self.curve = Shared::new(cost_curve(&self.scenario.without_drills(), book()));
                     self.curve_key = key;
                 } else {
                     let mut c = (*self.curve).clone();
@@ -331,9 +364,7 @@ pub fn plan_here(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationError
     plan(&s.without_drills(), book)
 }
 
-/// Plan `s` (as the page does, without drills) and its "today's setup".
-/// `last`'s today's setup is reused when the edit did not change it (the
-/// inputs it does not pin are the same).
+/// Plan `s` (as the page does, without drills).
 ///
 /// An edit's plan (with `last`) is lean (`plan::plan_lean`: without the run
 /// without pre-scaling, which only the timeline draws, [`Good::runs`]);
@@ -343,15 +374,9 @@ fn good(s: &Scenario, book: &PriceBook, last: Option<&Good>) -> Result<Good, Val
         Some(_) => plan_lean(&s.without_drills(), book)?,
         None => plan_here(s, book)?,
     };
-    let seed = s.seed_setup();
-    let today = match last {
-        Some(g) if g.scenario.seed_setup() == seed => g.today.clone(),
-        _ => plan_lean(&seed.without_drills(), book).ok().map(Rc::new),
-    };
     Ok(Good {
         scenario: s.clone(),
         plan: p,
-        today,
     })
 }
 
@@ -391,7 +416,7 @@ impl Reducible for State {
                     }
                 }
             }
-            Action::Load { scenario, source, note } => match plan_here(&scenario, &st.book) {
+            Action::Load { scenario, source, note } => match plan_here(&scenario, book()) {
                 Ok(_) => {
                     let before = st.good.scenario.clone();
                     st.set_scenario(*scenario);
@@ -442,7 +467,7 @@ impl Reducible for State {
                     // Planned again rather than cloned: a `Plan` clone costs
                     // 4 KB of bundle, a plan about a millisecond per answer.
                     Ok(outcomes) => {
-                        if let Ok(mut g) = good(&s, &st.book, Some(&st.good)) {
+                        if let Ok(mut g) = good(&s, book(), Some(&st.good)) {
                             g.plan.slo.push(crate::model::drills::verdict(&s, &outcomes));
                             g.plan.drills = outcomes;
                             st.good = Shared::new(g);
@@ -450,6 +475,12 @@ impl Reducible for State {
                     }
                     Err(e) => st.notice = Some(Notice::error(format!("The drills could not run: {e}."))),
                 }
+            }
+            Action::Today => {
+                if st.today_is_current() {
+                    return self;
+                }
+                st.today = Shared::new(Today::of(&st.good.scenario, book()));
             }
         }
         Rc::new(st)

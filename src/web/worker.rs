@@ -16,7 +16,7 @@
 use crate::model::drills::{self, DrillOutcome, DrillStep, Mitigation, SecondsOverSlo};
 use crate::model::optimize::{self, Optimizer};
 use crate::model::scenario::DrillKind;
-use crate::model::{plan, PriceBook, Scenario};
+use crate::model::{plan, Scenario};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -88,7 +88,7 @@ fn optimize(s: &Scenario, post: &dyn Fn(String)) {
     // Pretty, as localStorage and the requests write a scenario: one
     // scenario serialiser in the bundle, not two (~8 KB of wasm).
     let send = |f: &Found| post(serde_json::to_string_pretty(f).unwrap_or_default());
-    let mut o = match Optimizer::new(s, &PriceBook::embedded(), optimize::Options::default()) {
+    let mut o = match Optimizer::new(s, super::state::book(), optimize::Options::default()) {
         Ok(o) => o,
         Err(e) => return send(&Found::failed(e.brief(2))),
     };
@@ -243,7 +243,7 @@ pub fn serve() {
 /// The reply to one request: the drills of its scenario, as JSON.
 fn answer(request: serde_json::Result<Request>) -> String {
     let (id, found) = match request {
-        Ok(r) => (r.id, plan(&r.scenario, &PriceBook::embedded()).map_err(|e| e.brief(2))),
+        Ok(r) => (r.id, plan(&r.scenario, super::state::book()).map_err(|e| e.brief(2))),
         Err(e) => (0, Err(format!("the worker could not read the request: {e}"))),
     };
     let reply = match found {
