@@ -1129,6 +1129,52 @@ async fn optimize_journey(c: &Client, base: &str) -> R {
         return Err(format!("the used design's results are marked stale: {t}"));
     }
     screenshot(c, "optimize.png", 1366, true).await?;
+    // 2b. A click on a point of the Pareto chart loads that design. Where
+    // each point lands is what `pareto::draw` reports for the same data on a
+    // canvas of the same size (drawn natively here, as SVG).
+    let frontier: Vec<(f64, f64)> = want
+        .freshness_frontier
+        .iter()
+        .map(|p| (p.design.freshness_p95_s, p.design.monthly_usd))
+        .collect();
+    let typed = Some((want.typed.freshness_p95_s, want.typed.monthly_usd)).filter(|t| t.1.is_finite());
+    let mut at = Vec::new();
+    let mut svg = String::new();
+    kickoff::charts::pareto::draw(
+        plotters::prelude::SVGBackend::with_string(&mut svg, (640, 340)),
+        &frontier,
+        typed,
+        &mut at,
+    )
+    .map_err(|e| format!("the Pareto chart: {e}"))?;
+    // The freshest point (the frontier runs cheapest first): the dearest
+    // design, not the one on screen.
+    let pick = &want
+        .freshness_frontier
+        .last()
+        .ok_or("the native frontier is empty")?
+        .design;
+    if pick.scenario == best.scenario || at.len() != frontier.len() {
+        return Err(format!("no second frontier design to pick: {frontier:?}"));
+    }
+    let (px, py) = at[at.len() - 1];
+    js(
+        c,
+        &format!(
+            "const cv = document.getElementById('chart-pareto'); cv.scrollIntoView({{block: 'center'}}); const r = cv.getBoundingClientRect(); const s = cv.width / cv.clientWidth; cv.dispatchEvent(new MouseEvent('click', {{bubbles: true, clientX: r.left + cv.clientLeft + {px} / s, clientY: r.top + cv.clientTop + {py} / s}})); return true"
+        ),
+    )
+    .await?;
+    notice_containing(c, "frontier").await?;
+    let total = shown_total(c).await?;
+    if total != format!("{:.2}", pick.monthly_usd) {
+        return Err(format!(
+            "after picking the frontier's freshest point the total is ${total}, want ${:.2}",
+            pick.monthly_usd
+        ));
+    }
+    // Back to the optimum for the next step.
+    click(c, "optimize-use").await?;
     // 3. Typing during a search: each change re-plans at once (the total
     // matches native plan()); then Cancel stops it.
     click(c, "optimize-start").await?;

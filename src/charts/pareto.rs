@@ -10,7 +10,8 @@ use plotters::prelude::*;
 /// Chart title (also asserted by tests).
 pub const TITLE: &str = "Cheapest passing design vs freshness (Pareto frontier)";
 
-/// (freshness p95 s, monthly USD) of each frontier design, freshest first.
+/// (freshness p95 s, monthly USD) of each frontier design, cheapest (and
+/// stalest) first, as the optimiser lists them.
 pub type Points = [(f64, f64)];
 
 /// Text alternative for the chart.

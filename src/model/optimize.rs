@@ -512,7 +512,8 @@ pub struct OptimizeResult {
     pub top: Vec<Design>,
     /// Cost against freshness p95: the cheapest passing design for each
     /// poll interval, TTL and Origin Shield setting, less any that a
-    /// cheaper and fresher one beats. Exact (the search keeps a bound per setting).
+    /// cheaper and fresher one beats; cheapest first. Exact (the search keeps
+    /// a bound per setting).
     pub freshness_frontier: Vec<FrontierPoint>,
     /// Cost against the worst drill error (% of requests), over the designs
     /// evaluated that pass every SLO but `survives_drills` and every limit;
