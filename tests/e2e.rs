@@ -843,6 +843,16 @@ async fn phone_and_print(c: &Client, base: &str) -> R {
     // with what would halve each (found by re-planning when Print is pressed).
     // The print dialog itself is the browser's: printed below through WebDriver.
     js(c, "window.print = () => {}; return true").await?;
+    // In print the services table drops its "What" column: the total stays
+    // in the USD column (a rule hiding every row's second cell once hid it).
+    cdp(c, "Emulation.setEmulatedMedia", json!({"media": "print"})).await?;
+    let total = js(c, "const h = document.querySelector('#services thead th:last-child').getBoundingClientRect(); const t = document.querySelector('#services tfoot td.num'); const r = t.getBoundingClientRect(); return [r.width, Math.abs(r.right - h.right), t.textContent, document.getElementById('total-monthly').dataset.usd]").await?;
+    cdp(c, "Emulation.setEmulatedMedia", json!({"media": ""})).await?;
+    if !(total[0].as_f64().unwrap_or(0.0) > 0.0 && total[1].as_f64().unwrap_or(9.0) < 1.0 && total[2] == total[3]) {
+        return Err(format!(
+            "printed, the services total is not in the USD column (width, offset from the USD header, text, total): {total}"
+        ));
+    }
     click(c, "print").await?;
     let drivers = wait_for("the printed cost drivers", Duration::from_secs(20), || async {
         js(c, "const l = document.querySelectorAll('#print-drivers li'); return l.length ? Array.from(l).map(e => e.textContent) : null")
