@@ -50,8 +50,6 @@ pub const TOP: usize = 5;
 /// searchable is here exactly once (a test checks it). The order matters
 /// for the cost bound: each service's cost depends only on the axes up to
 /// its axes ([`service_axes`]).
-const EGRESS: &str = "platform.egress";
-
 pub const ORDER: [&str; 20] = [
     // Edge: what fans and the CDN do (demand, freshness, the CDN bill).
     "delivery.poll_interval_s",
@@ -80,6 +78,11 @@ pub const ORDER: [&str; 20] = [
     // How tasks reach AWS APIs.
     "platform.egress",
 ];
+
+/// The egress, `ORDER`'s last axis: it is priced, not simulated, so
+/// designs that differ only there follow each other in the walk and share
+/// one plan core ([`plan::plan_with_core`]).
+const EGRESS: &str = ORDER[ORDER.len() - 1];
 
 /// Axes that fix the freshness bound (poll interval, TTL, Origin Shield).
 const EDGE_AXES: usize = 3;
@@ -1395,7 +1398,6 @@ mod tests {
         "platform.egress",
     ];
 
-    /// The data tier's choices (144 designs).
     /// Every edge axis, for the frontier's bound across edge settings.
     const EDGE_SMALL: [&str; 6] = [
         "delivery.poll_interval_s",
@@ -1406,6 +1408,7 @@ mod tests {
         "platform.egress",
     ];
 
+    /// The data tier's choices (144 designs).
     const DATA: [&str; 6] = [
         "app.task_vcpu",
         "overrides.cache_enabled",
@@ -1557,9 +1560,6 @@ mod tests {
         }
     }
 
-    /// The optimum, planned again the way `kickoff plan` plans it (drills
-    /// and their mitigation search included), passes every SLO and is
-    /// feasible, and costs what the search said.
     /// Designs that differ only in the egress share a plan core (the
     /// search reuses it): a plan made on another egress's core is the plan
     /// `plan()` makes, field for field.
@@ -1605,6 +1605,9 @@ mod tests {
         assert!(prescaled > 0, "no plan with pre-scaling chosen");
     }
 
+    /// The optimum, planned again the way `kickoff plan` plans it (drills
+    /// and their mitigation search included), passes every SLO and is
+    /// feasible, and costs what the search said.
     #[test]
     fn the_optimum_passes_when_planned_again() {
         for (name, s) in scenarios() {
