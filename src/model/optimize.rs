@@ -804,14 +804,10 @@ impl Optimizer {
         let mut pool: Vec<(f64, Vec<i64>)> = Vec::new();
         let mut cur = vec![0; n];
         let mut cur_usd = self.seed_at(&cur, &mut pool).unwrap_or(f64::INFINITY);
-        let sizes: Vec<u64> = self
-            .space
-            .axes
+        let settings: u64 = self.space.axes[..EDGE_AXES]
             .iter()
-            .take(EDGE_AXES)
             .map(|a| a.values.len() as u64)
-            .collect();
-        let settings: u64 = sizes.iter().product();
+            .product();
         let mut changed = true;
         while changed {
             changed = false;
@@ -822,11 +818,7 @@ impl Optimizer {
             loop {
                 let mut idx = cur.clone();
                 if m < settings {
-                    let mut rest = m;
-                    for i in (0..EDGE_AXES).rev() {
-                        idx[i] = (rest % sizes[i]) as usize;
-                        rest /= sizes[i];
-                    }
+                    edge_indices(&self.space, m, &mut idx);
                 } else {
                     let (mut a, mut rest) = (EDGE_AXES, (m - settings) as usize);
                     while a < n && rest >= self.space.axes[a].values.len() {
@@ -1241,6 +1233,16 @@ impl Optimizer {
     }
 }
 
+/// Sets `idx`'s edge axes to the edge setting numbered `ordinal`: the
+/// inverse of [`Optimizer::ordinal_of`] over the first `EDGE_AXES` axes.
+fn edge_indices(space: &Space, mut ordinal: u64, idx: &mut [usize]) {
+    for i in (0..EDGE_AXES).rev() {
+        let n = space.axes[i].values.len() as u64;
+        idx[i] = (ordinal % n) as usize;
+        ordinal /= n;
+    }
+}
+
 /// Each service's monthly cost in cents: designs whose plans have the same
 /// are one design in the `top` list.
 fn cents(p: &Plan) -> Vec<i64> {
@@ -1431,13 +1433,9 @@ mod tests {
     }
 
     /// The edge indices of an edge setting's ordinal.
-    fn idx_of(space: &Space, mut ordinal: u64) -> Vec<usize> {
+    fn idx_of(space: &Space, ordinal: u64) -> Vec<usize> {
         let mut idx = vec![0; EDGE_AXES];
-        for i in (0..EDGE_AXES).rev() {
-            let n = space.axes[i].values.len() as u64;
-            idx[i] = (ordinal % n) as usize;
-            ordinal /= n;
-        }
+        edge_indices(space, ordinal, &mut idx);
         idx
     }
 

@@ -175,10 +175,7 @@ impl Plan {
 /// assert!(p.slo.iter().any(|v| v.name == "kickoff_error_rate"));
 /// ```
 pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
-    validate(s, book)?;
-    let priced = priced_book(s, book);
-    let core = Core::of(s, &priced, true);
-    Ok(finish(s, book, &priced, core))
+    planned(s, book, true)
 }
 
 /// [`plan`] less the run without pre-scaling when pre-scaling is chosen
@@ -191,9 +188,14 @@ pub fn plan(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
 /// # Errors
 /// As [`plan`].
 pub fn plan_lean(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationErrors> {
+    planned(s, book, false)
+}
+
+/// [`plan`] or [`plan_lean`]: `both_runs` as in [`Core::of`].
+fn planned(s: &Scenario, book: &PriceBook, both_runs: bool) -> Result<Plan, ValidationErrors> {
     validate(s, book)?;
     let priced = priced_book(s, book);
-    let core = Core::of(s, &priced, false);
+    let core = Core::of(s, &priced, both_runs);
     Ok(finish(s, book, &priced, core))
 }
 
@@ -214,8 +216,7 @@ pub fn whole_runs<'a>(p: &'a Plan, s: &Scenario, book: &PriceBook) -> std::borro
 /// # Errors
 /// As [`plan`].
 pub fn match_day_runs(s: &Scenario, book: &PriceBook) -> Result<MatchDaySim, ValidationErrors> {
-    validate(s, book)?;
-    Ok(Core::of(s, &priced_book(s, book), true).match_day)
+    Ok(core(s, book, true)?.match_day)
 }
 
 /// What [`plan`] computes before it prices the services: the demand, the
@@ -247,8 +248,13 @@ pub struct Core {
 /// # Errors
 /// As [`plan`].
 pub fn core_for_search(s: &Scenario, book: &PriceBook) -> Result<Core, ValidationErrors> {
+    core(s, book, false)
+}
+
+/// `s`'s validated plan core; `both_runs` as in [`Core::of`].
+fn core(s: &Scenario, book: &PriceBook, both_runs: bool) -> Result<Core, ValidationErrors> {
     validate(s, book)?;
-    Ok(Core::of(s, &priced_book(s, book), false))
+    Ok(Core::of(s, &priced_book(s, book), both_runs))
 }
 
 /// [`plan`] of `s`, reusing `core`: the core of a scenario that differs
