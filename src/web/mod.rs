@@ -520,7 +520,7 @@ pub fn app() -> Html {
                     if let Some(sh) = sheet {
                         <results::PrintOnly sheet={sh} />
                     }
-                    <Results good={good.clone()} today={state.today.clone()} today_current={state.today_is_current()} stale={state.stale_reason()} before={state.before_edit()} />
+                    <Results good={good.clone()} today={state.today.clone()} stale={state.stale_reason()} before={state.before_edit()} />
                     <drills::DrillsView good={good.clone()} no_worker={*no_worker} />
                     <optimize::OptimizeView good={good.clone()} onuse={on_use_design} />
                     <section class="charts" aria-label="Charts">

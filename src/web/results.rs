@@ -10,10 +10,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
     pub good: Shared<Good>,
-    /// Today's setup, planned once typing pauses.
+    /// Today's setup, planned once typing pauses (until then an earlier
+    /// scenario's, shown dimmed and busy).
     pub today: Shared<Today>,
-    /// Whether `today` is that of `good` (else it is shown dimmed and busy).
-    pub today_current: bool,
     /// Why the results are not the form's (an input that cannot be planned):
     /// they are the plan from before that edit.
     pub stale: Option<String>,
@@ -64,7 +63,7 @@ pub fn results(props: &ResultsProps) -> Html {
                     { verdicts(&p.slo, "slo-verdicts") }
                 </div>
             </div>
-            { compare(p, &props.today, props.today_current) }
+            { compare(p, &props.today, props.today.is_for(s)) }
             <h2>{"Services"}</h2>
             <div class="table-wrap">
             <table id="services">

@@ -52,7 +52,7 @@ pub struct Good {
 /// "Today's setup" (`Scenario::seed_setup`) planned, for comparison with
 /// the plan. It is planned once typing pauses ([`Action::Today`]), not per
 /// keystroke: while the plan shown has another seed, the results show this
-/// one dimmed and busy ([`State::today_is_current`]).
+/// one dimmed and busy ([`Today::is_for`]).
 #[derive(Debug, PartialEq)]
 pub struct Today {
     pub seed: Scenario,
@@ -61,12 +61,17 @@ pub struct Today {
 }
 
 impl Today {
-    fn of(s: &Scenario, book: &PriceBook) -> Today {
+    fn of(s: &Scenario) -> Today {
         let seed = s.seed_setup();
         Today {
-            plan: plan_lean(&seed.without_drills(), book).ok(),
+            plan: plan_lean(&seed.without_drills(), book()).ok(),
             seed,
         }
+    }
+
+    /// Whether this is today's setup of `s` (else it is an earlier one's).
+    pub fn is_for(&self, s: &Scenario) -> bool {
+        self.seed == s.seed_setup()
     }
 }
 
@@ -189,24 +194,23 @@ pub enum Action {
 impl State {
     /// Start from `s`, or from the defaults when `s` does not plan.
     pub fn new(s: Scenario, notice: Option<Notice>) -> State {
-        let book = book();
-        let (s, good, notice) = match good(&s, book, None) {
+        let (s, good, notice) = match good(&s, false) {
             Ok(g) => (s, g, notice),
             Err(e) => {
                 let s = Scenario::default();
-                let g = good(&s, book, None).expect("default scenario plans");
+                let g = good(&s, false).expect("default scenario plans");
                 let why = format!("The saved scenario is invalid ({}); using the defaults.", e.brief(1));
                 (s, g, notice.or(Some(Notice::error(why))))
             }
         };
-        let curve = cost_curve(&s.without_drills(), book);
+        let curve = cost_curve(&s.without_drills(), book());
         State {
             curve_key: curve_key(&s),
             texts: texts_of(&s),
             scenario: s,
             parse_errors: BTreeMap::new(),
             plan_errors: Vec::new(),
-            today: Shared::new(Today::of(&good.scenario, book)),
+            today: Shared::new(Today::of(&good.scenario)),
             good: Shared::new(good),
             curve: Shared::new(curve),
             notice,
@@ -214,11 +218,6 @@ impl State {
             edit_base: None,
             before: None,
         }
-    }
-
-    /// Whether `today` is today's setup of the plan shown.
-    pub fn today_is_current(&self) -> bool {
-        self.today.seed == self.good.scenario.seed_setup()
     }
 
     /// The plan before the last edit, when it differs from the one shown.
@@ -319,7 +318,7 @@ impl State {
 
     /// Plan the scenario; true when it planned.
     fn replan(&mut self) -> bool {
-        match good(&self.scenario, book(), Some(&self.good)) {
+        match good(&self.scenario, true) {
             Ok(g) => {
                 self.plan_errors.clear();
                 let key = curve_key(&self.scenario);
@@ -366,13 +365,14 @@ pub fn plan_here(s: &Scenario, book: &PriceBook) -> Result<Plan, ValidationError
 
 /// Plan `s` (as the page does, without drills).
 ///
-/// An edit's plan (with `last`) is lean (`plan::plan_lean`: without the run
-/// without pre-scaling, which only the timeline draws, [`Good::runs`]);
-/// the first plan is whole, as the pre-rendered first view's.
-fn good(s: &Scenario, book: &PriceBook, last: Option<&Good>) -> Result<Good, ValidationErrors> {
-    let p = match last {
-        Some(_) => plan_lean(&s.without_drills(), book)?,
-        None => plan_here(s, book)?,
+/// `lean` for an edit's plan (`plan::plan_lean`: without the run without
+/// pre-scaling, which only the timeline draws, [`Good::runs`]); the first
+/// plan is whole, as the pre-rendered first view's.
+fn good(s: &Scenario, lean: bool) -> Result<Good, ValidationErrors> {
+    let p = if lean {
+        plan_lean(&s.without_drills(), book())?
+    } else {
+        plan_here(s, book())?
     };
     Ok(Good {
         scenario: s.clone(),
@@ -467,7 +467,7 @@ impl Reducible for State {
                     // Planned again rather than cloned: a `Plan` clone costs
                     // 4 KB of bundle, a plan about a millisecond per answer.
                     Ok(outcomes) => {
-                        if let Ok(mut g) = good(&s, book(), Some(&st.good)) {
+                        if let Ok(mut g) = good(&s, true) {
                             g.plan.slo.push(crate::model::drills::verdict(&s, &outcomes));
                             g.plan.drills = outcomes;
                             st.good = Shared::new(g);
@@ -477,10 +477,10 @@ impl Reducible for State {
                 }
             }
             Action::Today => {
-                if st.today_is_current() {
+                if st.today.is_for(&st.good.scenario) {
                     return self;
                 }
-                st.today = Shared::new(Today::of(&st.good.scenario, book()));
+                st.today = Shared::new(Today::of(&st.good.scenario));
             }
         }
         Rc::new(st)
