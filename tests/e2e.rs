@@ -641,6 +641,17 @@ async fn shown_total(c: &Client) -> R<String> {
         .to_string())
 }
 
+/// The total on screen is `want` (cents, as `data-usd`); else an error
+/// that says when (`what`).
+async fn total_is(c: &Client, want: &str, what: &str) -> R {
+    let shown = shown_total(c).await?;
+    if shown == want {
+        Ok(())
+    } else {
+        Err(format!("{what}: the total is ${shown}, want ${want}"))
+    }
+}
+
 fn total_of(s: &Scenario) -> String {
     format!("{:.2}", plan(s, &PriceBook::embedded()).unwrap().total_monthly_usd)
 }
@@ -697,17 +708,12 @@ async fn edits_survive(c: &Client, base: &str, downloads: &Path) -> R {
     if !err.contains("100,000,000") {
         return Err(format!("the too-large error does not state the maximum: {err:?}"));
     }
-    let shown = shown_total(c).await?;
-    if shown != want60 {
-        return Err(format!(
-            "with an invalid fans value the total is {shown}, not the plan before the edit ({want60})"
-        ));
-    }
+    total_is(c, &want60, "with an invalid fans value (the plan before the edit)").await?;
     let banner = text_of(c, "stale-banner").await?;
     let_it_save().await;
     reload(c, base).await?;
     wait_value(c, "peak_concurrent_fans", "60000").await?;
-    println!("fans 99999999999999999999: {err:?}; shown {shown} (the plan before the edit); banner {banner:?}; reload reads 60000");
+    println!("fans 99999999999999999999: {err:?}; shown {want60} (the plan before the edit); banner {banner:?}; reload reads 60000");
 
     let share0 = value_of(c, "delivery-cacheable_share").await?;
     type_into(c, "delivery-cacheable_share", "1.5").await?;
@@ -718,10 +724,7 @@ async fn edits_survive(c: &Client, base: &str, downloads: &Path) -> R {
     if !err.contains("0 to 1") {
         return Err(format!("cacheable share 1.5: error {err:?} does not state the range"));
     }
-    let shown = shown_total(c).await?;
-    if shown != want60 {
-        return Err(format!("cacheable share 1.5 re-planned: total {shown}, want {want60}"));
-    }
+    total_is(c, &want60, "cacheable share 1.5 (never planned)").await?;
     let_it_save().await;
     reload(c, base).await?;
     wait_value(c, "delivery-cacheable_share", &share0).await?;
@@ -1125,13 +1128,7 @@ async fn optimize_journey(c: &Client, base: &str) -> R {
     })?;
     type_into(c, "peak_concurrent_fans", "5000").await?;
     click(c, "optimize-use").await?;
-    let total = shown_total(c).await?;
-    if total != format!("{:.2}", best.monthly_usd) {
-        return Err(format!(
-            "after Use this design the total is ${total}, want ${:.2}",
-            best.monthly_usd
-        ));
-    }
+    total_is(c, &format!("{:.2}", best.monthly_usd), "after Use this design").await?;
     notice_containing(c, "optimiser").await?;
     // The design on screen is one the search found: its results are not stale.
     let t = text_of(c, "optimize-result").await?;
@@ -1176,13 +1173,12 @@ async fn optimize_journey(c: &Client, base: &str) -> R {
     )
     .await?;
     notice_containing(c, "frontier").await?;
-    let total = shown_total(c).await?;
-    if total != format!("{:.2}", pick.monthly_usd) {
-        return Err(format!(
-            "after picking the frontier's freshest point the total is ${total}, want ${:.2}",
-            pick.monthly_usd
-        ));
-    }
+    total_is(
+        c,
+        &format!("{:.2}", pick.monthly_usd),
+        "after picking the frontier's freshest point",
+    )
+    .await?;
     // Back to the optimum for the next step.
     click(c, "optimize-use").await?;
     // 3. Typing during a search: each change re-plans at once (the total
@@ -1202,13 +1198,7 @@ async fn optimize_journey(c: &Client, base: &str) -> R {
         // The page now holds the optimum's design, with these fans.
         let mut s = best.scenario.clone();
         s.peak_concurrent_fans = fans;
-        let total = shown_total(c).await?;
-        if total != total_of(&s) {
-            return Err(format!(
-                "typing {fans} during the search shows ${total}, want ${}",
-                total_of(&s)
-            ));
-        }
+        total_is(c, &total_of(&s), &format!("typing {fans} during the search")).await?;
         eprintln!(
             "re-plan of {fans} fans during the search: {:.1} ms",
             took[0].as_f64().unwrap_or(-1.0)
@@ -1327,13 +1317,8 @@ async fn first_view(c: &Client, base: &str) -> R {
         return Err(format!("requests: {names:?}"));
     }
     let app_text = text_of(c, "total-monthly").await?;
-    let app_usd = shown_total(c).await?;
-    if app_usd != total_of(&Scenario::default()) {
-        return Err(format!(
-            "the app shows {app_usd}, plan() gives {}",
-            total_of(&Scenario::default())
-        ));
-    }
+    let app_usd = total_of(&Scenario::default());
+    total_is(c, &app_usd, "the app started (plan() of the default)").await?;
     let_it_save().await;
 
     // Without the wasm: the pre-rendered view, with the app's total.
@@ -1375,11 +1360,14 @@ async fn first_view(c: &Client, base: &str) -> R {
     // The app then opens the saved scenario.
     c.goto("about:blank").await.map_err(|e| e.to_string())?;
     load(c, base).await?;
-    let shown = shown_total(c).await?;
+    let opened = total_is(
+        c,
+        &total_of(&scenario_with_fans(40_000)),
+        "the app opened the saved 40,000-fan plan",
+    )
+    .await;
     js(c, "localStorage.clear(); return true").await?;
-    if shown != total_of(&scenario_with_fans(40_000)) {
-        return Err(format!("the app opened {shown}, not the saved 40,000-fan plan"));
-    }
+    opened?;
     println!("first view: pre-rendered {app_text} = the app's, replaced with no blank frame ({frames}); share link and saved scenario show \"Opening your scenario…\"");
     Ok(())
 }

@@ -33,6 +33,14 @@ fn text(root: &Element, sel: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Attribute `name` of the element `sel` (None when the element lacks it).
+fn attr(root: &Element, sel: &str, name: &str) -> Option<String> {
+    root.query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{sel} missing"))
+        .get_attribute(name)
+}
+
 fn type_value(root: &Element, sel: &str, v: &str) {
     let input: HtmlInputElement = root.query_selector(sel).unwrap().unwrap().dyn_into().unwrap();
     input.set_value(v);
@@ -143,12 +151,7 @@ async fn every_price_in_the_book_has_an_input() {
 async fn an_infeasible_plan_disables_the_tfvars_download_with_the_reason() {
     let root = mount();
     tick().await;
-    let disabled = |root: &Element| {
-        root.query_selector("#download-tfvars")
-            .unwrap()
-            .unwrap()
-            .has_attribute("disabled")
-    };
+    let disabled = |root: &Element| attr(root, "#download-tfvars", "disabled").is_some();
     assert!(!disabled(&root));
     // 1 M fans polling every 2 s: 600,000 requests/s, above CloudFront's
     // 250,000 per distribution.
@@ -171,13 +174,7 @@ async fn an_infeasible_plan_disables_the_tfvars_download_with_the_reason() {
 async fn todays_setup_is_planned_once_typing_pauses() {
     let root = mount();
     tick().await;
-    let busy = |root: &Element| {
-        root.query_selector(".compare")
-            .unwrap()
-            .expect(".compare missing")
-            .get_attribute("aria-busy")
-            .unwrap_or_default()
-    };
+    let busy = |root: &Element| attr(root, ".compare", "aria-busy").unwrap_or_default();
     let today = |root: &Element| text(root, "#compare-today .big");
     assert_eq!(busy(&root), "false");
     let before = today(&root);
